@@ -1,0 +1,121 @@
+"""Errors raised by the Sanbao Ledger domain.
+
+Every error the domain raises derives from ``SanbaoError``; callers catch the
+class that matches what they can handle::
+
+    SanbaoError
+     ├── InvalidInputError          a value breaks a domain rule (score 0, quantity -1)
+     ├── ClaimNotFoundError         no claim with that id or number
+     ├── ItemNotFoundError          the claim has no item with that number
+     ├── LifecycleError             the action makes no sense in the claim's state
+     │    ├── ClaimClosedError      the claim is closed; only reopen is possible
+     │    └── QuoteRequiredError    paid work before the customer accepted a quote
+     ├── PolicyError                the 三包 policy cannot answer
+     │    ├── UnknownPolicyVersionError
+     │    ├── UnknownCategoryError
+     │    └── RemedyNotAllowedError the chosen remedy is not open under the decision
+     ├── ConcurrencyConflictError   another writer changed the claim first and the
+     │                              command is no longer valid after re-reading
+     ├── DuplicateClaimError        the claim number is taken by a different report
+     └── CalendarDataError          the business calendar has no data for a date
+"""
+
+from __future__ import annotations
+
+
+class SanbaoError(Exception):
+    """Base class of every error the domain raises on purpose."""
+
+
+class InvalidInputError(SanbaoError, ValueError):
+    """Raised when a command argument breaks a domain rule; names the field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class ClaimNotFoundError(SanbaoError, LookupError):
+    """Raised when no claim exists with the given id or claim number."""
+
+    def __init__(self, reference: object) -> None:
+        super().__init__(f"claim {reference} not found")
+        self.reference = reference
+
+
+class ItemNotFoundError(SanbaoError, LookupError):
+    """Raised when a command names an item number the claim does not have."""
+
+    def __init__(self, item_no: int, item_count: int) -> None:
+        super().__init__(f"item {item_no} not found: the claim has items 1..{item_count}")
+        self.item_no = item_no
+
+
+class LifecycleError(SanbaoError):
+    """Raised when an action is refused in the claim's (or item's) current state."""
+
+    def __init__(self, action: str, state: str, reason: str) -> None:
+        super().__init__(f"cannot {action} when the claim is {state}: {reason}")
+        self.action = action
+        self.state = state
+        self.reason = reason
+
+
+class ClaimClosedError(LifecycleError):
+    """Raised for any action but reopen on a closed claim."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(action, "closed", "a closed claim accepts only reopen")
+
+
+class QuoteRequiredError(LifecycleError):
+    """Raised when paid work would start before the customer accepted a quote."""
+
+
+class PolicyError(SanbaoError):
+    """Base class for errors of the 三包 policy."""
+
+
+class UnknownPolicyVersionError(PolicyError, LookupError):
+    """Raised when no policy document has the requested version."""
+
+    def __init__(self, version: str, known: list[str]) -> None:
+        super().__init__(f"policy version {version!r} unknown; known: {', '.join(known)}")
+        self.version = version
+
+
+class UnknownCategoryError(PolicyError, LookupError):
+    """Raised when the policy has no rules for a product category."""
+
+    def __init__(self, category: str, version: str) -> None:
+        super().__init__(f"policy {version} has no rules for category {category!r}")
+        self.category = category
+
+
+class RemedyNotAllowedError(PolicyError):
+    """Raised when a chosen remedy is not among those the decision allows."""
+
+    def __init__(self, remedy: str, allowed: list[str], rule_id: str) -> None:
+        super().__init__(
+            f"remedy {remedy!r} is not allowed under rule {rule_id}; allowed: {', '.join(allowed)}"
+        )
+        self.remedy = remedy
+        self.allowed = allowed
+        self.rule_id = rule_id
+
+
+class ConcurrencyConflictError(SanbaoError):
+    """Raised when a concurrent write made the command invalid after a re-read."""
+
+
+class DuplicateClaimError(SanbaoError):
+    """Raised when a claim number is reported again with different content."""
+
+    def __init__(self, claim_number: str) -> None:
+        super().__init__(f"claim number {claim_number} already reported with different content")
+        self.claim_number = claim_number
+
+
+class CalendarDataError(SanbaoError):
+    """Raised when the business calendar cannot classify a date."""

@@ -1,0 +1,189 @@
+"""Value objects carried by claim events. Immutable; sequences are tuples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from domain.errors import InvalidInputError
+from domain.vocabulary import (
+    Cause,
+    Payer,
+    ProofOfPurchase,
+    Remedy,
+    RepairOutcome,
+    Role,
+    Team,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: the authenticated user id and the role they acted in."""
+
+    user_id: str
+    role: Role
+
+    def __post_init__(self) -> None:
+        if not self.user_id.strip():
+            raise InvalidInputError("actor.user_id", "must not be empty")
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The person who reported the claim."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    region: str = ""
+    customer_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInputError("customer.name", "must not be empty")
+        if not (self.phone or self.email):
+            raise InvalidInputError("customer.phone", "a phone number or an email is required")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One purchased item the claim is about; serial and batch make it traceable."""
+
+    model: str
+    category: str
+    serial_no: str = ""
+    batch_no: str = ""
+    supplier: str = ""
+    quantity: int = 1
+    price: Decimal = Decimal("0")
+
+    def __post_init__(self) -> None:
+        if not self.model.strip():
+            raise InvalidInputError("items.model", "must not be empty")
+        if not self.category.strip():
+            raise InvalidInputError("items.category", "must not be empty")
+        if self.quantity < 1:
+            raise InvalidInputError("items.quantity", "must be at least 1")
+        if self.price < 0:
+            raise InvalidInputError("items.price", "must not be negative")
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """When and how the items were bought, and what proof (三包凭证) exists."""
+
+    purchased_on: date
+    delivered_on: date | None = None
+    proof: ProofOfPurchase = ProofOfPurchase.INVOICE
+    payment_method: str = ""
+    order_no: str = ""
+
+    def __post_init__(self) -> None:
+        if self.delivered_on is not None and self.delivered_on < self.purchased_on:
+            raise InvalidInputError("purchase.delivered_on", "must not be before purchased_on")
+
+    @property
+    def received_on(self) -> date:
+        """The day the customer received the goods; the 7/15-day windows count from it."""
+        return self.delivered_on or self.purchased_on
+
+
+@dataclass(frozen=True)
+class RepairRecord:
+    """One past repair of an item: its dates and whether it fixed the fault."""
+
+    started_on: date
+    finished_on: date
+    outcome: RepairOutcome
+
+    @property
+    def days_in_repair(self) -> int:
+        return (self.finished_on - self.started_on).days + 1
+
+
+@dataclass(frozen=True)
+class PolicyQuery:
+    """The facts the 三包 policy needs to decide one item's coverage."""
+
+    category: str
+    purchased_on: date
+    reported_on: date
+    cause: Cause
+    delivered_on: date | None = None
+    proof: ProofOfPurchase = ProofOfPurchase.INVOICE
+    price: Decimal = Decimal("0")
+    repairs: tuple[RepairRecord, ...] = ()
+    exchanged_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CoverageDecision:
+    """What the 三包 policy grants for one item, and why (rule id + policy version)."""
+
+    rule_id: str
+    policy_version: str
+    remedies: tuple[Remedy, ...]
+    free: bool
+    responsible: Payer
+    shipping_payer: Payer
+    explanation: str
+    deduction: Decimal = Decimal("0")
+    deduction_basis: str = ""
+    warranty_ends_on: date | None = None
+    refund_within_days: int = 7
+    route_to: Team | None = None
+    discount_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    description: str
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise InvalidInputError("lines.amount", "must not be negative")
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """An amount kept back from a refund, with its reason (depreciation, discount)."""
+
+    reason: str
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise InvalidInputError("deductions.amount", "must not be negative")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A piece of evidence by content hash (sha256 hex) and media type."""
+
+    sha256: str
+    media_type: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.sha256) != 64 or any(c not in "0123456789abcdef" for c in self.sha256):
+            raise InvalidInputError("sha256", "must be 64 lowercase hex digits")
+        if "/" not in self.media_type:
+            raise InvalidInputError("media_type", "must be a media type such as image/jpeg")
+
+
+@dataclass(frozen=True)
+class RepairWork:
+    """Parts and labour used in a repair, and what it cost."""
+
+    parts: tuple[str, ...] = ()
+    labour_hours: Decimal = Decimal("0")
+    cost: Decimal = Decimal("0")
+
+    def __post_init__(self) -> None:
+        if self.labour_hours < 0:
+            raise InvalidInputError("labour_hours", "must not be negative")
+        if self.cost < 0:
+            raise InvalidInputError("cost", "must not be negative")
