@@ -16,6 +16,7 @@ class that matches what they can handle::
      │    └── RemedyNotAllowedError the chosen remedy is not open under the decision
      ├── ConcurrencyConflictError   another writer changed the claim first and the
      │                              command is no longer valid after re-reading
+     ├── StaleVersionError          the caller expected an older version (If-Match)
      ├── DuplicateClaimError        the claim number is taken by a different report
      └── CalendarDataError          the business calendar has no data for a date
 """
@@ -107,6 +108,15 @@ class RemedyNotAllowedError(PolicyError):
 
 class ConcurrencyConflictError(SanbaoError):
     """Raised when a concurrent write made the command invalid after a re-read."""
+
+
+class StaleVersionError(SanbaoError):
+    """Raised when the caller's expected version is not the claim's current version."""
+
+    def __init__(self, current: int, expected: int) -> None:
+        super().__init__(f"the claim is at version {current}, not the expected {expected}")
+        self.current = current
+        self.expected = expected
 
 
 class DuplicateClaimError(SanbaoError):

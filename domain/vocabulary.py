@@ -1,14 +1,16 @@
 """The closed vocabularies of the after-sales domain (from the reference manuals).
 
 Each enum's value is the stable string stored in events and shown in the API.
+They are plain ``Enum`` (not ``StrEnum``) on purpose: JSON would silently store a
+str subclass as a bare string, and replayed events would lose their type.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
 
 
-class ClaimKind(StrEnum):
+class ClaimKind(Enum):
     """What the customer asks for when reporting."""
 
     REPAIR = "repair"
@@ -18,7 +20,7 @@ class ClaimKind(StrEnum):
     CONSULTATION = "consultation"
 
 
-class Channel(StrEnum):
+class Channel(Enum):
     """How the claim reached the service team."""
 
     PHONE = "phone"
@@ -29,7 +31,7 @@ class Channel(StrEnum):
     ON_SITE = "on_site"
 
 
-class Remedy(StrEnum):
+class Remedy(Enum):
     """The three 三包 remedies: 包修 repair, 包换 exchange, 包退 return (refund)."""
 
     REPAIR = "repair"
@@ -37,7 +39,7 @@ class Remedy(StrEnum):
     RETURN = "return"
 
 
-class ProofOfPurchase(StrEnum):
+class ProofOfPurchase(Enum):
     """三包凭证: what the customer can show."""
 
     INVOICE = "invoice"
@@ -45,7 +47,7 @@ class ProofOfPurchase(StrEnum):
     NONE = "none"
 
 
-class ProblemCategory(StrEnum):
+class ProblemCategory(Enum):
     """Problem classes used for routing and statistics."""
 
     PRODUCT_FAULT = "product_fault"
@@ -56,21 +58,21 @@ class ProblemCategory(StrEnum):
     SERVICE_COMPLAINT = "service_complaint"
 
 
-class Priority(StrEnum):
+class Priority(Enum):
     LOW = "low"
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
 
 
-class ComplaintGrade(StrEnum):
+class ComplaintGrade(Enum):
     """Complaints are graded general or serious (apparel manual)."""
 
     GENERAL = "general"
     SERIOUS = "serious"
 
 
-class Team(StrEnum):
+class Team(Enum):
     """The roles or teams a claim can be assigned to."""
 
     SERVICE_DESK = "service_desk"
@@ -79,7 +81,7 @@ class Team(StrEnum):
     WAREHOUSE_LOGISTICS = "warehouse_logistics"
 
 
-class Cause(StrEnum):
+class Cause(Enum):
     """The diagnosed cause; it drives the coverage decision."""
 
     QUALITY_DEFECT = "quality_defect"
@@ -94,7 +96,7 @@ class Cause(StrEnum):
     SERVICE_FAILURE = "service_failure"
 
 
-class Payer(StrEnum):
+class Payer(Enum):
     """Who bears a cost (shipping, work)."""
 
     SELLER = "seller"
@@ -102,18 +104,18 @@ class Payer(StrEnum):
     NOBODY = "nobody"
 
 
-class RepairMode(StrEnum):
+class RepairMode(Enum):
     ON_SITE = "on_site"
     MAIL_IN = "mail_in"
     REMOTE = "remote"
 
 
-class RepairOutcome(StrEnum):
+class RepairOutcome(Enum):
     FIXED = "fixed"
     STILL_FAILING = "still_failing"
 
 
-class InspectionResult(StrEnum):
+class InspectionResult(Enum):
     """What the warehouse found when returned goods arrived."""
 
     AS_DESCRIBED = "as_described"
@@ -122,18 +124,18 @@ class InspectionResult(StrEnum):
     NOT_AS_DESCRIBED = "not_as_described"
 
 
-class EscalationReason(StrEnum):
+class EscalationReason(Enum):
     OVERDUE = "overdue"
     CUSTOMER_DISSATISFIED = "customer_dissatisfied"
     SERIOUS_COMPLAINT = "serious_complaint"
 
 
-class PauseReason(StrEnum):
+class PauseReason(Enum):
     WAITING_ON_CUSTOMER = "waiting_on_customer"
     WAITING_ON_PARTS = "waiting_on_parts"
 
 
-class Role(StrEnum):
+class Role(Enum):
     """Roles of the people who act on claims."""
 
     AGENT = "agent"

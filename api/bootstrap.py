@@ -1,0 +1,17 @@
+"""Builds the ledger application from the settings: database, policies, clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from api.database import Database, resolve_database
+from api.settings import Settings, eventsourcing_env
+from domain.application import ClaimsLedger
+
+
+def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:
+    """Opens the ledger on the configured (or embedded) PostgreSQL."""
+    database = resolve_database(settings)
+    env = eventsourcing_env(database.url, settings.pool_size)
+    ledger = ClaimsLedger(env=env, max_backdate=timedelta(days=settings.max_backdate_days))
+    return ledger, database

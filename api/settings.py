@@ -1,0 +1,60 @@
+"""The one reader of the environment: every setting of the service, in one object."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration from environment variables (prefix ``SANBAO_``) or a ``.env`` file."""
+
+    model_config = SettingsConfigDict(env_prefix="SANBAO_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="PostgreSQL URL; without it an embedded PostgreSQL is started",
+    )
+    data_dir: Path = Field(
+        default=Path(".sanbao"), description="where the embedded PostgreSQL keeps its data"
+    )
+    pool_size: int = Field(default=5, ge=1, description="connections kept per process")
+    max_backdate_days: int = Field(
+        default=30, ge=0, description="how far back a caller may date a business fact"
+    )
+    extra_holidays: list[date] = Field(
+        default_factory=list,
+        description="operator-declared holidays, for years without official calendar data",
+    )
+    extra_workdays: list[date] = Field(
+        default_factory=list, description="operator-declared adjusted working days (调休)"
+    )
+
+
+def eventsourcing_env(database_url: str, pool_size: int) -> dict[str, str]:
+    """Renders a PostgreSQL URL as the environment the eventsourcing library reads."""
+    parts = conninfo_to_dict(database_url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(parts.get("dbname") or "postgres"),
+        "POSTGRES_HOST": str(parts.get("host") or "localhost"),
+        "POSTGRES_PORT": str(parts.get("port") or "5432"),
+        "POSTGRES_USER": str(parts.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(parts.get("password") or ""),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_PRE_PING": "y",
+    }
+    return env
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

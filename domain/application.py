@@ -1,0 +1,309 @@
+"""The ledger application: one method per command, plus the queries on one claim.
+
+``app.save()`` is the unit of work. Each command loads the claim, runs the
+domain command (which checks before it records), and saves; if another writer
+saved first, the command is re-read and retried while still valid, and refused
+as a conflict when the new state makes it invalid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.claim import Claim, business_date
+from domain.errors import (
+    ClaimNotFoundError,
+    ConcurrencyConflictError,
+    DuplicateClaimError,
+    InvalidInputError,
+    SanbaoError,
+    StaleVersionError,
+)
+from domain.policy import PolicyBook, default_policy_book, evaluate
+from domain.transcodings import register_claim_transcodings
+from domain.values import Actor
+
+MAX_ATTEMPTS = 30
+# Business times may be back-dated by the caller, but not without limit.
+DEFAULT_MAX_BACKDATE = timedelta(days=30)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command returns: the claim, its new version and the ledger position."""
+
+    claim_id: UUID
+    claim_number: str
+    version: int
+    position: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event of a claim's history, as a supervisor reads it."""
+
+    version: int
+    event_type: str
+    actor: Actor
+    occurred_at: datetime
+    recorded_at: datetime
+    data: dict[str, Any]
+
+
+class ClaimsLedger(Application[UUID]):
+    """The event-sourced ledger of after-sales claims."""
+
+    name = "SanbaoLedger"
+    snapshotting_intervals = {Claim: 50}  # noqa: RUF012 - the library's class variable
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        policies: PolicyBook | None = None,
+        clock: Callable[[], datetime] | None = None,
+        max_backdate: timedelta = DEFAULT_MAX_BACKDATE,
+    ) -> None:
+        super().__init__(env)
+        self.policies = policies or default_policy_book()
+        self.clock = clock or (lambda: datetime.now().astimezone())
+        self.max_backdate = max_backdate
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_claim_transcodings(transcoder)
+
+    # -- time -------------------------------------------------------------------
+
+    def check_occurred_at(self, occurred_at: datetime | None) -> datetime:
+        """Defaults the business time to now; refuses the future and deep back-dating."""
+        now = self.clock()
+        if occurred_at is None:
+            return now
+        if occurred_at.tzinfo is None:
+            raise InvalidInputError("occurred_at", "must include a time zone")
+        if occurred_at > now + CLOCK_SKEW:
+            raise InvalidInputError("occurred_at", "must not be in the future")
+        if occurred_at < now - self.max_backdate:
+            days = self.max_backdate.days
+            raise InvalidInputError("occurred_at", f"may be back-dated by {days} days at most")
+        return occurred_at
+
+    # -- reporting ---------------------------------------------------------------
+
+    def report(
+        self,
+        actor: Actor,
+        claim_number: str | None = None,
+        client_key: str | None = None,
+        occurred_at: datetime | None = None,
+        **report: Any,
+    ) -> CommandResult:
+        """Reports a claim; the same claim number or client key twice yields one claim."""
+        at = self.check_occurred_at(occurred_at)
+        number = claim_number or self._claim_number_for(client_key, at)
+        claim = Claim.report(claim_number=number, actor=actor, occurred_at=at, **report)
+        try:
+            recordings = self.save(claim)
+        except IntegrityError:
+            existing = self.get_claim(claim.id)
+            if not _same_report(existing, claim):
+                raise DuplicateClaimError(number) from None
+            head = self.recorder.max_notification_id() or 0
+            return CommandResult(existing.id, number, existing.version, head)
+        return CommandResult(claim.id, number, claim.version, recordings[-1].notification.id)
+
+    @staticmethod
+    def _claim_number_for(client_key: str | None, at: datetime) -> str:
+        day = business_date(at).strftime("%Y%m%d")
+        if client_key:
+            digest = hashlib.sha256(client_key.encode()).hexdigest()[:10].upper()
+            return f"SB-{day}-{digest}"
+        return f"SB-{day}-{secrets.token_hex(5).upper()}"
+
+    # -- commands ----------------------------------------------------------------
+
+    def execute(
+        self,
+        claim_id: UUID,
+        command: Callable[[Claim], None],
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Runs one domain command on the latest claim and saves its events.
+
+        A write lost to a concurrent writer is retried on the new state; if the
+        command is no longer valid there, it is refused as a conflict.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            claim = self.get_claim(claim_id)
+            if expected_version is not None and claim.version != expected_version:
+                raise StaleVersionError(claim.version, expected_version)
+            try:
+                command(claim)
+            except SanbaoError as refusal:
+                if attempt == 0:
+                    raise
+                raise ConcurrencyConflictError(
+                    f"a concurrent change made the command invalid: {refusal}"
+                ) from refusal
+            try:
+                recordings = self.save(claim)
+            except IntegrityError:
+                if expected_version is not None:
+                    raise StaleVersionError(claim.version, expected_version) from None
+                continue
+            return CommandResult(
+                claim.id, claim.claim_number, claim.version, recordings[-1].notification.id
+            )
+        raise ConcurrencyConflictError(f"gave up after {MAX_ATTEMPTS} concurrent writes")
+
+    def command(
+        self,
+        method: str,
+        claim_id: UUID,
+        actor: Actor,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+        **kwargs: Any,
+    ) -> CommandResult:
+        """Runs the claim command named ``method`` (e.g. "classify") with its arguments."""
+        if method not in COMMANDS:
+            raise InvalidInputError("command", f"unknown command {method!r}")
+        at = self.check_occurred_at(occurred_at)
+
+        def run(claim: Claim) -> None:
+            getattr(claim, method)(actor, at, **kwargs)
+
+        return self.execute(claim_id, run, expected_version)
+
+    def diagnose(
+        self,
+        claim_id: UUID,
+        actor: Actor,
+        finding: str,
+        cause: Any,
+        item_no: int | None = None,
+        remedy: Any = None,
+        goods_used: bool = False,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Diagnoses a claim (or one item) and records the 三包 decision for the item.
+
+        Without an explicit remedy the customer's requested remedy is chosen when the
+        decision allows it, else the first remedy the decision grants.
+        """
+        at = self.check_occurred_at(occurred_at)
+
+        def run(claim: Claim) -> None:
+            decision = None
+            chosen = remedy
+            if item_no is not None:
+                query = claim.policy_query(item_no, cause, goods_used)
+                decision = evaluate(self.policies.in_force(query.reported_on), query)
+                if chosen is None and decision.remedies:
+                    requested = claim.requested_remedy
+                    chosen = requested if requested in decision.remedies else decision.remedies[0]
+            claim.diagnose(actor, at, finding, cause, item_no, decision, chosen)
+
+        return self.execute(claim_id, run, expected_version)
+
+    # -- queries -----------------------------------------------------------------
+
+    def get_claim(self, claim_id: UUID, version: int | None = None) -> Claim:
+        """The claim's current state, or its state at a version."""
+        try:
+            claim: Claim = self.repository.get(claim_id, version=version)
+        except AggregateNotFoundError:
+            raise ClaimNotFoundError(claim_id) from None
+        return claim
+
+    def get_claim_by_number(self, claim_number: str) -> Claim:
+        return self.get_claim(Claim.create_id(claim_number))
+
+    def get_claim_as_of(self, claim_id: UUID, as_of: datetime) -> Claim:
+        """The claim as the ledger knew it at a recorded time."""
+        version = None
+        for stored in self._events_of(claim_id):
+            if stored.timestamp > as_of:
+                break
+            version = stored.originator_version
+        if version is None:
+            raise ClaimNotFoundError(f"{claim_id} as of {as_of.isoformat()}")
+        return self.get_claim(claim_id, version=version)
+
+    def history(self, claim_id: UUID) -> list[HistoryEntry]:
+        """The claim's events in order, each with its actor and both times."""
+        entries = [_history_entry(e) for e in self._events_of(claim_id)]
+        if not entries:
+            raise ClaimNotFoundError(claim_id)
+        return entries
+
+    def _events_of(self, claim_id: UUID) -> Iterator[DomainEventProtocol[UUID]]:
+        return self.events.get(claim_id)
+
+
+COMMANDS = frozenset(
+    {
+        "classify",
+        "assign",
+        "acknowledge",
+        "quote",
+        "accept_quote",
+        "decline_quote",
+        "schedule_repair",
+        "start_repair",
+        "record_repair",
+        "ship_replacement",
+        "receive_return",
+        "refund",
+        "escalate",
+        "pause_sla",
+        "resume_sla",
+        "confirm",
+        "follow_up",
+        "survey",
+        "close",
+        "reject",
+        "withdraw",
+        "reopen",
+        "add_note",
+        "attach_evidence",
+    }
+)
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at"}
+
+
+def _history_entry(event: Any) -> HistoryEntry:
+    data = {k: v for k, v in event.__dict__.items() if k not in _ENVELOPE}
+    data.pop("originator_topic", None)
+    return HistoryEntry(
+        version=event.originator_version,
+        event_type=type(event).__name__,
+        actor=event.actor,
+        occurred_at=event.occurred_at,
+        recorded_at=event.timestamp,
+        data=data,
+    )
+
+
+def _same_report(existing: Claim, new: Claim) -> bool:
+    """A retried report carries the same facts; actor and times may differ."""
+    return (
+        existing.kind == new.kind
+        and existing.customer == new.customer
+        and [s.item for s in existing.items] == [s.item for s in new.items]
+        and existing.purchase == new.purchase
+        and existing.description == new.description
+    )
