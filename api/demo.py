@@ -16,7 +16,7 @@ from uuid import UUID
 
 from domain.application import ClaimsLedger
 from domain.errors import ClaimNotFoundError
-from domain.values import Actor, Customer, Deduction, Item, Purchase, QuoteLine, RepairWork
+from domain.values import Actor, Customer, Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
     Channel,
@@ -62,7 +62,7 @@ class CasePlayer:
             claim_number=self.number,
             occurred_at=self.at(0),
             items=tuple(items),
-            purchase=Purchase(purchased_on=purchased, delivered_on=purchased, payment_method="alipay"),
+            purchase=Purchase(purchased, delivered_on=purchased, payment_method="alipay"),
             **kwargs,
         )
         self.claim_id = result.claim_id

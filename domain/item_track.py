@@ -141,7 +141,8 @@ class ItemState:
         paid_price = self.item.price * self.item.quantity
         if amount + deducted > paid_price:
             raise self.refuse(
-                "refund", f"amount {amount} plus deductions {deducted} exceed the price {paid_price}"
+                "refund",
+                f"amount {amount} plus deductions {deducted} exceed the price {paid_price}",
             )
 
     def choose_remedy(self, decision: CoverageDecision, remedy: Remedy | None) -> Remedy | None:

@@ -15,8 +15,8 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain import values, vocabulary
-from domain.item_track import ItemStage, ItemState
 from domain.claim import ClaimStatus
+from domain.item_track import ItemStage, ItemState
 
 
 class DateAsISO(Transcoding):
@@ -41,7 +41,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        member: Enum = self.type(data)
+        return member
 
 
 class DataclassAsDict(Transcoding):
@@ -75,7 +76,9 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
     *(
         obj
         for obj in vars(values).values()
-        if dataclasses.is_dataclass(obj) and obj.__module__ == values.__name__
+        if isinstance(obj, type)
+        and dataclasses.is_dataclass(obj)
+        and obj.__module__ == values.__name__
     ),
     ItemState,
 )

@@ -12,8 +12,8 @@ from domain.vocabulary import (
     Channel,
     ClaimKind,
     Payer,
-    ProblemCategory,
     Priority,
+    ProblemCategory,
     Remedy,
     RepairMode,
     RepairOutcome,
@@ -65,7 +65,8 @@ def decision(*remedies: Remedy, free: bool = True) -> CoverageDecision:
 def diagnosed(remedy: Remedy = Remedy.REPAIR, free: bool = True, **kw: object) -> Claim:
     claim = reported(**kw)  # type: ignore[arg-type]
     claim.classify(AGENT, at(1), ProblemCategory.PRODUCT_FAULT, Priority.NORMAL)
-    claim.diagnose(TECH, at(2), "fault", Cause.QUALITY_DEFECT, 1, decision(remedy, free=free), remedy)
+    chosen = decision(remedy, free=free)
+    claim.diagnose(TECH, at(2), "fault", Cause.QUALITY_DEFECT, 1, chosen, remedy)
     return claim
 
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: a real PostgreSQL for every test that touches storage.
+
+``SANBAO_TEST_DATABASE_URL`` or ``DATABASE_URL`` names a server (CI uses the
+machine's PostgreSQL); otherwise an embedded PostgreSQL is started in a
+temporary directory. Either way the session gets a fresh database of its own,
+dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from api.database import start_embedded
+
+
+def _server_url(tmp_dir: Path) -> str:
+    url = os.environ.get("SANBAO_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return url or start_embedded(tmp_dir)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database on a real PostgreSQL server, for this test session."""
+    server_url = _server_url(tmp_path_factory.mktemp("embedded"))
+    name = f"sanbao_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    params = conninfo_to_dict(server_url)
+    params["dbname"] = name
+    yield make_conninfo(**params)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
