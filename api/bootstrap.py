@@ -7,11 +7,18 @@ from datetime import timedelta
 from api.database import Database, resolve_database
 from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
+from domain.calendar import BusinessCalendar
 
 
 def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:
     """Opens the ledger on the configured (or embedded) PostgreSQL."""
     database = resolve_database(settings)
     env = eventsourcing_env(database.url, settings.pool_size)
-    ledger = ClaimsLedger(env=env, max_backdate=timedelta(days=settings.max_backdate_days))
+    calendar = BusinessCalendar(
+        extra_holidays=frozenset(settings.extra_holidays),
+        extra_workdays=frozenset(settings.extra_workdays),
+    )
+    ledger = ClaimsLedger(
+        env=env, max_backdate=timedelta(days=settings.max_backdate_days), calendar=calendar
+    )
     return ledger, database

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from domain.application import HistoryEntry
 from domain.claim import BUSINESS_TZ, Claim
+from domain.sla import ClockRun
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -32,8 +33,10 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def claim_tables(claim: Claim, history: list[HistoryEntry]) -> list[Table]:
-    """The claim's header, its items with their decisions, and its history."""
+def claim_tables(
+    claim: Claim, history: list[HistoryEntry], clocks: list[ClockRun]
+) -> list[Table]:
+    """The claim's header, its items with their decisions, its SLA clocks and history."""
     header = Table(title=f"Claim {claim.claim_number}", show_header=False)
     header.add_row("status", claim.status.value)
     header.add_row("kind", claim.kind.value)
@@ -77,4 +80,17 @@ def claim_tables(claim: Claim, history: list[HistoryEntry]) -> list[Table]:
             local(entry.recorded_at),
             "; ".join(f"{k}: {show(v)}" for k, v in entry.data.items() if v not in ("", None)),
         )
-    return [header, items, events]
+    sla = Table(title="SLA clocks")
+    for column in ("clock", "run", "started", "due", "paused", "stopped", "state"):
+        sla.add_column(column)
+    for run in clocks:
+        sla.add_row(
+            run.clock,
+            str(run.run),
+            local(run.started_at),
+            local(run.due_at),
+            str(run.paused_total),
+            local(run.stopped_at) if run.stopped_at else "-",
+            run.state,
+        )
+    return [header, items, sla, events]

@@ -15,6 +15,7 @@ from api.claim_view import claim_tables
 from api.demo import load_demo
 from api.settings import get_settings
 from domain.application import ClaimsLedger
+from domain.calendar import years_without_official_data
 from domain.errors import SanbaoError
 
 app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
@@ -44,6 +45,13 @@ def db() -> None:
         head = ledger.recorder.max_notification_id() or 0
         console.print(database.describe())
         console.print(f"ledger head position: {head}")
+        this_year = datetime.now().year
+        missing = years_without_official_data([this_year, this_year + 1])
+        if missing:
+            console.print(
+                f"business calendar: no official holiday data for {missing}; "
+                "using weekends plus SANBAO_EXTRA_HOLIDAYS / SANBAO_EXTRA_WORKDAYS"
+            )
     finally:
         ledger.close()
 
@@ -69,7 +77,8 @@ def show_claim(number: str = typer.Argument(help="claim number, e.g. LF-2026-000
     """Print a claim's current state and its history."""
     with ledger_session() as ledger:
         claim = ledger.get_claim_by_number(number)
-        for table in claim_tables(claim, ledger.history(claim.id)):
+        tables = claim_tables(claim, ledger.history(claim.id), ledger.sla_clocks(claim.id))
+        for table in tables:
             console.print(table)
 
 

@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from domain.calendar import BusinessCalendar
 from domain.claim import Claim, business_date
 from domain.errors import (
     ClaimNotFoundError,
@@ -30,6 +31,7 @@ from domain.errors import (
     StaleVersionError,
 )
 from domain.policy import PolicyBook, default_policy_book, evaluate
+from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.transcodings import register_claim_transcodings
 from domain.values import Actor
 
@@ -73,9 +75,13 @@ class ClaimsLedger(Application[UUID]):
         policies: PolicyBook | None = None,
         clock: Callable[[], datetime] | None = None,
         max_backdate: timedelta = DEFAULT_MAX_BACKDATE,
+        calendar: BusinessCalendar | None = None,
+        sla_targets: SlaTargets = DEFAULT_CLOCKS,
     ) -> None:
         super().__init__(env)
         self.policies = policies or default_policy_book()
+        self.calendar = calendar or BusinessCalendar()
+        self.sla_targets = sla_targets
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.max_backdate = max_backdate
 
@@ -248,6 +254,13 @@ class ClaimsLedger(Application[UUID]):
         if not entries:
             raise ClaimNotFoundError(claim_id)
         return entries
+
+    def sla_clocks(self, claim_id: UUID) -> list[ClockRun]:
+        """The claim's SLA clock runs (due times, pauses, breaches) as of now."""
+        history = self.history(claim_id)
+        kind = history[0].data["kind"]
+        events = [SlaEvent(h.event_type, h.occurred_at) for h in history]
+        return compute_clocks(events, kind, self.calendar, self.clock(), self.sla_targets)
 
     def _events_of(self, claim_id: UUID) -> Iterator[DomainEventProtocol[UUID]]:
         return self.events.get(claim_id)
