@@ -116,6 +116,9 @@ class PolicyQuery:
     price: Decimal = Decimal("0")
     repairs: tuple[RepairRecord, ...] = ()
     exchanged_on: date | None = None
+    # Whether returned goods were used: a no-reason return of used goods is only
+    # a paid exchange or a return less depreciation.
+    goods_used: bool = False
 
 
 @dataclass(frozen=True)
