@@ -11,6 +11,7 @@ from rich.table import Table
 from domain.application import HistoryEntry
 from domain.claim import BUSINESS_TZ, Claim
 from domain.sla import ClockRun
+from domain.values import CoverageDecision
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -28,6 +29,10 @@ def show(value: Any) -> str:
         return local(value)
     if isinstance(value, tuple | list):
         return "; ".join(show(v) for v in value)
+    if isinstance(value, CoverageDecision):
+        terms = "free" if value.free else "paid"
+        remedies = "/".join(r.value for r in value.remedies) or "no remedy"
+        return f"rule {value.rule_id} (policy {value.policy_version}): {remedies}, {terms}"
     if hasattr(value, "__dataclass_fields__"):
         return ", ".join(f"{k}={show(getattr(value, k))}" for k in value.__dataclass_fields__)
     return str(value)

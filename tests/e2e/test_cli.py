@@ -1,0 +1,42 @@
+"""The sanbao command line, run as a user would, on the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.settings import get_settings
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_demo_then_claim_show_prints_state_decision_and_history(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["demo"]).exit_code == 0
+    shown = cli.invoke(app, ["claim", "show", "LF-2026-0003"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "mismatch-return-7d" in shown.output
+    assert "Refunded" in shown.output and "closed" in shown.output
+
+
+def test_claim_show_of_an_unknown_claim_fails_with_a_message(cli: CliRunner) -> None:
+    shown = cli.invoke(app, ["claim", "show", "NOPE-1"])
+    assert shown.exit_code == 1
+    assert "not found" in shown.output
+
+
+def test_db_names_the_database_in_use(cli: CliRunner) -> None:
+    shown = cli.invoke(app, ["db"])
+    assert shown.exit_code == 0
+    assert "PostgreSQL at DATABASE_URL" in shown.output
+    assert "ledger head position" in shown.output
