@@ -38,9 +38,7 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def claim_tables(
-    claim: Claim, history: list[HistoryEntry], clocks: list[ClockRun]
-) -> list[Table]:
+def claim_tables(claim: Claim, history: list[HistoryEntry], clocks: list[ClockRun]) -> list[Table]:
     """The claim's header, its items with their decisions, its SLA clocks and history."""
     header = Table(title=f"Claim {claim.claim_number}", show_header=False)
     header.add_row("status", claim.status.value)

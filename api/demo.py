@@ -92,8 +92,14 @@ class CasePlayer:
 
 
 def lamp(model: str, serial: str, price: str, batch: str = "B2026-07") -> Item:
-    return Item(model=model, category="lighting", serial_no=serial, batch_no=batch,
-                supplier="佛山照明配件厂", price=Decimal(price))
+    return Item(
+        model=model,
+        category="lighting",
+        serial_no=serial,
+        batch_no=batch,
+        supplier="佛山照明配件厂",
+        price=Decimal(price),
+    )
 
 
 def customer(name: str, phone: str, region: str) -> Customer:
@@ -102,9 +108,14 @@ def customer(name: str, phone: str, region: str) -> Customer:
 
 def ceiling_light_wiring_fault(p: CasePlayer) -> None:
     """灯具厂 例1: a ceiling light will not light; wiring fault → free same-model exchange."""
-    p.report([lamp("XD-450 吸顶灯", "XD450-0001823", "399.00")], purchase_days_ago=12,
-             kind=ClaimKind.EXCHANGE, customer=customer("刘洋", "13800138001", "广东"),
-             description="吸顶灯无法点亮", requested_remedy=Remedy.EXCHANGE)
+    p.report(
+        [lamp("XD-450 吸顶灯", "XD450-0001823", "399.00")],
+        purchase_days_ago=12,
+        kind=ClaimKind.EXCHANGE,
+        customer=customer("刘洋", "13800138001", "广东"),
+        description="吸顶灯无法点亮",
+        requested_remedy=Remedy.EXCHANGE,
+    )
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(20, "线路故障（焊点虚接）", Cause.QUALITY_DEFECT, item_no=1)
     p.do(30, WAREHOUSE, "ship_replacement", item_no=1, serial_no="XD450-0002417")
@@ -116,49 +127,89 @@ def ceiling_light_wiring_fault(p: CasePlayer) -> None:
 
 def modified_lamp_burned_out(p: CasePlayer) -> None:
     """灯具厂 例2: the customer modified the lamp and it burned out → quoted paid repair."""
-    p.report([lamp("DL-120 落地灯", "DL120-0000457", "259.00")], purchase_days_ago=200,
-             kind=ClaimKind.REPAIR, customer=customer("孙丽", "13900139002", "浙江"),
-             description="自行改装后烧毁", requested_remedy=Remedy.REPAIR)
+    p.report(
+        [lamp("DL-120 落地灯", "DL120-0000457", "259.00")],
+        purchase_days_ago=200,
+        kind=ClaimKind.REPAIR,
+        customer=customer("孙丽", "13900139002", "浙江"),
+        description="自行改装后烧毁",
+        requested_remedy=Remedy.REPAIR,
+    )
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(22, "用户自行改装线路导致烧毁", Cause.UNAUTHORISED_REPAIR, item_no=1)
-    p.do(23, TECHNICIAN, "quote", item_no=1, lines=(
-        QuoteLine("更换灯座及线路（市场价）", Decimal("85.00")),
-        QuoteLine("人工", Decimal("40.00")),
-    ))
+    p.do(
+        23,
+        TECHNICIAN,
+        "quote",
+        item_no=1,
+        lines=(
+            QuoteLine("更换灯座及线路（市场价）", Decimal("85.00")),
+            QuoteLine("人工", Decimal("40.00")),
+        ),
+    )
     p.do(30, AGENT, "accept_quote", item_no=1)
     p.do(48, TECHNICIAN, "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
-    p.do(96, TECHNICIAN, "record_repair", item_no=1, outcome=RepairOutcome.FIXED,
-         work=RepairWork(parts=("灯座", "电源线"), labour_hours=Decimal("1.5"),
-                         cost=Decimal("125.00")))
+    p.do(
+        96,
+        TECHNICIAN,
+        "record_repair",
+        item_no=1,
+        outcome=RepairOutcome.FIXED,
+        work=RepairWork(
+            parts=("灯座", "电源线"), labour_hours=Decimal("1.5"), cost=Decimal("125.00")
+        ),
+    )
     p.do(100, AGENT, "confirm")
     p.do(120, SPECIALIST, "close", reason="有偿维修完成")
 
 
 def colour_difference_refund(p: CasePlayer) -> None:
     """灯具厂 退换货 例1: colour differs from the listing, within 7 days → full refund."""
-    p.report([lamp("TD-30 台灯", "TD30-0012011", "189.00")], purchase_days_ago=3,
-             kind=ClaimKind.RETURN, channel=Channel.WEB,
-             customer=customer("周婷", "13700137003", "江苏"),
-             description="收到后发现颜色与描述不符", requested_remedy=Remedy.RETURN)
+    p.report(
+        [lamp("TD-30 台灯", "TD30-0012011", "189.00")],
+        purchase_days_ago=3,
+        kind=ClaimKind.RETURN,
+        channel=Channel.WEB,
+        customer=customer("周婷", "13700137003", "江苏"),
+        description="收到后发现颜色与描述不符",
+        requested_remedy=Remedy.RETURN,
+    )
     p.triage(ProblemCategory.DESCRIPTION_MISMATCH, Team.AFTER_SALES_SPECIALIST, "zhao.min")
     p.diagnose(20, "色差明显，与商品页不符", Cause.DESCRIPTION_MISMATCH, item_no=1)
     p.do(50, WAREHOUSE, "receive_return", item_no=1, inspection=InspectionResult.AS_DESCRIBED)
-    p.do(60, SPECIALIST, "refund", item_no=1, amount=Decimal("189.00"), deductions=(),
-         route="alipay")
+    p.do(
+        60, SPECIALIST, "refund", item_no=1, amount=Decimal("189.00"), deductions=(), route="alipay"
+    )
     p.do(70, AGENT, "survey", score=4)
     p.do(72, SPECIALIST, "close", reason="全额退款，原路返回")
 
 
 def used_lamp_discount_exchange(p: CasePlayer) -> None:
     """灯具厂 退换货 例2: a used lamp returned for personal reasons → exchange at 80 %."""
-    p.report([lamp("BD-8 壁灯", "BD8-0003310", "320.00")], purchase_days_ago=5,
-             kind=ClaimKind.RETURN, customer=customer("吴军", "13600136004", "广东"),
-             description="个人原因不想要了，已安装使用", requested_remedy=Remedy.RETURN)
+    p.report(
+        [lamp("BD-8 壁灯", "BD8-0003310", "320.00")],
+        purchase_days_ago=5,
+        kind=ClaimKind.RETURN,
+        customer=customer("吴军", "13600136004", "广东"),
+        description="个人原因不想要了，已安装使用",
+        requested_remedy=Remedy.RETURN,
+    )
     p.triage(ProblemCategory.USAGE_QUESTION, Team.AFTER_SALES_SPECIALIST, "zhao.min")
-    p.diagnose(20, "已使用，包装已拆", Cause.CUSTOMER_PREFERENCE, item_no=1,
-               goods_used=True, remedy=Remedy.EXCHANGE)
-    p.do(22, SPECIALIST, "quote", item_no=1,
-         lines=(QuoteLine("8折换货（320.00 × 80%）", Decimal("256.00")),))
+    p.diagnose(
+        20,
+        "已使用，包装已拆",
+        Cause.CUSTOMER_PREFERENCE,
+        item_no=1,
+        goods_used=True,
+        remedy=Remedy.EXCHANGE,
+    )
+    p.do(
+        22,
+        SPECIALIST,
+        "quote",
+        item_no=1,
+        lines=(QuoteLine("8折换货（320.00 × 80%）", Decimal("256.00")),),
+    )
     p.do(30, AGENT, "accept_quote", item_no=1)
     p.do(50, WAREHOUSE, "receive_return", item_no=1, inspection=InspectionResult.USED)
     p.do(55, WAREHOUSE, "ship_replacement", item_no=1, serial_no="BD8-0003388")
@@ -168,9 +219,14 @@ def used_lamp_discount_exchange(p: CasePlayer) -> None:
 
 def transport_damage(p: CasePlayer) -> None:
     """灯具厂 投诉 例1: delivered broken → logistics damage, seller bears it."""
-    p.report([lamp("XD-600 吸顶灯", "XD600-0000912", "599.00")], purchase_days_ago=2,
-             kind=ClaimKind.EXCHANGE, customer=customer("郑浩", "13500135005", "四川"),
-             description="送货破损，灯罩碎裂", requested_remedy=Remedy.EXCHANGE)
+    p.report(
+        [lamp("XD-600 吸顶灯", "XD600-0000912", "599.00")],
+        purchase_days_ago=2,
+        kind=ClaimKind.EXCHANGE,
+        customer=customer("郑浩", "13500135005", "四川"),
+        description="送货破损，灯罩碎裂",
+        requested_remedy=Remedy.EXCHANGE,
+    )
     p.triage(ProblemCategory.LOGISTICS_DAMAGE, Team.WAREHOUSE_LOGISTICS, "chen.gang")
     p.diagnose(10, "运输途中挤压破损", Cause.TRANSPORT_DAMAGE, item_no=1)
     p.do(26, WAREHOUSE, "ship_replacement", item_no=1, serial_no="XD600-0001044")
@@ -179,11 +235,19 @@ def transport_damage(p: CasePlayer) -> None:
 
 def technician_attitude_complaint(p: CasePlayer) -> None:
     """灯具厂 投诉 例2: unhappy with a technician's attitude → re-dispatch and apology."""
-    p.report([lamp("XD-450 吸顶灯", "XD450-0001990", "399.00")], purchase_days_ago=40,
-             kind=ClaimKind.COMPLAINT, customer=customer("黄敏", "13400134006", "湖南"),
-             description="维修人员态度恶劣")
-    p.triage(ProblemCategory.SERVICE_COMPLAINT, Team.AFTER_SALES_SPECIALIST, "zhao.min",
-             complaint_grade=ComplaintGrade.GENERAL)
+    p.report(
+        [lamp("XD-450 吸顶灯", "XD450-0001990", "399.00")],
+        purchase_days_ago=40,
+        kind=ClaimKind.COMPLAINT,
+        customer=customer("黄敏", "13400134006", "湖南"),
+        description="维修人员态度恶劣",
+    )
+    p.triage(
+        ProblemCategory.SERVICE_COMPLAINT,
+        Team.AFTER_SALES_SPECIALIST,
+        "zhao.min",
+        complaint_grade=ComplaintGrade.GENERAL,
+    )
     p.diagnose(24, "安排二次派工并致歉", Cause.SERVICE_FAILURE)
     p.do(48, AGENT, "confirm", note="客户表示满意")
     p.do(50, AGENT, "follow_up", outcome="回访满意")
@@ -193,34 +257,71 @@ def technician_attitude_complaint(p: CasePlayer) -> None:
 
 def led_bulb_repeat_failure(p: CasePlayer) -> None:
     """灯具厂 信息管理 例1: an LED bulb that keeps failing; two failed repairs → exchange."""
-    bulb = Item(model="LED-9W 灯泡", category="lighting", serial_no="LED9-0451",
-                batch_no="B2026-05", supplier="东莞芯片灯珠厂", price=Decimal("29.90"))
-    p.report([bulb], purchase_days_ago=90, kind=ClaimKind.REPAIR,
-             customer=customer("林峰", "13300133007", "广东"),
-             description="灯泡频繁闪烁后熄灭", requested_remedy=Remedy.REPAIR)
+    bulb = Item(
+        model="LED-9W 灯泡",
+        category="lighting",
+        serial_no="LED9-0451",
+        batch_no="B2026-05",
+        supplier="东莞芯片灯珠厂",
+        price=Decimal("29.90"),
+    )
+    p.report(
+        [bulb],
+        purchase_days_ago=90,
+        kind=ClaimKind.REPAIR,
+        customer=customer("林峰", "13300133007", "广东"),
+        description="灯泡频繁闪烁后熄灭",
+        requested_remedy=Remedy.REPAIR,
+    )
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(20, "驱动电源故障", Cause.QUALITY_DEFECT, item_no=1)
     p.do(24, TECHNICIAN, "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
     p.do(26, AGENT, "pause_sla", reason=PauseReason.WAITING_ON_PARTS)
     p.do(50, AGENT, "resume_sla")
-    p.do(72, TECHNICIAN, "record_repair", item_no=1, outcome=RepairOutcome.STILL_FAILING,
-         work=RepairWork(parts=("驱动板",), labour_hours=Decimal("0.5")))
+    p.do(
+        72,
+        TECHNICIAN,
+        "record_repair",
+        item_no=1,
+        outcome=RepairOutcome.STILL_FAILING,
+        work=RepairWork(parts=("驱动板",), labour_hours=Decimal("0.5")),
+    )
     p.do(80, TECHNICIAN, "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
-    p.do(120, TECHNICIAN, "record_repair", item_no=1, outcome=RepairOutcome.STILL_FAILING,
-         work=RepairWork(parts=("驱动板",), labour_hours=Decimal("0.5")))
+    p.do(
+        120,
+        TECHNICIAN,
+        "record_repair",
+        item_no=1,
+        outcome=RepairOutcome.STILL_FAILING,
+        work=RepairWork(parts=("驱动板",), labour_hours=Decimal("0.5")),
+    )
     p.do(121, AGENT, "escalate", reason=EscalationReason.CUSTOMER_DISSATISFIED)
-    p.diagnose(122, "两次维修仍不能正常使用", Cause.QUALITY_DEFECT, item_no=1,
-               remedy=Remedy.EXCHANGE)
+    p.diagnose(
+        122, "两次维修仍不能正常使用", Cause.QUALITY_DEFECT, item_no=1, remedy=Remedy.EXCHANGE
+    )
     p.do(140, WAREHOUSE, "ship_replacement", item_no=1, serial_no="LED9-0977")
 
 
 def open_report_awaiting_response(p: CasePlayer) -> None:
     """A fresh report nobody has acknowledged yet: the first-response clock runs."""
-    p.report([Item(model="KT-35 空调", category="large_appliance", serial_no="KT35-88812",
-                   batch_no="A2025-11", supplier="格力配套", price=Decimal("3299.00"))],
-             purchase_days_ago=300, kind=ClaimKind.REPAIR, channel=Channel.APP,
-             customer=customer("马超", "13200132008", "北京"),
-             description="制冷效果差", requested_remedy=Remedy.REPAIR)
+    p.report(
+        [
+            Item(
+                model="KT-35 空调",
+                category="large_appliance",
+                serial_no="KT35-88812",
+                batch_no="A2025-11",
+                supplier="格力配套",
+                price=Decimal("3299.00"),
+            )
+        ],
+        purchase_days_ago=300,
+        kind=ClaimKind.REPAIR,
+        channel=Channel.APP,
+        customer=customer("马超", "13200132008", "北京"),
+        description="制冷效果差",
+        requested_remedy=Remedy.REPAIR,
+    )
 
 
 CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (

@@ -21,8 +21,16 @@ def new_report(**overrides: Any) -> dict[str, Any]:
         "kind": ClaimKind.REPAIR,
         "channel": Channel.PHONE,
         "customer": Customer(name="刘洋", phone="13800138000", region="广东"),
-        "items": (Item(model="XD-450", category="lighting", serial_no="SN-9",
-                       batch_no="B9", supplier="S", price=Decimal("399.00")),),
+        "items": (
+            Item(
+                model="XD-450",
+                category="lighting",
+                serial_no="SN-9",
+                batch_no="B9",
+                supplier="S",
+                price=Decimal("399.00"),
+            ),
+        ),
         "purchase": Purchase(purchased_on=bought, delivered_on=bought),
         "requested_remedy": Remedy.REPAIR,
         "description": "does not light",

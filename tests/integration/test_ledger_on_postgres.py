@@ -33,8 +33,11 @@ def test_commands_return_new_version_and_increasing_ledger_positions(
 ) -> None:
     first = ledger.report(AGENT, **new_report())
     second = ledger.command(
-        "classify", first.claim_id, AGENT,
-        problem_category=ProblemCategory.PRODUCT_FAULT, priority=Priority.HIGH,
+        "classify",
+        first.claim_id,
+        AGENT,
+        problem_category=ProblemCategory.PRODUCT_FAULT,
+        priority=Priority.HIGH,
     )
     assert second.version == 2
     assert second.position > first.position
@@ -67,8 +70,13 @@ def test_history_lists_events_in_order_with_actor_and_both_times(ledger: ClaimsL
 
 def test_claim_state_as_of_a_version_and_a_time(ledger: ClaimsLedger) -> None:
     result = ledger.report(AGENT, **new_report())
-    ledger.command("classify", result.claim_id, AGENT,
-                   problem_category=ProblemCategory.PRODUCT_FAULT, priority=Priority.LOW)
+    ledger.command(
+        "classify",
+        result.claim_id,
+        AGENT,
+        problem_category=ProblemCategory.PRODUCT_FAULT,
+        priority=Priority.LOW,
+    )
     between = ledger.history(result.claim_id)[-1].recorded_at
     ledger.command("reject", result.claim_id, AGENT, reason="not ours")
     assert ledger.get_claim(result.claim_id, version=1).status is ClaimStatus.REPORTED

@@ -30,8 +30,14 @@ def at(hours: float) -> datetime:
 
 
 def lamp(serial: str = "SN-1", price: str = "200.00") -> Item:
-    return Item(model="XD-450", category="lighting", serial_no=serial, batch_no="B1",
-                supplier="S1", price=Decimal(price))
+    return Item(
+        model="XD-450",
+        category="lighting",
+        serial_no=serial,
+        batch_no="B1",
+        supplier="S1",
+        price=Decimal(price),
+    )
 
 
 def reported(kind: ClaimKind = ClaimKind.REPAIR, items: tuple[Item, ...] | None = None) -> Claim:

@@ -33,8 +33,9 @@ def test_diagnosis_records_decision_and_chosen_remedy_per_item() -> None:
 def test_remedy_outside_the_decision_is_refused() -> None:
     claim = reported()
     with pytest.raises(RemedyNotAllowedError):
-        claim.diagnose(TECH, at(1), "f", Cause.QUALITY_DEFECT, 1, decision(Remedy.REPAIR),
-                       Remedy.RETURN)
+        claim.diagnose(
+            TECH, at(1), "f", Cause.QUALITY_DEFECT, 1, decision(Remedy.REPAIR), Remedy.RETURN
+        )
     assert claim.item(1).stage is ItemStage.PENDING
 
 
@@ -137,8 +138,9 @@ def test_refund_before_the_goods_come_back_is_refused() -> None:
 def test_return_then_refund_with_deduction_resolves_the_claim() -> None:
     claim = diagnosed(Remedy.RETURN)
     claim.receive_return(TECH, at(3), 1, InspectionResult.USED)
-    claim.refund(TECH, at(4), 1, Decimal("180"), (Deduction("depreciation", Decimal("20")),),
-                 "alipay")
+    claim.refund(
+        TECH, at(4), 1, Decimal("180"), (Deduction("depreciation", Decimal("20")),), "alipay"
+    )
     assert claim.item(1).refunded_amount == Decimal("180")
     assert claim.status is ClaimStatus.RESOLVED
 
@@ -163,8 +165,9 @@ def test_diagnosis_during_a_repair_is_refused() -> None:
     claim = diagnosed()
     claim.start_repair(TECH, at(3), 1, RepairMode.ON_SITE)
     with pytest.raises(LifecycleError, match="under way"):
-        claim.diagnose(TECH, at(4), "f", Cause.QUALITY_DEFECT, 1, decision(Remedy.REPAIR),
-                       Remedy.REPAIR)
+        claim.diagnose(
+            TECH, at(4), "f", Cause.QUALITY_DEFECT, 1, decision(Remedy.REPAIR), Remedy.REPAIR
+        )
 
 
 def test_repair_cannot_finish_before_it_started() -> None:
@@ -190,10 +193,12 @@ def test_remedies_apply_per_item() -> None:
     from .factories import lamp
 
     claim = reported(items=(lamp("A"), lamp("B")))
-    claim.diagnose(TECH, at(1), "f", Cause.QUALITY_DEFECT, 1, decision(Remedy.REPAIR),
-                   Remedy.REPAIR)
-    claim.diagnose(TECH, at(1), "f", Cause.QUALITY_DEFECT, 2, decision(Remedy.EXCHANGE),
-                   Remedy.EXCHANGE)
+    claim.diagnose(
+        TECH, at(1), "f", Cause.QUALITY_DEFECT, 1, decision(Remedy.REPAIR), Remedy.REPAIR
+    )
+    claim.diagnose(
+        TECH, at(1), "f", Cause.QUALITY_DEFECT, 2, decision(Remedy.EXCHANGE), Remedy.EXCHANGE
+    )
     claim.ship_replacement(TECH, at(2), 2, "B-NEW")
     assert claim.status is ClaimStatus.IN_PROGRESS
     claim.start_repair(TECH, at(3), 1, RepairMode.ON_SITE)

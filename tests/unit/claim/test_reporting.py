@@ -29,9 +29,16 @@ def test_claim_id_derives_from_claim_number() -> None:
 def test_report_without_items_is_refused() -> None:
     with pytest.raises(InvalidInputError) as refused:
         Claim.report(
-            claim_number="C-1", actor=AGENT, occurred_at=T0, kind=ClaimKind.REPAIR,
-            channel=Channel.PHONE, customer=Customer("A", phone="1"), items=(),
-            purchase=Purchase(date(2026, 1, 1)), requested_remedy=None, description="",
+            claim_number="C-1",
+            actor=AGENT,
+            occurred_at=T0,
+            kind=ClaimKind.REPAIR,
+            channel=Channel.PHONE,
+            customer=Customer("A", phone="1"),
+            items=(),
+            purchase=Purchase(date(2026, 1, 1)),
+            requested_remedy=None,
+            description="",
         )
     assert refused.value.field == "items"
 
@@ -39,9 +46,16 @@ def test_report_without_items_is_refused() -> None:
 def test_report_before_the_purchase_is_refused() -> None:
     with pytest.raises(InvalidInputError) as refused:
         Claim.report(
-            claim_number="C-1", actor=AGENT, occurred_at=T0, kind=ClaimKind.REPAIR,
-            channel=Channel.PHONE, customer=Customer("A", phone="1"), items=(lamp(),),
-            purchase=Purchase(date(2026, 12, 1)), requested_remedy=None, description="",
+            claim_number="C-1",
+            actor=AGENT,
+            occurred_at=T0,
+            kind=ClaimKind.REPAIR,
+            channel=Channel.PHONE,
+            customer=Customer("A", phone="1"),
+            items=(lamp(),),
+            purchase=Purchase(date(2026, 12, 1)),
+            requested_remedy=None,
+            description="",
         )
     assert refused.value.field == "occurred_at"
 
@@ -54,8 +68,10 @@ def test_report_before_the_purchase_is_refused() -> None:
         (lambda: Item(model="", category="lighting"), "items.model"),
         (lambda: Item(model="M", category="lighting", quantity=0), "items.quantity"),
         (lambda: Item(model="M", category="lighting", price=Decimal("-1")), "items.price"),
-        (lambda: Purchase(date(2026, 2, 1), delivered_on=date(2026, 1, 1)),
-         "purchase.delivered_on"),
+        (
+            lambda: Purchase(date(2026, 2, 1), delivered_on=date(2026, 1, 1)),
+            "purchase.delivered_on",
+        ),
     ],
 )
 def test_invalid_report_values_name_the_field(build, field) -> None:  # type: ignore[no-untyped-def]
