@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ClaimClosedError, InvalidInputError, ItemNotFoundError, LifecycleError
 from domain.item_track import REMEDY_DONE, SETTLED, WORK_IN_PROGRESS, ItemStage, ItemState
+from domain.policy import check_remedy
 from domain.values import (
     Actor,
     CoverageDecision,
@@ -299,7 +300,8 @@ class Claim(Aggregate):
             state.check_can_diagnose()
             if decision is None:
                 raise InvalidInputError("decision", "an item diagnosis needs a coverage decision")
-            remedy = state.choose_remedy(decision, remedy)
+            if remedy is not None:
+                check_remedy(decision, remedy)
         self._diagnosed(actor, occurred_at, finding, cause, item_no, decision, remedy)
 
     @event("Diagnosed")

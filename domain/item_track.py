@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from domain.errors import LifecycleError, QuoteRequiredError, RemedyNotAllowedError
+from domain.errors import LifecycleError, QuoteRequiredError
 from domain.values import CoverageDecision, Item, RepairRecord
 from domain.vocabulary import Cause, Remedy
 
@@ -144,13 +144,3 @@ class ItemState:
                 "refund",
                 f"amount {amount} plus deductions {deducted} exceed the price {paid_price}",
             )
-
-    def choose_remedy(self, decision: CoverageDecision, remedy: Remedy | None) -> Remedy | None:
-        """Checks a chosen remedy against the decision; None when nothing is granted."""
-        if remedy is None:
-            return None
-        if remedy not in decision.remedies:
-            raise RemedyNotAllowedError(
-                remedy.value, [r.value for r in decision.remedies], decision.rule_id
-            )
-        return remedy
