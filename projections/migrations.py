@@ -1,0 +1,40 @@
+"""Applies the SQL migrations in ``migrations/`` with yoyo-migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict
+from yoyo import get_backend, read_migrations
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def yoyo_url(database_url: str) -> str:
+    """A yoyo URL (psycopg 3 driver) for any libpq URL, including a socket directory."""
+    params = conninfo_to_dict(database_url)
+    user = params.get("user") or "postgres"
+    password = f":{params['password']}" if params.get("password") else ""
+    host = str(params.get("host") or "")
+    port = params.get("port")
+    dbname = params.get("dbname") or "postgres"
+    if host.startswith("/"):
+        return f"postgresql+psycopg://{user}{password}@/{dbname}?host={host}"
+    netloc = f"{host}:{port}" if port else host
+    return f"postgresql+psycopg://{user}{password}@{netloc}/{dbname}"
+
+
+def pending_migrations(database_url: str) -> list[str]:
+    """The ids of migrations not yet applied."""
+    backend = get_backend(yoyo_url(database_url))
+    return [m.id for m in backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))]
+
+
+def migrate(database_url: str) -> list[str]:
+    """Applies every pending migration (under yoyo's lock); returns their ids."""
+    backend = get_backend(yoyo_url(database_url))
+    migrations = read_migrations(str(MIGRATIONS_DIR))
+    with backend.lock():
+        pending = backend.to_apply(migrations)
+        backend.apply_migrations(pending)
+    return [m.id for m in pending]
