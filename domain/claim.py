@@ -20,7 +20,13 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ClaimClosedError, InvalidInputError, ItemNotFoundError, LifecycleError
+from domain.errors import (
+    AlreadyEscalatedError,
+    ClaimClosedError,
+    InvalidInputError,
+    ItemNotFoundError,
+    LifecycleError,
+)
 from domain.item_track import REMEDY_DONE, SETTLED, WORK_IN_PROGRESS, ItemStage, ItemState
 from domain.policy import check_remedy
 from domain.values import (
@@ -116,6 +122,7 @@ class Claim(Aggregate):
         self.promised_by: date | None = None
         self.finding: str | None = None
         self.escalation_level = 0
+        self.escalated_clock_runs: list[str] = []
         self.sla_paused = False
         self.confirmed = False
         self.followed_up = False
@@ -550,10 +557,22 @@ class Claim(Aggregate):
     # -- oversight --------------------------------------------------------------
 
     def escalate(
-        self, actor: Actor, occurred_at: datetime, reason: EscalationReason, note: str = ""
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        reason: EscalationReason,
+        note: str = "",
+        clock_run: str = "",
     ) -> None:
+        """Raises the escalation level; ``clock_run`` (e.g. "repair#2") names a breached clock.
+
+        A breached clock run escalates the claim once: a second escalation for the
+        same run is refused, which makes the SLA sweep safe to repeat.
+        """
         self.check_open("escalate")
-        self._escalated(actor, occurred_at, self.escalation_level + 1, reason, note)
+        if clock_run and clock_run in self.escalated_clock_runs:
+            raise AlreadyEscalatedError(clock_run)
+        self._escalated(actor, occurred_at, self.escalation_level + 1, reason, note, clock_run)
 
     @event("Escalated")
     def _escalated(
@@ -563,8 +582,11 @@ class Claim(Aggregate):
         level: int,
         reason: EscalationReason,
         note: str,
+        clock_run: str = "",
     ) -> None:
         self.escalation_level = level
+        if clock_run:
+            self.escalated_clock_runs.append(clock_run)
 
     def pause_sla(self, actor: Actor, occurred_at: datetime, reason: PauseReason) -> None:
         self.check_open("pause the SLA")

@@ -9,7 +9,8 @@ class that matches what they can handle::
      ├── ItemNotFoundError          the claim has no item with that number
      ├── LifecycleError             the action makes no sense in the claim's state
      │    ├── ClaimClosedError      the claim is closed; only reopen is possible
-     │    └── QuoteRequiredError    paid work before the customer accepted a quote
+     │    ├── QuoteRequiredError    paid work before the customer accepted a quote
+     │    └── AlreadyEscalatedError a breached SLA clock run escalates only once
      ├── PolicyError                the 三包 policy cannot answer
      │    ├── UnknownPolicyVersionError
      │    ├── UnknownCategoryError
@@ -72,6 +73,14 @@ class ClaimClosedError(LifecycleError):
 
 class QuoteRequiredError(LifecycleError):
     """Raised when paid work would start before the customer accepted a quote."""
+
+
+class AlreadyEscalatedError(LifecycleError):
+    """Raised when a breached SLA clock run would escalate the claim a second time."""
+
+    def __init__(self, clock_run: str) -> None:
+        super().__init__("escalate", "escalated", f"clock run {clock_run} was already escalated")
+        self.clock_run = clock_run
 
 
 class PolicyError(SanbaoError):

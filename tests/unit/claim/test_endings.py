@@ -191,3 +191,15 @@ def test_refused_command_leaves_no_pending_event() -> None:
     with pytest.raises(InvalidInputError):
         claim.acknowledge(AGENT, at(1), "hi", date(2020, 1, 1))
     assert len(claim.pending_events) == before
+
+
+def test_a_breached_clock_run_escalates_only_once() -> None:
+    from domain.errors import AlreadyEscalatedError
+
+    claim = reported()
+    claim.escalate(AGENT, at(30), EscalationReason.OVERDUE, clock_run="first_response#1")
+    with pytest.raises(AlreadyEscalatedError):
+        claim.escalate(AGENT, at(31), EscalationReason.OVERDUE, clock_run="first_response#1")
+    claim.escalate(AGENT, at(32), EscalationReason.OVERDUE, clock_run="work_start#1")
+    assert claim.escalation_level == 2
+    assert claim.escalated_clock_runs == ["first_response#1", "work_start#1"]
