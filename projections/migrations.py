@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
 from yoyo import get_backend, read_migrations
+from yoyo.backends.base import DatabaseBackend
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -24,17 +27,26 @@ def yoyo_url(database_url: str) -> str:
     return f"postgresql+psycopg://{user}{password}@{netloc}/{dbname}"
 
 
+@contextmanager
+def yoyo_backend(database_url: str) -> Iterator[DatabaseBackend]:
+    """A yoyo backend whose connection is closed afterwards (yoyo leaves it open)."""
+    backend = get_backend(yoyo_url(database_url))
+    try:
+        yield backend
+    finally:
+        backend.connection.close()
+
+
 def pending_migrations(database_url: str) -> list[str]:
     """The ids of migrations not yet applied."""
-    backend = get_backend(yoyo_url(database_url))
-    return [m.id for m in backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))]
+    with yoyo_backend(database_url) as backend:
+        return [m.id for m in backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))]
 
 
 def migrate(database_url: str) -> list[str]:
     """Applies every pending migration (under yoyo's lock); returns their ids."""
-    backend = get_backend(yoyo_url(database_url))
     migrations = read_migrations(str(MIGRATIONS_DIR))
-    with backend.lock():
+    with yoyo_backend(database_url) as backend, backend.lock():
         pending = backend.to_apply(migrations)
         backend.apply_migrations(pending)
     return [m.id for m in pending]

@@ -61,9 +61,7 @@ class ViewRunner:
         )
         if not notifications:
             return 0
-        batch = [
-            Envelope.wrap(n.id, self.ledger.mapper.to_domain_event(n)) for n in notifications
-        ]
+        batch = [Envelope.wrap(n.id, self.ledger.mapper.to_domain_event(n)) for n in notifications]
         assignments = []
         for view in self.views:
             seen = positions[view.name]

@@ -47,9 +47,7 @@ class ViewRecorder(PostgresTrackingRecorder):
             rows = cur.execute(statement).fetchall()
         return {r["application_name"]: r["notification_id"] for r in rows}
 
-    def apply_batch(
-        self, assignments: Sequence[tuple[View, str, int, Sequence[Envelope]]]
-    ) -> None:
+    def apply_batch(self, assignments: Sequence[tuple[View, str, int, Sequence[Envelope]]]) -> None:
         """Applies each (view, tracking name, expected position, events) in one transaction.
 
         Raises StalePositionError (and rolls everything back) if any view is no
