@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
+from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
 from domain.application import ClaimsLedger
@@ -22,6 +23,7 @@ from projections.tracking import StalePositionError, ViewRecorder
 from projections.view import View
 
 DEFAULT_BATCH_SIZE = 1000
+RECONNECT_SECONDS = 1.0
 Progress = Callable[[int, int], None]
 
 
@@ -87,20 +89,30 @@ class ViewRunner:
         return total
 
     def run_forever(self, poll_seconds: float = 5.0) -> None:
-        """Catches up, then applies new events as soon as the ledger announces them."""
+        """Catches up, then applies new events as soon as the ledger announces them.
+
+        Survives the database going away: it waits, reconnects and resumes from the
+        positions recorded with the views.
+        """
         channel = self.ledger.recorder.channel_name  # type: ignore[attr-defined]
-        with self._listen_connection() as conn:
-            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
-            while not self.stopping.is_set():
-                self.catch_up()
-                for _ in conn.notifies(timeout=poll_seconds, stop_after=1):
-                    pass
+        while not self.stopping.is_set():
+            try:
+                with self._listen_connection() as conn:
+                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                    while not self.stopping.is_set():
+                        self.catch_up()
+                        for _ in conn.notifies(timeout=poll_seconds, stop_after=1):
+                            pass
+            except (psycopg.Error, PersistenceError):
+                self.stopping.wait(RECONNECT_SECONDS)
 
     def stop(self) -> None:
         self.stopping.set()
 
+    def connect_kwargs(self) -> dict[str, Any]:
+        """The connection arguments of the ledger's pool (host, dbname, user …)."""
+        kwargs: dict[str, Any] = dict(self.recorder.datastore.pool.kwargs)
+        return kwargs
+
     def _listen_connection(self) -> psycopg.Connection[Any]:
-        datastore = self.recorder.datastore
-        info = datastore.pool.kwargs  # the pool's connection arguments
-        conninfo = datastore.pool.conninfo
-        return psycopg.connect(conninfo, autocommit=True, **info)
+        return psycopg.connect(autocommit=True, **self.connect_kwargs())
