@@ -1,0 +1,219 @@
+"""Traceability reads: a serial number's whole story, and batch / model / supplier summaries.
+
+A replacement that fails later comes back in a new claim under its own serial
+number, so a serial's story follows the replacement links both ways (a
+recursive query) and gathers every claim about any serial of the chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from psycopg import Connection, sql
+from psycopg.rows import dict_row
+
+# Events that tell an item's story; notes, evidence, SLA pauses and triage are left out.
+KEY_EVENTS = [
+    "Reported", "Diagnosed", "Quoted", "QuoteAccepted", "QuoteDeclined", "RepairStarted",
+    "Repaired", "ReplacementShipped", "ReturnReceived", "Refunded", "Escalated",
+    "CustomerConfirmed", "Closed", "Rejected", "Withdrawn", "Reopened",
+]  # fmt: skip
+# The causes the supplier answers for, against the customer's doing and the carrier's.
+QUALITY = ("quality_defect",)
+MISUSE = ("misuse", "unauthorised_repair")
+TRANSPORT = ("transport_damage",)
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    position: int
+    event_type: str
+    actor: str
+    occurred_at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    """One claim about one serial of the chain, with the claim's key events for that item."""
+
+    claim_id: UUID
+    claim_number: str
+    item_no: int
+    serial_no: str
+    model: str
+    batch_no: str | None
+    reported_at: datetime
+    cause: str | None
+    rule_id: str | None
+    remedy: str | None
+    repairs: int
+    failed_repairs: int
+    replacement_serial_no: str | None
+    stage: str
+    claim_status: str
+    events: list[StoryEvent]
+
+
+@dataclass(frozen=True)
+class SerialStory:
+    """Every claim about a serial number and the serials it replaced or was replaced by."""
+
+    serial_no: str
+    chain: list[str]  # from the first serial sold to the latest replacement
+    claims: list[StoryItem]
+
+
+CHAIN = """
+WITH RECURSIVE chain(serial_no) AS (
+    SELECT %(serial)s::text
+    UNION  -- not UNION ALL: a serial already in the chain is not followed again
+    SELECT CASE WHEN r.from_serial = c.serial_no THEN r.to_serial ELSE r.from_serial END
+    FROM chain c JOIN views.trace_replacements r
+      ON r.from_serial = c.serial_no OR r.to_serial = c.serial_no
+)
+"""
+LINKS = (
+    CHAIN
+    + """
+SELECT from_serial, to_serial FROM views.trace_replacements
+WHERE to_serial IN (SELECT serial_no FROM chain) ORDER BY position
+"""
+)
+STORY = (
+    CHAIN
+    + """
+SELECT t.claim_id, t.claim_number, t.item_no, t.serial_no, t.model, t.batch_no, t.reported_at,
+       t.cause, t.rule_id, t.remedy, t.repairs, t.failed_repairs, t.replacement_serial_no,
+       t.stage, t.claim_status,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'position', a.position, 'event_type', a.event_type, 'actor', a.actor,
+                   'occurred_at', a.occurred_at, 'summary', a.summary) ORDER BY a.position), '[]')
+          FROM views.audit_trail a
+         WHERE a.claim_id = t.claim_id AND a.event_type = ANY(%(key_events)s)
+           -- claim-wide events (no item_no) belong to every item's story
+           AND coalesce((a.payload ->> 'item_no')::int, t.item_no) = t.item_no) AS events
+FROM views.trace_items t
+WHERE t.serial_no IN (SELECT serial_no FROM chain)
+ORDER BY t.reported_at, t.claim_number, t.item_no
+"""
+)
+
+
+def serial_story(conn: Connection[Any], serial_no: str) -> SerialStory:
+    """The item's story across claims, following faulty serial → replacement both ways.
+
+    The key events come from the audit trail, so they are as fresh as that view.
+    """
+    serial = serial_no.strip()
+    params = {"serial": serial, "key_events": KEY_EVENTS}
+    if not serial:
+        return SerialStory(serial_no=serial_no, chain=[], claims=[])
+    with conn.cursor(row_factory=dict_row) as cur:
+        links = cur.execute(LINKS, params).fetchall()
+        rows = cur.execute(STORY, params).fetchall()
+    chain: list[str] = []
+    # Replacements happen one after another, so ledger order is the chain's order.
+    for link in links:
+        for serial in (link["from_serial"], link["to_serial"]):
+            if serial and serial not in chain:
+                chain.append(serial)
+    claims = [
+        StoryItem(
+            **{k: v for k, v in row.items() if k != "events"},
+            events=[
+                StoryEvent(**{**e, "occurred_at": datetime.fromisoformat(e["occurred_at"])})
+                for e in row["events"]
+            ],
+        )
+        for row in rows
+    ]
+    return SerialStory(serial_no=serial_no, chain=chain or [serial], claims=claims)
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """Diagnosed items by who answers for the fault; shares are of diagnosed items."""
+
+    diagnosed: int
+    quality: int  # quality defects: the supplier's responsibility
+    misuse: int  # misuse or unauthorised repair: the customer's
+    transport: int  # transport damage: the seller's (logistics)
+    other: int  # force majeure, wear, no fault found, mismatch, preference …
+
+    def share(self, count: int) -> float:
+        return count / self.diagnosed if self.diagnosed else 0.0
+
+    @property
+    def supplier_share(self) -> float:
+        return self.share(self.quality)
+
+
+@dataclass(frozen=True)
+class TraceSummary:
+    """What happened to the items of one batch, model or supplier."""
+
+    key: str
+    claims: int
+    items: int
+    causes: dict[str, int]
+    repairs: int
+    failed_repairs: int
+    exchanges: int
+    returns: int
+    refunds: int
+    refunded_amount: Decimal
+    quoted_amount: Decimal
+    responsibility: Responsibility
+
+
+SUMMARY = """
+SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
+       coalesce(sum(repairs), 0) AS repairs, coalesce(sum(failed_repairs), 0) AS failed_repairs,
+       coalesce(sum(exchanged), 0) AS exchanges, coalesce(sum(returned), 0) AS returns,
+       coalesce(sum(refunds), 0) AS refunds,
+       coalesce(sum(refunded_amount), 0) AS refunded_amount,
+       coalesce(sum(quoted_amount), 0) AS quoted_amount,
+       count(cause) AS diagnosed,
+       count(*) FILTER (WHERE cause = ANY(%(quality)s)) AS quality,
+       count(*) FILTER (WHERE cause = ANY(%(misuse)s)) AS misuse,
+       count(*) FILTER (WHERE cause = ANY(%(transport)s)) AS transport,
+       coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{}}') AS causes
+FROM (SELECT *, count(*) OVER (PARTITION BY cause) AS n FROM views.trace_items
+      WHERE {column} = %(key)s) AS items
+"""
+
+
+def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
+    query = sql.SQL(SUMMARY).format(column=sql.Identifier(column))
+    params = {
+        "key": key,
+        "quality": list(QUALITY),
+        "misuse": list(MISUSE),
+        "transport": list(TRANSPORT),
+    }
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(query, params).fetchone()
+    assert row is not None  # an aggregate always returns one row
+    counts = {k: row.pop(k) for k in ("diagnosed", "quality", "misuse", "transport")}
+    other = counts["diagnosed"] - counts["quality"] - counts["misuse"] - counts["transport"]
+    return TraceSummary(key=key, **row, responsibility=Responsibility(**counts, other=other))
+
+
+def batch_summary(conn: Connection[Any], batch_no: str) -> TraceSummary:
+    """Claims, causes, remedies and responsibility for the items of one production batch."""
+    return _summary(conn, "batch_no", batch_no)
+
+
+def model_summary(conn: Connection[Any], model: str) -> TraceSummary:
+    """Claims, causes, remedies and responsibility for the items of one model."""
+    return _summary(conn, "model", model)
+
+
+def supplier_summary(conn: Connection[Any], supplier: str) -> TraceSummary:
+    """Claims, causes, remedies and responsibility for the items of one supplier."""
+    return _summary(conn, "supplier", supplier)
