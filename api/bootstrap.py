@@ -8,11 +8,13 @@ from api.database import Database, resolve_database
 from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.calendar import BusinessCalendar
+from projections.migrations import migrate
 
 
 def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:
-    """Opens the ledger on the configured (or embedded) PostgreSQL."""
+    """Opens the ledger on the configured (or embedded) PostgreSQL, migrating the views."""
     database = resolve_database(settings)
+    migrate(database.url)
     env = eventsourcing_env(database.url, settings.pool_size)
     calendar = BusinessCalendar(
         extra_holidays=frozenset(settings.extra_holidays),

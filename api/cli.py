@@ -8,20 +8,23 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import typer
-from rich.console import Console
 
+from api import cli_projections
 from api.bootstrap import open_ledger
 from api.claim_view import claim_tables
+from api.console import console
+from api.database import resolve_database
 from api.demo import load_demo
 from api.settings import get_settings
 from domain.application import ClaimsLedger
 from domain.calendar import years_without_official_data
 from domain.errors import SanbaoError
+from projections.migrations import migrate as apply_migrations
 
 app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
 claim_app = typer.Typer(help="Read claims.")
 app.add_typer(claim_app, name="claim")
-console = Console()
+app.add_typer(cli_projections.app, name="projections")
 
 
 @contextmanager
@@ -35,6 +38,15 @@ def ledger_session() -> Iterator[ClaimsLedger]:
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending read-model migrations (also done automatically at start-up)."""
+    database = resolve_database(get_settings())
+    applied = apply_migrations(database.url)
+    console.print(f"applied: {', '.join(applied) or 'nothing, already up to date'}")
+    console.print(f"read-model schema up to date on {database.describe()}")
 
 
 @app.command()
@@ -84,3 +96,7 @@ def show_claim(number: str = typer.Argument(help="claim number, e.g. LF-2026-000
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -37,9 +37,7 @@ REGIONS = ["广东", "浙江", "江苏", "四川", "北京", "上海", "湖南",
 EVENTS_PER_CLAIM = 10
 
 
-def build_claim(
-    ledger: ClaimsLedger, n: int, at: datetime, rng: random.Random
-) -> Claim:
+def build_claim(ledger: ClaimsLedger, n: int, at: datetime, rng: random.Random) -> Claim:
     """One claim with ten events: report → triage → diagnose → repair → survey → close."""
     model, category = MODELS[0] if rng.random() < 0.2 else rng.choice(MODELS[1:])
     bought = at.date() - timedelta(days=rng.randint(20, 300))
@@ -50,8 +48,16 @@ def build_claim(
         kind=ClaimKind.REPAIR,
         channel=Channel.PHONE,
         customer=Customer(name="客户", phone=f"138{n:08d}", region=rng.choice(REGIONS)),
-        items=(Item(model=model, category=category, serial_no=f"SN{n:09d}",
-                    batch_no=f"B{n % 50}", supplier=f"S{n % 7}", price=Decimal("99.00")),),
+        items=(
+            Item(
+                model=model,
+                category=category,
+                serial_no=f"SN{n:09d}",
+                batch_no=f"B{n % 50}",
+                supplier=f"S{n % 7}",
+                price=Decimal("99.00"),
+            ),
+        ),
         purchase=Purchase(purchased_on=bought, delivered_on=bought),
         requested_remedy=Remedy.REPAIR,
         description="不亮",
@@ -71,9 +77,7 @@ def build_claim(
     return claim
 
 
-def generate(
-    ledger: ClaimsLedger, claims: int, chunk: int = 500, seed: int = 7
-) -> Iterator[int]:
+def generate(ledger: ClaimsLedger, claims: int, chunk: int = 500, seed: int = 7) -> Iterator[int]:
     """Saves ``claims`` claims (10 events each) in chunks; yields events saved so far."""
     rng = random.Random(seed)
     # Reports spread over 24 days ending 5 days ago, so no event lies in the future.

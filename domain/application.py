@@ -9,7 +9,9 @@ as a conflict when the new state makes it invalid.
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -166,6 +168,8 @@ class ClaimsLedger(Application[UUID]):
             except IntegrityError:
                 if expected_version is not None:
                     raise StaleVersionError(claim.version, expected_version) from None
+                # Back off a little, randomly, so colliding writers stop colliding.
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
                 continue
             return CommandResult(
                 claim.id, claim.claim_number, claim.version, recordings[-1].notification.id

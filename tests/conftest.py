@@ -15,9 +15,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.database import start_embedded
+
+# Property tests judge behaviour, never speed: no per-example deadline, so a
+# loaded machine (CI, parallel work) cannot turn a slow example into a failure.
+settings.register_profile("sanbao", deadline=None)
+settings.load_profile("sanbao")
 
 
 def _server_url(tmp_dir: Path) -> str:

@@ -1,0 +1,187 @@
+"""Projection catch-up: batched runner vs one event per transaction vs raw paging.
+
+    python -m bench.catch_up --events 1000000 --single 20000
+
+Creates a fresh database on ``DATABASE_URL`` (or the embedded PostgreSQL),
+generates the events through the domain model, then measures, in one run on
+the same data:
+
+- raw paging: ``SELECT … ORDER BY notification_id LIMIT 1000`` over the events
+  table, nothing decoded (the physical limit of reading the log);
+- one event per transaction: every view, each event applied and tracked in its
+  own transaction (what the library's runner does), over the first
+  ``--single`` events, into a shadow schema;
+- batched: the ledger's runner, every view, 1000 events per transaction,
+  over all events, in a child process whose peak RSS is reported;
+- rebuild: ``sanbao projections rebuild`` of every view (child process, peak RSS).
+
+Writes ``bench/results/catch_up.json`` and prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from api.database import start_embedded
+from api.settings import eventsourcing_env
+from bench.generate import generate
+from bench.peak_rss import PEAK_PREFIX
+from domain.application import ClaimsLedger
+from projections.envelope import Envelope
+from projections.migrations import migrate
+from projections.registry import view_factories
+from projections.runner import ViewRunner
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def fresh_database(server_url: str) -> str:
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    params = conninfo_to_dict(server_url)
+    params["dbname"] = name
+    return make_conninfo(**params)
+
+
+def server_facts(url: str) -> dict[str, str]:
+    with psycopg.connect(url) as conn:
+        return {
+            name: str(conn.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]
+            for name in ("server_version", "synchronous_commit", "fsync")
+        }
+
+
+def raw_paging(url: str) -> float:
+    """Events/s reading the whole events table in pages of 1000, nothing decoded."""
+    started, rows, last = time.perf_counter(), 0, 0
+    with psycopg.connect(url) as conn:
+        while page := conn.execute(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM sanbaoledger_events WHERE notification_id > %s "
+            "ORDER BY notification_id LIMIT 1000",
+            (last,),
+        ).fetchall():
+            rows += len(page)
+            last = page[-1][0]
+    return rows / (time.perf_counter() - started)
+
+
+def one_per_transaction(ledger: ClaimsLedger, events: int) -> float:
+    """Events/s applying each event to every view in its own transaction."""
+    factories = view_factories(ledger)
+    live = [make("views") for make in factories.values()]
+    views = [make("views_single") for make in factories.values()]
+    runner = ViewRunner(ledger, views, batch_size=1000, tracking_suffix="#single")
+    with runner.recorder.datastore.transaction(commit=True) as cur:
+        cur.execute("DROP SCHEMA IF EXISTS views_single CASCADE")
+        cur.execute("CREATE SCHEMA views_single")
+        for view in live:
+            for table in view.tables:
+                cur.execute(
+                    sql.SQL("CREATE TABLE views_single.{} (LIKE {} INCLUDING ALL)").format(
+                        sql.Identifier(table), view.table(table)
+                    )
+                )
+    started, done, position = time.perf_counter(), 0, 0
+    while done < events:
+        page = ledger.recorder.select_notifications(
+            start=position, limit=min(1000, events - done), inclusive_of_start=False
+        )
+        for notification in page:
+            envelope = Envelope.wrap(notification.id, ledger.mapper.to_domain_event(notification))
+            runner.recorder.apply_batch(
+                [(v, runner.tracking_name(v), position, [envelope]) for v in views]
+            )
+            position = notification.id
+        done += len(page)
+    return done / (time.perf_counter() - started)
+
+
+def child(module_and_args: list[str], url: str) -> tuple[float, float, str]:
+    """Runs ``python -m <module> <args>`` with DATABASE_URL; returns (seconds, peak MiB, output)."""
+    env = {**os.environ, "DATABASE_URL": url, "COLUMNS": "120"}
+    command = [sys.executable, "-m", "bench.peak_rss", *module_and_args]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - started
+    peak = next(line for line in reversed(done.stderr.splitlines()) if line.startswith(PEAK_PREFIX))
+    return elapsed, int(peak.removeprefix(PEAK_PREFIX)) / 1024, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--single", type=int, default=20_000)
+    args = parser.parse_args()
+
+    server = os.environ.get("DATABASE_URL") or start_embedded(Path(".sanbao-bench"))
+    url = fresh_database(server)
+    migrate(url)
+    ledger = ClaimsLedger(env=eventsourcing_env(url, pool_size=2))
+    started = time.perf_counter()
+    for saved in generate(ledger, claims=args.events // 10):
+        print(f"\rgenerated {saved:,} events", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    results: dict[str, Any] = {
+        "database": server_facts(url),
+        "embedded": "DATABASE_URL" not in os.environ,
+        "events": saved,
+        "generate_events_per_s": saved / (time.perf_counter() - started),
+        "raw_paging_events_per_s": raw_paging(url),
+        "one_per_transaction_events_per_s": one_per_transaction(ledger, args.single),
+    }
+    ledger.close()
+    seconds, rss, _ = child(["bench.catch_up_worker"], url)
+    results["batched_events_per_s"] = saved / seconds
+    results["batched_peak_rss_mib"] = rss
+    seconds, rss, output = child(["api.cli", "projections", "rebuild"], url)
+    results["rebuild_all_views_seconds"] = seconds
+    results["rebuild_peak_rss_mib"] = rss
+    results["rebuild_output"] = output.strip().splitlines()[-4:]
+    results["batched_vs_single"] = (
+        results["batched_events_per_s"] / results["one_per_transaction_events_per_s"]
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "catch_up.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(table(results))
+
+
+def table(r: dict[str, Any]) -> str:
+    db = r["database"]
+    return "\n".join(
+        [
+            f"PostgreSQL {db['server_version']} ({'embedded' if r['embedded'] else 'server'}), "
+            f"synchronous_commit={db['synchronous_commit']}, fsync={db['fsync']}; "
+            f"{r['events']:,} events",
+            "",
+            "| measure | events/s | peak RSS |",
+            "|---|---:|---:|",
+            f"| raw paging of the events table | {r['raw_paging_events_per_s']:,.0f} | |",
+            f"| catch-up, batched (all views) | {r['batched_events_per_s']:,.0f} "
+            f"| {r['batched_peak_rss_mib']:.0f} MiB |",
+            f"| catch-up, one event per transaction | "
+            f"{r['one_per_transaction_events_per_s']:,.0f} | |",
+            f"| rebuild of every view, one after another | "
+            f"{r['events'] * 4 / r['rebuild_all_views_seconds']:,.0f} (view-events/s) "
+            f"| {r['rebuild_peak_rss_mib']:.0f} MiB |",
+            "",
+            f"batched / one-per-transaction: {r['batched_vs_single']:.1f}×",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    main()

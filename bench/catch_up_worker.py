@@ -1,0 +1,20 @@
+"""Catches every view up to the head of the ledger at DATABASE_URL, then exits."""
+
+from __future__ import annotations
+
+from api.bootstrap import open_ledger
+from api.settings import get_settings
+from projections.registry import build_views
+from projections.runner import ViewRunner
+
+
+def main() -> None:
+    ledger, _ = open_ledger(get_settings())
+    try:
+        ViewRunner(ledger, build_views(ledger)).catch_up()
+    finally:
+        ledger.close()
+
+
+if __name__ == "__main__":
+    main()
