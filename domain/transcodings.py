@@ -36,31 +36,50 @@ class EnumAsValue(Transcoding):
     def __init__(self, enum_type: type[Enum]) -> None:
         self.type = enum_type
         self.name = enum_type.__name__
+        # A plain dict lookup: Enum's own __call__ is slow on the catch-up path.
+        self.members: dict[Any, Enum] = {m.value: m for m in enum_type}
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        member: Enum = self.type(data)
-        return member
+        return self.members[data]
 
 
 class DataclassAsDict(Transcoding):
-    """Stores a dataclass as a dict of its fields, under the class name."""
+    """Stores a dataclass as a dict of its fields, under the class name.
+
+    Decoding restores the recorded values without running ``__init__``: a fact
+    that was valid when recorded must still load if a validation rule changes
+    later (and skipping the checks makes catching up views much faster).
+    Fields added to the class since the fact was recorded take their defaults.
+    """
 
     def __init__(self, cls: type[Any]) -> None:
         self.type = cls
         self.name = cls.__name__
-        self.tuple_fields = {
-            f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple")
+        fields = dataclasses.fields(cls)
+        self.field_names = tuple(f.name for f in fields)
+        self.tuple_fields = frozenset(f.name for f in fields if str(f.type).startswith("tuple"))
+        self.defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+        self.default_factories = {
+            f.name: f.default_factory
+            for f in fields
+            if f.default_factory is not dataclasses.MISSING
         }
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {name: getattr(obj, name) for name in self.field_names}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        kwargs = {k: tuple(v) if k in self.tuple_fields else v for k, v in data.items()}
-        return self.type(**kwargs)
+        obj: Any = object.__new__(self.type)
+        state = obj.__dict__
+        state.update(self.defaults)
+        for name, factory in self.default_factories.items():
+            state[name] = factory()
+        for key, value in data.items():
+            state[key] = tuple(value) if key in self.tuple_fields else value
+        return obj
 
 
 ENUMS: tuple[type[Enum], ...] = (

@@ -19,6 +19,7 @@ from psycopg import sql
 
 from domain.application import ClaimsLedger
 from projections.envelope import Envelope
+from projections.prefetch import Prefetcher
 from projections.tracking import StalePositionError, ViewRecorder
 from projections.view import View
 
@@ -54,16 +55,16 @@ class ViewRunner:
     def head(self) -> int:
         return self.ledger.recorder.max_notification_id() or 0
 
-    def run_batch(self) -> int:
-        """Applies the next page of events; returns how many events were read (0 = caught up)."""
-        positions = {v.name: self.recorder.position(self.tracking_name(v)) for v in self.views}
-        start = min(positions.values(), default=0)
+    def read_batch(self, after: int) -> list[Envelope]:
+        """The next page of events after a position, decoded."""
         notifications = self.ledger.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
+            start=after, limit=self.batch_size, inclusive_of_start=False
         )
-        if not notifications:
-            return 0
-        batch = [Envelope.wrap(n.id, self.ledger.mapper.to_domain_event(n)) for n in notifications]
+        to_event = self.ledger.mapper.to_domain_event
+        return [Envelope.wrap(n.id, to_event(n)) for n in notifications]
+
+    def apply(self, batch: Sequence[Envelope], positions: dict[str, int]) -> bool:
+        """Applies a batch to each view beyond its position; False if another runner was first."""
         assignments = []
         for view in self.views:
             seen = positions[view.name]
@@ -73,19 +74,37 @@ class ViewRunner:
         try:
             self.recorder.apply_batch(assignments)
         except StalePositionError:
-            return len(batch)  # another runner moved on; re-read positions and continue
+            return False
+        for view, _, _, events in assignments:
+            positions[view.name] = events[-1].position
+        return True
+
+    def run_batch(self) -> int:
+        """Applies the next page of events; returns how many events were read (0 = caught up)."""
+        positions = self.positions()
+        batch = self.read_batch(min(positions.values(), default=0))
+        if batch:
+            self.apply(batch, positions)
         return len(batch)
 
     def catch_up(self, progress: Progress | None = None) -> int:
-        """Applies batches until the views reach the head of the log; returns events read."""
+        """Applies batches until the views reach the head of the log; returns events read.
+
+        The next page is read and decoded in the background while a batch is applied.
+        """
         total = 0
         while not self.stopping.is_set():
-            read = self.run_batch()
-            if not read:
-                break
-            total += read
-            if progress:
-                progress(total, self.head())
+            positions = self.positions()
+            start = min(positions.values(), default=0)
+            with Prefetcher(self.read_batch, start, lambda e: e.position) as batches:
+                for batch in batches:
+                    if self.stopping.is_set() or not self.apply(batch, positions):
+                        break  # stopping, or another runner moved on: re-read positions
+                    total += len(batch)
+                    if progress:
+                        progress(total, self.head())
+                else:
+                    return total
         return total
 
     def run_forever(self, poll_seconds: float = 5.0) -> None:
