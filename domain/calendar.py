@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
@@ -37,6 +37,12 @@ def has_official_data(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+@lru_cache(maxsize=8192)
+def official_workday(day: date) -> bool:
+    """The library's answer for a day; cached because it scans its whole table per call."""
+    return bool(chinese_calendar.is_workday(day))
 
 
 def years_without_official_data(years: Iterable[int]) -> list[int]:
@@ -100,7 +106,7 @@ class BusinessCalendar:
         if day in self.extra_holidays:
             return False
         if has_official_data(day.year):
-            return bool(chinese_calendar.is_workday(day))
+            return official_workday(day)
         return day.weekday() < 5
 
     def add_working_time(self, start: datetime, working_days: float) -> datetime:

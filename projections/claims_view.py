@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -36,7 +35,6 @@ from projections.view import VIEWS_SCHEMA, View, handler_name
 # The library names an application's events table after the application.
 EVENTS_TABLE = ("public", f"{ClaimsLedger.name.lower()}_events")
 DEFAULT_CACHE_SIZE = 10_000  # about 6.5 kB per claim
-_handler_name = cache(handler_name)  # a regex per event is measurable at 20,000 events/s
 
 
 @dataclass
@@ -68,7 +66,7 @@ class ClaimFold:
         """Applies one event: the aggregate's own mutator, then the row's handler."""
         self.claim = envelope.event.mutate(self.claim)
         self.updated_at, self.position = envelope.recorded_at, envelope.position
-        handler = getattr(self, _handler_name(envelope.event_type), None)
+        handler = getattr(self, handler_name(envelope.event_type), None)
         if handler is not None:
             handler(envelope)
 

@@ -14,9 +14,8 @@ leaves out the ongoing pause, since its length is only known at query time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime
-from functools import cache
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -50,35 +49,6 @@ CLOCK_COLUMNS = (
     ("due_at", "timestamptz"), ("paused_total", "interval"), ("paused_since", "timestamptz"),
     ("stopped_at", "timestamptz"), ("stopped_by", "text"), ("escalated_at", "timestamptz"),
 )  # fmt: skip
-
-
-class MemoCalendar(BusinessCalendar):
-    """A ``BusinessCalendar`` that remembers which dates are working days.
-
-    ``chinesecalendar`` scans its whole holiday table on every lookup (about 40 µs);
-    replaying clocks asks for the same few dates thousands of times per batch.
-    """
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "_workdays", {})
-
-    @classmethod
-    def of(cls, calendar: BusinessCalendar) -> MemoCalendar:
-        return cls(**{f.name: getattr(calendar, f.name) for f in fields(calendar) if f.init})
-
-    def is_workday(self, day: date) -> bool:
-        if type(day) is not date:
-            return super().is_workday(day)  # a datetime counts by its local date
-        known: dict[date, bool] = self._workdays  # type: ignore[attr-defined]
-        if day not in known:
-            known[day] = super().is_workday(day)
-        return known[day]
-
-
-@cache
-def _handler_name(event_type: str) -> str:
-    return handler_name(event_type)  # a regex substitution: once per event type
 
 
 @dataclass
@@ -141,7 +111,7 @@ class SlaFold:
         if is_clock_event:
             self.events.append(SlaEvent(envelope.event_type, envelope.occurred_at))
             self.runs_changed = True
-        handler = getattr(self, _handler_name(envelope.event_type), None)
+        handler = getattr(self, handler_name(envelope.event_type), None)
         if handler is not None:
             handler(envelope)
 
@@ -177,7 +147,7 @@ class SlaView(View):
         schema: str = VIEWS_SCHEMA,
     ) -> None:
         super().__init__(schema)
-        self.calendar = MemoCalendar.of(calendar)
+        self.calendar = calendar
         self.targets = targets
         starts_and_stops = {name for clock in targets for name in clock.starts | clock.stops}
         self.clock_events = frozenset(starts_and_stops) | {PAUSED, RESUMED} | TERMINAL_EVENTS

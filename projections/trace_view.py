@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -98,7 +97,6 @@ def claim_status(status: str) -> Handler:
 
 
 # Handler names are derived once per event type, not once per event.
-method_name = cache(handler_name)
 
 
 def blank(text: str) -> str | None:
@@ -117,7 +115,7 @@ class TraceView(View):
     tables = ("trace_items", "trace_replacements")
 
     def apply(self, cur: Cursor[Any], batch: Sequence[Envelope]) -> None:
-        handled = [(e, h) for e in batch if (h := getattr(self, method_name(e.event_type), None))]
+        handled = [(e, h) for e in batch if (h := getattr(self, handler_name(e.event_type), None))]
         # Rows of claims reported in this batch do not exist yet; the others are read once.
         reported = {e.claim_id for e, _ in handled if e.event_type == "Reported"}
         claims = self.load(cur, {e.claim_id for e, _ in handled} - reported)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from psycopg import Cursor, sql
@@ -21,8 +22,9 @@ from projections.envelope import Envelope
 VIEWS_SCHEMA = "views"
 
 
+@cache
 def handler_name(event_type: str) -> str:
-    """``ReplacementShipped`` → ``on_replacement_shipped``."""
+    """``ReplacementShipped`` → ``on_replacement_shipped`` (cached: called once per event)."""
     return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", event_type).lower()
 
 
