@@ -51,6 +51,41 @@ def _create_shadow_tables(cur: Cursor[Any], live: View) -> None:
         cur.execute(
             sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(shadow, live.table(table))
         )
+        # LIKE copies columns, defaults, constraints and indexes, not storage options
+        # such as fillfactor: carry those over too.
+        row = cur.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
+            (f"{VIEWS_SCHEMA}.{table}",),
+        ).fetchone()
+        if row and row["reloptions"]:
+            options = sql.SQL(", ").join(sql.SQL(option) for option in row["reloptions"])
+            cur.execute(sql.SQL("ALTER TABLE {} SET ({})").format(shadow, options))
+
+
+def _index_names(cur: Cursor[Any], schema: str, table: str) -> dict[str, str]:
+    """Index definition (with its own name and schema blanked out) → index name."""
+    rows = cur.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
+        (schema, table),
+    ).fetchall()
+    return {
+        row["indexdef"].replace(f"INDEX {row['indexname']} ON {schema}.", "INDEX ON "): row[
+            "indexname"
+        ]
+        for row in rows
+    }
+
+
+def _keep_index_names(cur: Cursor[Any], table: str, old_names: dict[str, str]) -> None:
+    """Gives the swapped-in indexes the names the migrations gave the old ones."""
+    for definition, generated in _index_names(cur, VIEWS_SCHEMA, table).items():
+        wanted = old_names.get(definition)
+        if wanted and wanted != generated:
+            cur.execute(
+                sql.SQL("ALTER INDEX {}.{} RENAME TO {}").format(
+                    sql.Identifier(VIEWS_SCHEMA), sql.Identifier(generated), sql.Identifier(wanted)
+                )
+            )
 
 
 def _swap(ledger: ClaimsLedger, runner: ViewRunner, live: View, shadow: View) -> int:
@@ -65,13 +100,16 @@ def _swap(ledger: ClaimsLedger, runner: ViewRunner, live: View, shadow: View) ->
         ):
             shadow.apply(cur, [Envelope.wrap(n.id, ledger.mapper.to_domain_event(n)) for n in tail])
             position = tail[-1].id
+        shadow.keep_from(cur, live)
         for table in live.tables:
+            old_names = _index_names(cur, VIEWS_SCHEMA, table)
             cur.execute(sql.SQL("DROP TABLE {}").format(live.table(table)))
             cur.execute(
                 sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
                     shadow.table(table), sql.Identifier(VIEWS_SCHEMA)
                 )
             )
+            _keep_index_names(cur, table, old_names)
         recorder.set_position(cur, live.name, position)
         recorder.forget(cur, shadow_tracking)
     return position

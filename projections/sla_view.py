@@ -153,6 +153,17 @@ class SlaView(View):
         self.clock_events = frozenset(starts_and_stops) | {PAUSED, RESUMED} | TERMINAL_EVENTS
         self.wanted = self.clock_events | CLAIM_EVENTS
 
+    def keep_from(self, cur: Cursor[Any], old: View) -> None:
+        """Keeps the sweep's records (breach time, escalation outcome) across a rebuild."""
+        cur.execute(
+            sql.SQL(
+                "UPDATE {new} AS n SET breach_recorded_at = o.breach_recorded_at, "
+                "escalation = o.escalation FROM {old} AS o "
+                "WHERE n.claim_id = o.claim_id AND n.clock = o.clock AND n.run = o.run "
+                "AND o.breach_recorded_at IS NOT NULL"
+            ).format(new=self.table("sla_clocks"), old=old.table("sla_clocks"))
+        )
+
     def apply(self, cur: Cursor[Any], batch: Sequence[Envelope]) -> None:
         wanted = [e for e in batch if e.event_type in self.wanted]
         if not wanted:

@@ -47,6 +47,13 @@ class View(ABC):
         found: Callable[[Envelope], None] | None = getattr(self, handler_name(event_type), None)
         return found
 
+    def keep_from(self, cur: Cursor[Any], old: View) -> None:
+        """Copies state that events do not carry from the old tables during a rebuild.
+
+        Most views are pure functions of the log and keep nothing (the default).
+        """
+        return None
+
     @abstractmethod
     def apply(self, cur: Cursor[Any], batch: Sequence[Envelope]) -> None:
         """Applies a batch of events, in ledger order, within the caller's transaction."""
