@@ -13,7 +13,10 @@ the same data:
   ``--single`` events, into a shadow schema;
 - batched: the ledger's runner, every view, 1000 events per transaction,
   over all events, in a child process whose peak RSS is reported;
-- rebuild: ``sanbao projections rebuild`` of every view (child process, peak RSS).
+- batched, two worker processes: the views split between two
+  ``catch_up_worker`` processes running at once (scale-out);
+- rebuild: ``sanbao projections rebuild`` of every view, one after another
+  (child process, peak RSS), with each view's own rate.
 
 Writes ``bench/results/catch_up.json`` and prints a markdown table.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -45,6 +49,7 @@ from projections.registry import view_factories
 from projections.runner import ViewRunner
 
 RESULTS = Path(__file__).parent / "results"
+REBUILT = re.compile(r"^(\w+): rebuilt up to position \d+ \(([\d,]+) events/s", re.M)
 
 
 def fresh_database(server_url: str) -> str:
@@ -121,6 +126,31 @@ def child(module_and_args: list[str], url: str) -> tuple[float, float, str]:
     return elapsed, int(peak.removeprefix(PEAK_PREFIX)) / 1024, done.stdout
 
 
+def reset_views(url: str, ledger: ClaimsLedger) -> None:
+    """Empties every view and forgets its position, for another catch-up from 0."""
+    views = [make("views") for make in view_factories(ledger).values()]
+    with psycopg.connect(url, autocommit=True) as conn:
+        for view in views:
+            for table in view.tables:
+                conn.execute(sql.SQL("TRUNCATE {}").format(view.table(table)))
+            conn.execute("DELETE FROM view_positions WHERE application_name = %s", (view.name,))
+
+
+def split_catch_up(url: str) -> float:
+    """Seconds for two worker processes, each with half the views, to catch up together."""
+    env = {**os.environ, "DATABASE_URL": url}
+    halves = [["claims", "trace"], ["audit", "sla"]]
+    started = time.perf_counter()
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "bench.catch_up_worker", *half], env=env)
+        for half in halves
+    ]
+    for worker in workers:
+        if worker.wait() != 0:
+            raise SystemExit("a catch-up worker failed")
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -147,10 +177,16 @@ def main() -> None:
     seconds, rss, _ = child(["bench.catch_up_worker"], url)
     results["batched_events_per_s"] = saved / seconds
     results["batched_peak_rss_mib"] = rss
+    ledger = ClaimsLedger(env=eventsourcing_env(url, pool_size=2))
+    reset_views(url, ledger)
+    ledger.close()
+    results["batched_two_workers_events_per_s"] = saved / split_catch_up(url)
     seconds, rss, output = child(["api.cli", "projections", "rebuild"], url)
     results["rebuild_all_views_seconds"] = seconds
     results["rebuild_peak_rss_mib"] = rss
-    results["rebuild_output"] = output.strip().splitlines()[-4:]
+    results["rebuild_events_per_s"] = {
+        match[1]: float(match[2].replace(",", "")) for match in REBUILT.finditer(output)
+    }
     results["batched_vs_single"] = (
         results["batched_events_per_s"] / results["one_per_transaction_events_per_s"]
     )
@@ -172,10 +208,15 @@ def table(r: dict[str, Any]) -> str:
             f"| raw paging of the events table | {r['raw_paging_events_per_s']:,.0f} | |",
             f"| catch-up, batched (all views) | {r['batched_events_per_s']:,.0f} "
             f"| {r['batched_peak_rss_mib']:.0f} MiB |",
+            f"| catch-up, batched, two worker processes (views split) | "
+            f"{r['batched_two_workers_events_per_s']:,.0f} | |",
             f"| catch-up, one event per transaction | "
             f"{r['one_per_transaction_events_per_s']:,.0f} | |",
-            f"| rebuild of every view, one after another | "
-            f"{r['events'] * 4 / r['rebuild_all_views_seconds']:,.0f} (view-events/s) "
+            *(
+                f"| rebuild of the `{name}` view alone | {rate:,.0f} | |"
+                for name, rate in r["rebuild_events_per_s"].items()
+            ),
+            f"| (peak RSS of `sanbao projections rebuild`, all views) | "
             f"| {r['rebuild_peak_rss_mib']:.0f} MiB |",
             "",
             f"batched / one-per-transaction: {r['batched_vs_single']:.1f}×",
