@@ -61,6 +61,14 @@ def fresh_database(server_url: str) -> str:
     return make_conninfo(**params)
 
 
+def drop_database(server_url: str, url: str) -> None:
+    """Drops a benchmark database once its figures are taken."""
+    name = conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        conn.execute(drop.format(sql.Identifier(name)))
+
+
 def server_facts(url: str) -> dict[str, str]:
     with psycopg.connect(url) as conn:
         return {
@@ -190,6 +198,7 @@ def main() -> None:
     results["batched_vs_single"] = (
         results["batched_events_per_s"] / results["one_per_transaction_events_per_s"]
     )
+    drop_database(server, url)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "catch_up.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(table(results))

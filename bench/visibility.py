@@ -20,7 +20,7 @@ from pathlib import Path
 
 from api.database import start_embedded
 from api.settings import eventsourcing_env
-from bench.catch_up import RESULTS, fresh_database, server_facts
+from bench.catch_up import RESULTS, drop_database, fresh_database, server_facts
 from domain.application import ClaimsLedger
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
@@ -89,6 +89,7 @@ def main() -> None:
     (RESULTS / "visibility.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     ledger.close()
+    drop_database(server, url)
 
 
 if __name__ == "__main__":
