@@ -11,16 +11,20 @@ from domain.calendar import BusinessCalendar
 from projections.migrations import migrate
 
 
-def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:
-    """Opens the ledger on the configured (or embedded) PostgreSQL, migrating the views."""
-    database = resolve_database(settings)
-    migrate(database.url)
+def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
+    """The ledger on ``database`` (its event tables are created when missing)."""
     env = eventsourcing_env(database.url, settings.pool_size)
     calendar = BusinessCalendar(
         extra_holidays=frozenset(settings.extra_holidays),
         extra_workdays=frozenset(settings.extra_workdays),
     )
-    ledger = ClaimsLedger(
+    return ClaimsLedger(
         env=env, max_backdate=timedelta(days=settings.max_backdate_days), calendar=calendar
     )
-    return ledger, database
+
+
+def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:
+    """Opens the ledger on the configured (or embedded) PostgreSQL, migrating the views."""
+    database = resolve_database(settings)
+    migrate(database.url)
+    return build_ledger(settings, database), database

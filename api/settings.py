@@ -35,6 +35,28 @@ class Settings(BaseSettings):
     extra_workdays: list[date] = Field(
         default_factory=list, description="operator-declared adjusted working days (调休)"
     )
+    sla_sweep_seconds: float = Field(
+        default=60.0, gt=0, description="how often the SLA sweep looks for new breaches"
+    )
+    sla_escalation: bool = Field(
+        default=True, description="whether the SLA sweep escalates the breaches it records"
+    )
+    read_your_writes_timeout: float = Field(
+        default=5.0, ge=0, description="how long a read waits for the views to reach min_position"
+    )
+    idempotency_wait_seconds: float = Field(
+        default=10.0, gt=0, description="how long a retry waits for the first request to finish"
+    )
+    idempotency_lease_seconds: float = Field(
+        default=60.0, gt=0, description="after this, a request left unfinished may be retried"
+    )
+    token_cache_seconds: float = Field(
+        default=5.0, ge=0, description="how long a verified token is trusted before re-reading"
+    )
+    log_level: str = Field(default="INFO", description="level of the JSON logs")
+    projections: bool = Field(
+        default=True, description="run the views and the SLA sweep in the API process"
+    )
 
 
 def eventsourcing_env(database_url: str, pool_size: int) -> dict[str, str]:

@@ -1,0 +1,59 @@
+"""The FastAPI application: routers under ``/api/v1``, problem answers, middleware, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api.handlers import install_problem_handlers
+from api.logs import configure_logging
+from api.metrics import Metrics
+from api.middleware import IdempotencyMiddleware, RequestContextMiddleware
+from api.openapi import problem_openapi
+from api.routes import audit, claims, commands, ops, policy, reports, trace
+from api.runtime import Runtime
+from api.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service; its lifespan opens the ledger and runs the views and the SLA sweep."""
+    configure_logging(settings.log_level)
+    runtime = Runtime(settings, projections=settings.projections)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start()
+        try:
+            yield
+        finally:
+            runtime.stop()
+
+    app = FastAPI(
+        title="Sanbao Ledger",
+        version="1.0",
+        description="An event-sourced ledger of after-sales claims under the 三包 rules.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.metrics = Metrics()
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(claims.router)
+    api.include_router(commands.router)
+    for router in (audit.router, trace.router, reports.router, policy.router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(ops.router)
+    install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware, runtime=runtime)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn workers (``sanbao serve --workers N``)."""
+    return create_app(get_settings())

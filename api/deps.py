@@ -1,0 +1,98 @@
+"""Route dependencies as ``Annotated`` aliases: the ledger, the user, permissions, views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from psycopg import Connection
+
+from api.errors import NotAuthenticatedError, PermissionDeniedError
+from api.roles import allows
+from api.runtime import Runtime
+from api.users import User
+from domain.application import ClaimsLedger
+from domain.errors import InvalidInputError
+
+bearer = HTTPBearer(auto_error=False, description="a token from `sanbao users add`")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_ledger(runtime: RuntimeDep) -> ClaimsLedger:
+    return runtime.ledger
+
+
+LedgerDep = Annotated[ClaimsLedger, Depends(get_ledger)]
+
+
+def get_current_user(
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    """The user holding the bearer token; 401 without a valid one."""
+    if credentials is None:
+        raise NotAuthenticatedError("a bearer token is required")
+    user = runtime.users.verify(credentials.credentials)
+    if user is None:
+        raise NotAuthenticatedError("the bearer token is unknown or revoked")
+    request.state.user = user.name  # for the request's log line
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def requires(permission: str) -> Any:
+    """A dependency giving the current user, or 403 naming their role and the permission."""
+
+    def check(user: CurrentUser) -> User:
+        if not allows(user.role, permission):
+            raise PermissionDeniedError(user.role.value, permission)
+        return user
+
+    return Depends(check)
+
+
+def get_expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(description='the claim version (ETag) the change is based on, e.g. "7"'),
+    ] = None,
+) -> int | None:
+    """The version in ``If-Match`` (``"7"``, ``W/"7"`` or ``7``); ``*`` means any."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInputError("If-Match", 'must be a claim version such as "7"')
+    return int(value)
+
+
+ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
+
+
+def get_view_connection(
+    runtime: RuntimeDep,
+    min_position: Annotated[
+        int | None,
+        Query(ge=0, le=2**62, description="wait until the views applied this ledger position"),
+    ] = None,
+) -> Iterator[Connection[Any]]:
+    """A connection for view queries, once the views reached ``min_position`` (else 503)."""
+    if min_position:
+        runtime.wait_for_views(min_position)
+    with runtime.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        yield conn
+
+
+ViewConnection = Annotated[Connection[Any], Depends(get_view_connection)]

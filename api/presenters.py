@@ -1,0 +1,59 @@
+"""Turns the ledger's results into response fields and headers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Response
+
+from api.schemas.claims import HistoryEntryPublic
+from domain.application import CommandResult, HistoryEntry
+from domain.errors import InvalidInputError
+
+API_PREFIX = "/api/v1"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def change_fields(result: CommandResult) -> dict[str, Any]:
+    return asdict(result)
+
+
+def change_headers(response: Response, result: CommandResult) -> None:
+    """ETag (the claim version), X-Ledger-Position and the claim's Location."""
+    response.headers["ETag"] = etag(result.version)
+    response.headers["X-Ledger-Position"] = str(result.position)
+    response.headers["Location"] = f"{API_PREFIX}/claims/{result.claim_id}"
+
+
+def history_entry(entry: HistoryEntry) -> HistoryEntryPublic:
+    return HistoryEntryPublic(
+        version=entry.version,
+        event_type=entry.event_type,
+        actor=entry.actor.user_id,
+        role=entry.actor.role.value,
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        data=entry.data,
+    )
+
+
+def aware(moment: datetime, field: str) -> datetime:
+    """The moment, which must carry a time zone (a naive time is ambiguous)."""
+    if moment.tzinfo is None:
+        raise InvalidInputError(field, "must include a time zone")
+    return moment
+
+
+def aware_or_none(moment: datetime | None, field: str) -> datetime | None:
+    return None if moment is None else aware(moment, field)
+
+
+def month_start(month: str) -> date:
+    """``2026-11`` → the first day of that month."""
+    year, number = month.split("-")
+    return date(int(year), int(number), 1)

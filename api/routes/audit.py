@@ -1,0 +1,44 @@
+"""The audit trail across claims, from the audit view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from api.deps import ViewConnection, requires
+from api.presenters import aware_or_none
+from api.schemas.reads import AuditPublic
+from api.users import User
+from projections.audit_queries import MAX_LIMIT, search_audit
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("")
+def read_audit(
+    conn: ViewConnection,
+    _: Annotated[User, requires("audit:read")],
+    claim_id: UUID | None = None,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    event_type: Annotated[str | None, Query(max_length=100)] = None,
+    recorded_from: datetime | None = None,
+    recorded_to: datetime | None = None,
+    after_position: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+) -> AuditPublic:
+    """Search the audit trail by claim, actor, event type and recorded period."""
+    rows = search_audit(
+        conn,
+        claim_id=claim_id,
+        actor=actor,
+        event_type=event_type,
+        recorded_from=aware_or_none(recorded_from, "recorded_from"),
+        recorded_to=aware_or_none(recorded_to, "recorded_to"),
+        after_position=after_position,
+        limit=limit,
+    )
+    following = rows[-1].position if len(rows) == limit else None
+    return AuditPublic(data=rows, count=len(rows), next_after_position=following)

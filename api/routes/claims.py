@@ -1,0 +1,82 @@
+"""Claims: report one, list them from the view, read one from the ledger, its history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from api import presenters
+from api.deps import LedgerDep, ViewConnection, requires
+from api.schemas.claims import (
+    ClaimPublic,
+    ClaimReport,
+    ClaimReported,
+    ClaimsPublic,
+    HistoryPublic,
+)
+from api.schemas.filters import ClaimFilterParams
+from api.users import User
+from projections.claims_queries import list_claims
+
+router = APIRouter(prefix="/claims", tags=["claims"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_claim(
+    body: ClaimReport,
+    ledger: LedgerDep,
+    user: Annotated[User, requires("claims:report")],
+    response: Response,
+) -> ClaimReported:
+    """Report a claim."""
+    result = ledger.report(user.actor, **body.to_kwargs())
+    claim = ledger.get_claim(result.claim_id, version=result.version)
+    presenters.change_headers(response, result)
+    return ClaimReported(
+        **presenters.change_fields(result), claim=ClaimPublic.model_validate(claim)
+    )
+
+
+@router.get("")
+def read_claims(
+    conn: ViewConnection,
+    filters: Annotated[ClaimFilterParams, Depends()],
+    _: Annotated[User, requires("claims:read")],
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ClaimsPublic:
+    """List claims from the claims view, newest first, a keyset page at a time."""
+    page = list_claims(conn, filters.to_filters(), cursor, limit)
+    return ClaimsPublic(data=page.rows, count=len(page.rows), next_cursor=page.next_cursor)
+
+
+@router.get("/{claim_id}")
+def read_claim(
+    claim_id: UUID,
+    ledger: LedgerDep,
+    _: Annotated[User, requires("claims:read")],
+    response: Response,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    as_of: Annotated[datetime | None, Query(description="the state recorded at this time")] = None,
+) -> ClaimPublic:
+    """Read a claim's current state from the ledger, or its state at a version or time."""
+    if as_of is not None:
+        claim = ledger.get_claim_as_of(claim_id, presenters.aware(as_of, "as_of"))
+    else:
+        claim = ledger.get_claim(claim_id, version=version)
+    response.headers["ETag"] = presenters.etag(claim.version)
+    return ClaimPublic.model_validate(claim)
+
+
+@router.get("/{claim_id}/history")
+def read_claim_history(
+    claim_id: UUID,
+    ledger: LedgerDep,
+    _: Annotated[User, requires("history:read")],
+) -> HistoryPublic:
+    """Read a claim's events in order, with actor and both times."""
+    entries = [presenters.history_entry(entry) for entry in ledger.history(claim_id)]
+    return HistoryPublic(claim_id=claim_id, data=entries, count=len(entries))

@@ -1,0 +1,52 @@
+"""``POST /claims/{id}/<action>``: one route per claim command, built from ``COMMAND_SPECS``.
+
+Every command route is the same three steps (authorise, run one ledger command,
+present its outcome); only the permission, request schema and summary differ,
+so they are generated from the table rather than written out 25 times.
+"""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from api import presenters
+from api.commands import COMMAND_SPECS, CommandSpec, run_command
+from api.deps import ExpectedVersion, LedgerDep, requires
+from api.roles import command_permission
+from api.schemas.claims import ClaimChange
+from api.users import User
+
+router = APIRouter(prefix="/claims", tags=["claim commands"])
+
+
+def add_command_route(spec: CommandSpec) -> None:
+    permission = command_permission(spec.action)
+    Body = spec.schema  # noqa: N806 - a type, used in the signature below
+
+    def endpoint(
+        claim_id: UUID,
+        body: Body,  # type: ignore[valid-type]
+        ledger: LedgerDep,
+        user: Annotated[User, requires(permission)],
+        expected_version: ExpectedVersion,
+        response: Response,
+    ) -> ClaimChange:
+        result = run_command(ledger, spec, claim_id, user.actor, body, expected_version)
+        presenters.change_headers(response, result)
+        return ClaimChange(**presenters.change_fields(result))
+
+    endpoint.__name__ = "claim_" + spec.method
+    endpoint.__doc__ = spec.summary + "."
+    router.add_api_route(
+        f"/{{claim_id}}/{spec.action}",
+        endpoint,
+        methods=["POST"],
+        summary=spec.summary,
+        description=f"Needs the permission `{permission}`.",
+        operation_id=f"claim_{spec.method}",
+    )
+
+
+for _spec in COMMAND_SPECS:
+    add_command_route(_spec)

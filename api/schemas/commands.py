@@ -1,0 +1,210 @@
+"""One request schema per claim command; ``to_kwargs`` gives the domain command's arguments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.values import Deduction, Evidence, QuoteLine, RepairWork
+from domain.vocabulary import (
+    Cause,
+    ComplaintGrade,
+    EscalationReason,
+    InspectionResult,
+    PauseReason,
+    Priority,
+    ProblemCategory,
+    Remedy,
+    RepairMode,
+    RepairOutcome,
+    Team,
+)
+
+Text = Field(min_length=1, max_length=4000)
+Money = Field(ge=0, max_digits=12, decimal_places=2)
+ItemNo = Field(ge=1, le=50, description="the item's number in the claim (1-based)")
+
+
+def example(**fields: Any) -> ConfigDict:
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [fields]})
+
+
+class CommandBody(BaseModel):
+    """Fields every command accepts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_at: datetime | None = Field(
+        default=None, description="when it happened in the business; default now"
+    )
+
+    def to_kwargs(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
+class ClaimClassify(CommandBody):
+    model_config = example(problem_category="product_fault", priority="normal")
+    problem_category: ProblemCategory
+    priority: Priority = Priority.NORMAL
+    complaint_grade: ComplaintGrade | None = None
+
+
+class ClaimAssign(CommandBody):
+    model_config = example(team="technical_support", assignee="li.qiang")
+    team: Team
+    assignee: str = Field(min_length=1, max_length=100)
+
+
+class ClaimAcknowledge(CommandBody):
+    model_config = example(message="已收到，正在处理", promised_by="2026-12-01")
+    message: str = Text
+    promised_by: date | None = None
+
+
+class ClaimDiagnose(CommandBody):
+    model_config = example(finding="线路故障（焊点虚接）", cause="quality_defect", item_no=1)
+    finding: str = Text
+    cause: Cause
+    item_no: int | None = Field(default=None, ge=1, le=50)
+    remedy: Remedy | None = Field(default=None, description="default: as requested, if allowed")
+    goods_used: bool = False
+
+
+class QuoteLineIn(BaseModel):
+    description: str = Field(min_length=1, max_length=500)
+    amount: Decimal = Money
+
+
+class ClaimQuote(CommandBody):
+    model_config = example(item_no=1, lines=[{"description": "更换灯座", "amount": "85.00"}])
+    item_no: int = ItemNo
+    lines: list[QuoteLineIn] = Field(min_length=1, max_length=50)
+
+    def to_kwargs(self) -> dict[str, Any]:
+        lines = tuple(QuoteLine(line.description, line.amount) for line in self.lines)
+        return {**super().to_kwargs(), "lines": lines}
+
+
+class ItemCommand(CommandBody):
+    model_config = example(item_no=1)
+    item_no: int = ItemNo
+
+
+class ClaimAcceptQuote(ItemCommand):
+    pass
+
+
+class ClaimDeclineQuote(ItemCommand):
+    model_config = example(item_no=1, reason="too expensive")
+    reason: str = Field(default="", max_length=1000)
+
+
+class ClaimScheduleRepair(ItemCommand):
+    model_config = example(item_no=1, mode="on_site", scheduled_for="2026-12-02T10:00:00+08:00")
+    mode: RepairMode
+    scheduled_for: datetime
+
+
+class ClaimStartRepair(ItemCommand):
+    model_config = example(item_no=1, mode="mail_in")
+    mode: RepairMode
+
+
+class ClaimRecordRepair(ItemCommand):
+    model_config = example(item_no=1, outcome="fixed", parts=["灯座"], labour_hours="1.5")
+    outcome: RepairOutcome
+    parts: list[str] = Field(default_factory=list, max_length=50)
+    labour_hours: Decimal = Field(default=Decimal("0"), ge=0, max_digits=6, decimal_places=2)
+    cost: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+
+    def to_kwargs(self) -> dict[str, Any]:
+        work = RepairWork(tuple(self.parts), self.labour_hours, self.cost)
+        return {
+            "occurred_at": self.occurred_at,
+            "item_no": self.item_no,
+            "outcome": self.outcome,
+            "work": work,
+        }
+
+
+class ClaimShipReplacement(ItemCommand):
+    model_config = example(item_no=1, serial_no="XD450-0002417")
+    serial_no: str = Field(min_length=1, max_length=100)
+    batch_no: str = Field(default="", max_length=100)
+
+
+class ClaimReceiveReturn(ItemCommand):
+    model_config = example(item_no=1, inspection="as_described")
+    inspection: InspectionResult
+    note: str = Field(default="", max_length=1000)
+
+
+class DeductionIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=200)
+    amount: Decimal = Money
+
+
+class ClaimRefund(ItemCommand):
+    model_config = example(item_no=1, amount="189.00", route="alipay")
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    deductions: list[DeductionIn] = Field(default_factory=list, max_length=20)
+    route: str = Field(min_length=1, max_length=100, description="the original payment route")
+
+    def to_kwargs(self) -> dict[str, Any]:
+        deductions = tuple(Deduction(d.reason, d.amount) for d in self.deductions)
+        return {**super().to_kwargs(), "deductions": deductions}
+
+
+class ClaimEscalate(CommandBody):
+    model_config = example(reason="customer_dissatisfied", note="second failed repair")
+    reason: EscalationReason
+    note: str = Field(default="", max_length=1000)
+
+
+class ClaimPauseSla(CommandBody):
+    model_config = example(reason="waiting_on_parts")
+    reason: PauseReason
+
+
+class ClaimResumeSla(CommandBody):
+    model_config = example()
+
+
+class ClaimConfirm(CommandBody):
+    model_config = example(note="客户确认满意")
+    note: str = Field(default="", max_length=1000)
+
+
+class ClaimFollowUp(CommandBody):
+    model_config = example(outcome="回访：使用正常")
+    outcome: str = Text
+
+
+class ClaimSurvey(CommandBody):
+    model_config = example(score=5, comment="换货很快")
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=1000)
+
+
+class ClaimReason(CommandBody):
+    model_config = example(reason="免费更换完成")
+    reason: str = Text
+
+
+class ClaimNote(CommandBody):
+    model_config = example(text="客户来电询问进度")
+    text: str = Text
+
+
+class ClaimEvidence(CommandBody):
+    model_config = example(sha256="a" * 64, media_type="image/jpeg", description="破损照片")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    media_type: str = Field(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100)
+    description: str = Field(default="", max_length=1000)
+
+    def to_kwargs(self) -> dict[str, Any]:
+        evidence = Evidence(self.sha256, self.media_type, self.description)
+        return {"occurred_at": self.occurred_at, "evidence": evidence}

@@ -1,0 +1,128 @@
+"""API users and their bearer tokens, kept in ``api.users``.
+
+A token is 32 random bytes from ``secrets`` (256 bits), shown once. Only its
+SHA-256 digest is stored and looked up: a slow password hash (argon2, bcrypt)
+protects low-entropy passwords against guessing, which a 256-bit random token
+does not need, and a plain digest keeps each request's check to one indexed
+lookup. Verified tokens are cached for a few seconds, so a revocation takes
+effect within ``token_cache_seconds``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from eventsourcing.postgres import PostgresDatastore
+
+from domain.errors import InvalidInputError
+from domain.values import Actor
+from domain.vocabulary import Role
+
+TOKEN_PREFIX = "sbk_"
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class User:
+    """An authenticated user; the name is the user id recorded on events."""
+
+    name: str
+    role: Role
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.name, self.role)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    name: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserStore:
+    """Adds, revokes, lists and verifies users on the ledger's connection pool."""
+
+    def __init__(self, datastore: PostgresDatastore, cache_seconds: float = 0.0) -> None:
+        self.datastore = datastore
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, User]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, name: str, role: Role) -> str:
+        """Creates a user and returns their token (the only time it is shown)."""
+        if not NAME.fullmatch(name):
+            raise InvalidInputError("name", "use 1-64 lowercase letters, digits, '.', '_', '-'")
+        if role is Role.SYSTEM:
+            raise InvalidInputError("role", "system is reserved for the ledger's own work")
+        token = new_token()
+        with self.datastore.get_connection() as conn:
+            inserted = conn.execute(
+                "INSERT INTO api.users (name, role, token_sha256) VALUES (%s, %s, %s)"
+                " ON CONFLICT (name) DO NOTHING",
+                (name, role.value, token_digest(token)),
+            ).rowcount
+        if not inserted:
+            # Names are user ids on recorded events: never reused, even after revocation.
+            raise InvalidInputError("name", f"user {name!r} exists (names are never reused)")
+        return token
+
+    def revoke(self, name: str) -> bool:
+        """Revokes the user's token; False if no active user has that name."""
+        with self.datastore.get_connection() as conn:
+            revoked = conn.execute(
+                "UPDATE api.users SET revoked_at = now() WHERE name = %s AND revoked_at IS NULL",
+                (name,),
+            ).rowcount
+        with self._lock:
+            self._cache.clear()
+        return bool(revoked)
+
+    def list(self) -> list[UserRecord]:
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(
+                "SELECT name, role, created_at, revoked_at FROM api.users ORDER BY name"
+            ).fetchall()
+        return [UserRecord(**row) for row in rows]
+
+    def exists(self) -> bool:
+        """True once any user was ever created (active or revoked)."""
+        with self.datastore.get_connection() as conn:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM api.users) AS any").fetchone()["any"]
+
+    def verify(self, token: str) -> User | None:
+        """The active user holding the token, or None."""
+        digest = token_digest(token)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(digest)
+        if cached and cached[0] > now:
+            return cached[1]
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                "SELECT name, role FROM api.users WHERE token_sha256 = %s AND revoked_at IS NULL",
+                (digest,),
+            ).fetchone()
+        if row is None:
+            return None
+        user = User(row["name"], Role(row["role"]))
+        if self.cache_seconds > 0:
+            with self._lock:
+                self._cache[digest] = (now + self.cache_seconds, user)
+        return user
