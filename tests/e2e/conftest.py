@@ -1,15 +1,19 @@
 """The HTTP API on the session's PostgreSQL: one app (lifespan, views, sweep) for this package.
 
-Package-scoped: the app's view runner and SLA sweep stop before the integration
-tests, which drive the views themselves, run on the same database.
+The API gets a database of its own next to the session's (same server): its
+concurrency tests leave gaps in the event sequence (rolled-back inserts), and
+its view runner and SLA sweep must not act while the integration tests drive
+the views of the session database themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.app import create_app
 from api.roles import API_ROLES
@@ -24,9 +28,21 @@ def api_settings(database_url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="package")
-def client(database_url: str) -> Iterator[TestClient]:
+def api_database_url(database_url: str) -> Iterator[str]:
+    """A fresh database for the API tests, on the session's server, dropped afterwards."""
+    params = conninfo_to_dict(database_url)
+    name = f"{params['dbname']}_api"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(**{**params, "dbname": name})
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="package")
+def client(api_database_url: str) -> Iterator[TestClient]:
     """A client of the running service (the lifespan has started; the ledger is open)."""
-    app = create_app(api_settings(database_url))
+    app = create_app(api_settings(api_database_url))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         runtime: Runtime = app.state.runtime
         assert runtime.wait_until_ready(30), "the ledger did not open"
