@@ -21,7 +21,12 @@ from api.problems import (
     retry_after,
 )
 
-HTTP_TITLES = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable"}
+HTTP_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+}
 
 
 class ProblemResponse(JSONResponse):

@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from api.schemas.common import Problem
 
 API_ERRORS = {
+    "400": "The body could not be parsed",
     "401": "No valid bearer token",
     "403": "The role lacks the permission",
     "404": "Not found",

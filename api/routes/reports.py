@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 
 from api.deps import ViewConnection, requires
 from api.presenters import aware_or_none, month_start
-from api.schemas.reads import BreachesPublic, SatisfactionPublic
+from api.schemas.reads import BreachesPublic, MonthlyReport, SatisfactionPublic
 from api.users import User
 from projections.satisfaction import satisfaction_report
 from projections.sla_queries import breaches
-from projections.statistics import MonthlyStatistics, monthly_statistics
+from projections.statistics import monthly_statistics
 
 router = APIRouter(tags=["reports"])
 
@@ -33,10 +33,10 @@ def read_breaches(
 def read_monthly_report(
     conn: ViewConnection,
     _: Annotated[User, requires("reports:read")],
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
-) -> MonthlyStatistics:
+    month: Annotated[str, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
+) -> MonthlyReport:
     """Report the claims of one month: figures by category, cause, model, region; outliers."""
-    return monthly_statistics(conn, month_start(month))
+    return MonthlyReport.model_validate(monthly_statistics(conn, month_start(month)))
 
 
 @router.get("/reports/satisfaction")

@@ -13,6 +13,7 @@ from domain.vocabulary import Cause, ProofOfPurchase, RepairOutcome
 from projections.audit_queries import AuditRow
 from projections.satisfaction import SatisfactionRow
 from projections.sla_queries import SlaClock
+from projections.statistics import ModelFaults, RegionReturns
 
 
 class AuditPublic(BaseModel):
@@ -86,3 +87,37 @@ class PolicyEvaluation(BaseModel):
         fields = self.model_dump(exclude={"repairs", "version"})
         repairs = tuple(RepairRecord(r.started_on, r.finished_on, r.outcome) for r in self.repairs)
         return PolicyQuery(**fields, repairs=repairs)
+
+
+class FiguresPublic(BaseModel):
+    """One group's figures; ``complaint_rate`` is null for a group without claims."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    claims: int
+    items: int
+    repairs: int
+    failed_repairs: int
+    exchanges: int
+    returns: int
+    refunds: int
+    refund_amount: Decimal
+    complaints: int
+    complaint_rate: float | None
+
+
+class MonthlyReport(BaseModel):
+    """The claims reported in a month: figures by group, and the outlier flags."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    month: date
+    total: FiguresPublic
+    by_category: dict[str, FiguresPublic]
+    by_problem: dict[str, FiguresPublic]
+    by_cause: dict[str, FiguresPublic]
+    by_model: dict[str, FiguresPublic]
+    by_region: dict[str, FiguresPublic]
+    model_faults: list[ModelFaults]
+    region_returns: list[RegionReturns]
+    methods: dict[str, str]
