@@ -46,6 +46,9 @@ def serve(
     os.environ["DATABASE_URL"] = database.url
     if no_projections:
         os.environ["SANBAO_PROJECTIONS"] = "false"
+    # uvicorn builds the app in this process when workers == 1: forget the settings
+    # read above so the app sees the environment just set.
+    get_settings.cache_clear()
     console.print(f"serving on http://{host}:{port}/docs — {database.describe()}")
     uvicorn.run(
         "api.app:app_from_environment",

@@ -72,7 +72,7 @@ def eventsourcing_env(database_url: str, pool_size: int) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
         "POSTGRES_CONNECT_TIMEOUT": "10",
-        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_PRE_PING": "n",
     }
     return env
 
