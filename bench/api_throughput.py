@@ -1,6 +1,6 @@
 """API throughput: the ledger's command and read against bare FastAPI endpoints.
 
-    python -m bench.api_throughput --seconds 10 --connections 8
+    python -m bench.api_throughput --seconds 10 --connections 8 [--serve-args=--no-projections]
 
 Needs ``wrk`` (Debian package ``wrk``). Starts, on a fresh database, the
 ledger service (``sanbao serve``, projections in-process) and the bare app
@@ -131,11 +131,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--serve-args", default="", help='extra arguments for sanbao serve, e.g. "--no-projections"'
+    )
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL") or start_embedded(Path(".sanbao-bench"))
     url = fresh_database(server)
     uvicorn = ["--host", "127.0.0.1", "--workers", "1", "--no-access-log", "--log-level", "warning"]
-    ledger_app = start([sys.executable, "-m", "api.cli", "serve", "--port", "8101", *os.environ.get("BENCH_SERVE_ARGS", "").split()], url, 8101)
+    ledger_app = start(
+        [sys.executable, "-m", "api.cli", "serve", "--port", "8101", *args.serve_args.split()],
+        url,
+        8101,
+    )
     token = ledger_app.stdout.readline().decode().strip() if ledger_app.stdout else ""
     while token and not re.fullmatch(r"[\w-]{20,}", token):
         token = ledger_app.stdout.readline().decode().strip()  # type: ignore[union-attr]
