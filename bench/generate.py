@@ -77,8 +77,13 @@ def build_claim(ledger: ClaimsLedger, n: int, at: datetime, rng: random.Random) 
     return claim
 
 
-def generate(ledger: ClaimsLedger, claims: int, chunk: int = 500, seed: int = 7) -> Iterator[int]:
-    """Saves ``claims`` claims (10 events each) in chunks; yields events saved so far."""
+def generate(ledger: ClaimsLedger, claims: int, chunk: int = 50, seed: int = 7) -> Iterator[int]:
+    """Saves ``claims`` claims (10 events each) in chunks; yields events saved so far.
+
+    Chunks stay at 500 events: the library writes a save in one psycopg pipeline,
+    and over a Unix socket (the embedded PostgreSQL) a pipeline of about 1,000
+    events was seen to deadlock, client and server each waiting to read.
+    """
     rng = random.Random(seed)
     # Reports spread over 24 days ending 5 days ago, so no event lies in the future.
     start = datetime.combine(date.today() - timedelta(days=29), datetime.min.time()).astimezone()
