@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
+from api.deps import check_request_text
 from api.handlers import install_problem_handlers
 from api.logs import configure_logging
 from api.metrics import Metrics
@@ -40,7 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(check_request_text)])
     api.include_router(claims.router)
     api.include_router(commands.router)
     for router in (audit.router, trace.router, reports.router, policy.router):

@@ -15,8 +15,14 @@ from api.runtime import Runtime
 from api.users import User
 from domain.application import ClaimsLedger
 from domain.errors import InvalidInputError
+from domain.text import check_arguments
 
 bearer = HTTPBearer(auto_error=False, description="a token from `sanbao users add`")
+
+
+def check_request_text(request: Request) -> None:
+    """Refuses (422) query and path values PostgreSQL cannot hold (NUL characters)."""
+    check_arguments(dict(request.query_params) | dict(request.path_params))
 
 
 def get_runtime(request: Request) -> Runtime:

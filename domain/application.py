@@ -33,6 +33,7 @@ from domain.errors import (
 )
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
+from domain.text import check_arguments
 from domain.transcodings import register_claim_transcodings
 from domain.values import Actor
 
@@ -118,6 +119,7 @@ class ClaimsLedger(Application[UUID]):
     ) -> CommandResult:
         """Reports a claim; the same claim number or client key twice yields one claim."""
         at = self.check_occurred_at(occurred_at)
+        check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
         number = claim_number or self._claim_number_for(client_key, at)
         claim = Claim.report(claim_number=number, actor=actor, occurred_at=at, **report)
         try:
@@ -189,6 +191,7 @@ class ClaimsLedger(Application[UUID]):
         if method not in COMMANDS:
             raise InvalidInputError("command", f"unknown command {method!r}")
         at = self.check_occurred_at(occurred_at)
+        check_arguments(kwargs)
 
         def run(claim: Claim) -> None:
             getattr(claim, method)(actor, at, **kwargs)
@@ -213,6 +216,7 @@ class ClaimsLedger(Application[UUID]):
         decision allows it, else the first remedy the decision grants.
         """
         at = self.check_occurred_at(occurred_at)
+        check_arguments({"finding": finding})
 
         def run(claim: Claim) -> None:
             decision = None

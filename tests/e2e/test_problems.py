@@ -112,3 +112,23 @@ def test_a_revoked_token_is_refused_at_once(client: TestClient, runtime) -> None
     assert client.get("/api/v1/policy", headers=headers).status_code == 200
     assert runtime.users.revoke(name)
     problem(client.get("/api/v1/policy", headers=headers), 401, "not-authenticated")
+
+
+def test_a_nul_character_in_a_query_is_422_not_500(
+    client: TestClient, as_role: dict[Role, dict[str, str]]
+) -> None:
+    response = client.get("/api/v1/claims?serial_no=%00", headers=as_role[Role.SUPERVISOR])
+    body = problem(response, 422, "invalid-input")
+    assert body["errors"][0]["field"] == "serial_no"
+
+
+def test_a_nul_character_in_a_command_body_is_422_and_stores_nothing(
+    client: TestClient, as_role: dict[Role, dict[str, str]]
+) -> None:
+    claim_id = new_claim(client, as_role[Role.AGENT])["claim"]["id"]
+    response = client.post(
+        f"/api/v1/claims/{claim_id}/notes", json={"text": "a\u0000b"}, headers=as_role[Role.AGENT]
+    )
+    problem(response, 422, "invalid-input")
+    history = client.get(f"/api/v1/claims/{claim_id}/history", headers=as_role[Role.AGENT])
+    assert history.json()["count"] == 1

@@ -142,3 +142,13 @@ def test_snapshots_reproduce_the_same_state(ledger: ClaimsLedger) -> None:
         from_events = event.mutate(from_events)
     assert from_snapshot.note_count == 60
     assert from_snapshot == from_events
+
+
+def test_a_note_with_a_nul_character_is_refused_and_stores_nothing(ledger: ClaimsLedger) -> None:
+    from domain.errors import InvalidInputError
+
+    result = ledger.report(AGENT, **new_report())
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.command("add_note", result.claim_id, AGENT, text="bad\x00text")
+    assert refused.value.field == "text"
+    assert len(ledger.history(result.claim_id)) == 1
