@@ -51,6 +51,13 @@ def start_embedded(data_dir: Path) -> str:
     return str(server.get_uri())
 
 
+def stop_embedded(data_dir: Path) -> None:
+    """Releases this process's handle on the embedded PostgreSQL (stopping it if last)."""
+    server = _embedded_servers.pop((data_dir / "pg").resolve(), None)
+    if server is not None:
+        server.cleanup()  # type: ignore[attr-defined]
+
+
 def resolve_database(settings: Settings) -> Database:
     """The database named by the settings, starting the embedded one when none is."""
     if settings.database_url:

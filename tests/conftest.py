@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 from hypothesis import settings
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.database import start_embedded
+from api.database import start_embedded, stop_embedded
 
 # Property tests judge behaviour, never speed: no per-example deadline, so a
 # loaded machine (CI, parallel work) cannot turn a slow example into a failure.
@@ -26,15 +25,22 @@ settings.register_profile("sanbao", deadline=None)
 settings.load_profile("sanbao")
 
 
-def _server_url(tmp_dir: Path) -> str:
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The PostgreSQL server the session uses: the one named, or an embedded one."""
     url = os.environ.get("SANBAO_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return url or start_embedded(tmp_dir)
+    if url:
+        yield url
+        return
+    data_dir = tmp_path_factory.mktemp("embedded")
+    yield start_embedded(data_dir)
+    # Stop it here, while pytest's streams are open, rather than at interpreter exit.
+    stop_embedded(data_dir)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(server_url: str) -> Iterator[str]:
     """A fresh, empty database on a real PostgreSQL server, for this test session."""
-    server_url = _server_url(tmp_path_factory.mktemp("embedded"))
     name = f"sanbao_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
