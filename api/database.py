@@ -7,6 +7,7 @@ and stopped when the last process using it exits.
 
 from __future__ import annotations
 
+import atexit
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,8 @@ def stop_embedded(data_dir: Path) -> None:
     server = _embedded_servers.pop((data_dir / "pg").resolve(), None)
     if server is not None:
         server.cleanup()  # type: ignore[attr-defined]
+        # Its exit hook would run the same cleanup again, logging to closed streams.
+        atexit.unregister(server._cleanup)  # type: ignore[attr-defined]
 
 
 def resolve_database(settings: Settings) -> Database:
