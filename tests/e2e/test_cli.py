@@ -40,3 +40,20 @@ def test_db_names_the_database_in_use(cli: CliRunner) -> None:
     assert shown.exit_code == 0
     assert "PostgreSQL at DATABASE_URL" in shown.output
     assert "ledger head position" in shown.output
+
+
+def test_projections_rebuild_then_status_shows_no_lag_for_the_rebuilt_view(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["demo"]).exit_code == 0
+    rebuilt = cli.invoke(app, ["projections", "rebuild", "audit"], env={"COLUMNS": "200"})
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "audit: rebuilt up to position" in rebuilt.output
+    status = cli.invoke(app, ["projections", "status"], env={"COLUMNS": "200"})
+    assert status.exit_code == 0, status.output
+    audit_row = next(line for line in status.output.splitlines() if " audit " in line)
+    assert audit_row.split("│")[-2].strip() == "0"
+
+
+def test_rebuilding_an_unknown_view_is_refused(cli: CliRunner) -> None:
+    refused = cli.invoke(app, ["projections", "rebuild", "nope"])
+    assert refused.exit_code != 0
+    assert "unknown view" in refused.output
