@@ -73,6 +73,7 @@ def eventsourcing_env(database_url: str, pool_size: int) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_PRE_PING": "n",
+        "AGGREGATE_CACHE_MAXSIZE": "2000",
     }
     return env
 
