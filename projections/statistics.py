@@ -156,7 +156,7 @@ class Figures:
     refunds: int
     refund_amount: Decimal
     complaints: int
-    complaint_rate: float  # complaint claims / all claims of the group
+    complaint_rate: float | None  # complaint claims / all claims; None for a group without claims
 
 
 @dataclass(frozen=True)
