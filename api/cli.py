@@ -9,7 +9,7 @@ from datetime import datetime
 
 import typer
 
-from api import cli_projections, cli_serve, cli_users
+from api import cli_import, cli_projections, cli_serve, cli_users
 from api.bootstrap import open_ledger
 from api.claim_view import claim_tables
 from api.console import console
@@ -27,6 +27,7 @@ app.add_typer(claim_app, name="claim")
 app.add_typer(cli_projections.app, name="projections")
 app.add_typer(cli_users.app, name="users")
 app.command("serve")(cli_serve.serve)
+app.command("import")(cli_import.import_claims)
 
 
 @contextmanager
