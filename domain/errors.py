@@ -10,7 +10,8 @@ class that matches what they can handle::
      ├── LifecycleError             the action makes no sense in the claim's state
      │    ├── ClaimClosedError      the claim is closed; only reopen is possible
      │    ├── QuoteRequiredError    paid work before the customer accepted a quote
-     │    └── AlreadyEscalatedError a breached SLA clock run escalates only once
+     │    ├── AlreadyEscalatedError a breached SLA clock run escalates only once
+     │    └── AlreadyErasedError    the claim's personal data was already erased
      ├── PolicyError                the 三包 policy cannot answer
      │    ├── UnknownPolicyVersionError
      │    ├── UnknownCategoryError
@@ -19,7 +20,11 @@ class that matches what they can handle::
      │                              command is no longer valid after re-reading
      ├── StaleVersionError          the caller expected an older version (If-Match)
      ├── DuplicateClaimError        the claim number is taken by a different report
-     └── CalendarDataError          the business calendar has no data for a date
+     ├── CalendarDataError          the business calendar has no data for a date
+     └── PersonalDataError          a customer's personal data cannot be sealed or opened
+          ├── CustomerNotFoundError no key was ever made for that customer id
+          ├── CustomerErasedError   the customer was erased: nothing new is sealed for them
+          └── SealedDataError       sealed data does not open with its customer's key
 """
 
 from __future__ import annotations
@@ -83,6 +88,13 @@ class AlreadyEscalatedError(LifecycleError):
         self.clock_run = clock_run
 
 
+class AlreadyErasedError(LifecycleError):
+    """Raised when a claim's personal data would be erased a second time."""
+
+    def __init__(self) -> None:
+        super().__init__("erase personal data", "erased", "the personal data was already erased")
+
+
 class PolicyError(SanbaoError):
     """Base class for errors of the 三包 policy."""
 
@@ -138,3 +150,29 @@ class DuplicateClaimError(SanbaoError):
 
 class CalendarDataError(SanbaoError):
     """Raised when the business calendar cannot classify a date."""
+
+
+class PersonalDataError(SanbaoError):
+    """Base class for errors about customers' sealed personal data."""
+
+
+class CustomerNotFoundError(PersonalDataError, LookupError):
+    """Raised when no key was ever made for the customer id (so no claim names them)."""
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(f"customer {customer_id} not found")
+        self.customer_id = customer_id
+
+
+class CustomerErasedError(PersonalDataError):
+    """Raised when a claim would seal data for a customer whose key was destroyed."""
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(
+            f"customer {customer_id} was erased; report the claim under a new customer id"
+        )
+        self.customer_id = customer_id
+
+
+class SealedDataError(PersonalDataError):
+    """Raised when sealed data does not open with its customer's key (altered, or wrong key)."""
