@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -57,10 +57,25 @@ class Settings(BaseSettings):
     projections: bool = Field(
         default=True, description="run the views and the SLA sweep in the API process"
     )
+    personal_data_key: SecretStr | None = Field(
+        default=None,
+        description="master key (32 bytes, base64) wrapping every customer's key; "
+        "unset: generated once into <data_dir>/personal-data.key",
+    )
+    cipher_key: SecretStr | None = Field(
+        default=None,
+        description="key (16/24/32 bytes, base64) encrypting every stored event payload "
+        "with the library's AES-GCM cipher; unset: payloads are not encrypted",
+    )
 
 
-def eventsourcing_env(database_url: str, pool_size: int) -> dict[str, str]:
-    """Renders a PostgreSQL URL as the environment the eventsourcing library reads."""
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+
+
+def eventsourcing_env(
+    database_url: str, pool_size: int, cipher_key: str | None = None
+) -> dict[str, str]:
+    """Renders a PostgreSQL URL (and the payload cipher's key) as the library's environment."""
     parts = conninfo_to_dict(database_url)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -75,6 +90,11 @@ def eventsourcing_env(database_url: str, pool_size: int) -> dict[str, str]:
         "POSTGRES_PRE_PING": "n",
         "AGGREGATE_CACHE_MAXSIZE": "2000",
     }
+    if cipher_key:
+        # The library's AES-GCM cipher on the cryptography package (its default topic
+        # needs pycryptodome): every stored event and snapshot payload is encrypted.
+        env["CIPHER_TOPIC"] = CIPHER_TOPIC
+        env["CIPHER_KEY"] = cipher_key
     return env
 
 
