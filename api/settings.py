@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     projections: bool = Field(
         default=True, description="run the views and the SLA sweep in the API process"
     )
+    ledger_signing_key: SecretStr | None = Field(
+        default=None,
+        description="base64 Ed25519 seed signing the ledger's checkpoints; "
+        "unset: generated once into data_dir/ledger-signing.key (0600)",
+    )
+    checkpoint_seconds: float = Field(
+        default=60.0, gt=0, description="how often the service signs a checkpoint of the log head"
+    )
+    checkpoint_events: int = Field(
+        default=10_000, ge=1, le=1_000_000, description="at most this many events per checkpoint"
+    )
     personal_data_key: SecretStr | None = Field(
         default=None,
         description="master key (32 bytes, base64) wrapping every customer's key; "
