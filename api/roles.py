@@ -33,18 +33,28 @@ READ_CLAIMS = frozenset({"claims:read", "history:read", "policy:read"})
 OVERSIGHT = frozenset({"audit:read", "trace:read", "reports:read", "sla:read"})
 ALL_READS = READ_CLAIMS | OVERSIGHT
 
+# Personal data (the customer's name, phone, email, address): those who talk to the
+# customer see it, masked unless revealed, every time logged; technicians,
+# warehouse staff and auditors see the region only. Only supervisors erase a
+# customer; supervisors and auditors read the access log.
+PERSONAL_READ = "personal:read"
+CUSTOMERS_ERASE = "customers:erase"
+ACCESS_LOG_READ = "access-log:read"
+
 
 def _commands(actions: frozenset[str]) -> frozenset[str]:
     return frozenset(f"claims:{action}" for action in actions)
 
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.AGENT: _commands(AGENT_COMMANDS) | READ_CLAIMS | {"sla:read"},
+    Role.AGENT: _commands(AGENT_COMMANDS) | READ_CLAIMS | {"sla:read", PERSONAL_READ},
     Role.TECHNICIAN: _commands(TECHNICIAN_COMMANDS) | READ_CLAIMS | {"trace:read"},
-    Role.SPECIALIST: _commands(ALL_COMMANDS) | ALL_READS,
+    Role.SPECIALIST: _commands(ALL_COMMANDS) | ALL_READS | {PERSONAL_READ},
     Role.WAREHOUSE: _commands(WAREHOUSE_COMMANDS) | READ_CLAIMS,
-    Role.SUPERVISOR: _commands(ALL_COMMANDS) | ALL_READS,
-    Role.AUDITOR: ALL_READS,
+    Role.SUPERVISOR: _commands(ALL_COMMANDS)
+    | ALL_READS
+    | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ},
+    Role.AUDITOR: ALL_READS | {ACCESS_LOG_READ},
     Role.SYSTEM: frozenset(),
 }
 API_ROLES = [role for role in Role if role is not Role.SYSTEM]
