@@ -1,0 +1,112 @@
+"""A ledger database with the hash chain installed, emptied before each test.
+
+Events are written through the library's recorder (raw stored rows, as the
+ledger's mapper would hand them over), so these tests exercise the chain and
+its checks independently of what the events say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.persistence import StoredEvent as LibraryStoredEvent
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from api.settings import eventsourcing_env
+from domain.application import ClaimsLedger
+from domain.integrity.faults import VerificationReport
+from projections.ledger_chain import LedgerTables, install_chain
+from projections.ledger_checkpoints import write_checkpoints
+from projections.ledger_verify import verify_ledger
+from projections.migrations import migrate
+
+pytestmark = pytest.mark.postgres
+
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+TOPIC = "domain.claim:Claim.NoteAdded"
+
+
+@pytest.fixture(scope="package")
+def chain_database_url(database_url: str) -> Iterator[str]:
+    params = conninfo_to_dict(database_url)
+    name = f"{params['dbname']}_chain"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_conninfo(**{**params, "dbname": name})
+    migrate(url)
+    yield url
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="package")
+def chained_ledger(chain_database_url: str) -> Iterator[ClaimsLedger]:
+    ledger = ClaimsLedger(env=eventsourcing_env(chain_database_url, pool_size=4))
+    with ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        install_chain(conn, LedgerTables.of(ledger))
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture
+def conn(chain_database_url: str) -> Iterator[psycopg.Connection[Any]]:
+    with psycopg.connect(chain_database_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def ledger(chained_ledger: ClaimsLedger, conn: psycopg.Connection[Any]) -> ClaimsLedger:
+    """The chained ledger, with an empty log (positions restart at 1)."""
+    tables = LedgerTables.of(chained_ledger)
+    conn.execute(
+        f"TRUNCATE {tables.events}, {tables.snapshots}, ledger.chain, ledger.checkpoints, "
+        "ledger.snapshot_hashes, ledger.verifications RESTART IDENTITY"
+    )
+    return chained_ledger
+
+
+def stored(claim: UUID, version: int, text: str = "") -> LibraryStoredEvent:
+    state = f'{{"note":"{text or f"note {version}"}","v":{version}}}'.encode()
+    return LibraryStoredEvent(claim, version, TOPIC, state)
+
+
+def write_claims(ledger: ClaimsLedger, claims: int = 3, versions: int = 4) -> list[UUID]:
+    """Claims whose events interleave in the log, one save per event."""
+    ids = [uuid4() for _ in range(claims)]
+    for version in range(1, versions + 1):
+        for claim in ids:
+            ledger.recorder.insert_events([stored(claim, version)])
+    return ids
+
+
+def tables(ledger: ClaimsLedger) -> LedgerTables:
+    return LedgerTables.of(ledger)
+
+
+def verify(
+    conn: psycopg.Connection[Any], ledger: ClaimsLedger, **kwargs: Any
+) -> VerificationReport:
+    return verify_ledger(conn, tables(ledger), KEY.public_key(), **kwargs)
+
+
+def checkpoint(
+    conn: psycopg.Connection[Any], ledger: ClaimsLedger, max_events: int = 10_000
+) -> None:
+    write_checkpoints(conn, tables(ledger), KEY, max_events)
+
+
+def position_of(
+    conn: psycopg.Connection[Any], ledger: ClaimsLedger, claim: UUID, version: int
+) -> int:
+    row = conn.execute(
+        f"SELECT notification_id FROM {tables(ledger).events} "
+        "WHERE originator_id = %s AND originator_version = %s",
+        (claim, version),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
