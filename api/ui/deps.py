@@ -1,0 +1,77 @@
+"""Console dependencies: the language, the signed-in session, page permissions, CSRF."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from api.deps import RuntimeDep
+from api.errors import PermissionDeniedError
+from api.roles import allows
+from api.runtime import Runtime
+from api.ui.i18n import Translator
+from api.ui.sessions import Session, SessionStore
+
+SESSION_COOKIE = "sanbao_session"
+LANGUAGE_COOKIE = "sanbao_lang"
+PRESESSION_COOKIE = "sanbao_presession"
+CSRF_FIELD = "csrf_token"
+
+
+class SignInRequired(Exception):
+    """Raised when a console page is asked for without a live session."""
+
+
+class CsrfRefused(Exception):
+    """Raised when a console form comes back without its session's CSRF token."""
+
+
+def get_translator(request: Request) -> Translator:
+    return Translator(request.cookies.get(LANGUAGE_COOKIE, ""))
+
+
+TranslatorDep = Annotated[Translator, Depends(get_translator)]
+
+
+def session_store(runtime: Runtime) -> SessionStore:
+    return SessionStore(runtime.ledger.recorder.datastore)  # type: ignore[attr-defined]
+
+
+def get_session(request: Request, runtime: RuntimeDep) -> Session:
+    """The signed-in session of the cookie; SignInRequired without a live one."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    session = session_store(runtime).get(session_id) if session_id else None
+    if session is None:
+        raise SignInRequired()
+    request.state.user = session.user.name  # for the request's log line
+    return session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def page_requires(permission: str) -> Any:
+    """A dependency giving the session, or PermissionDeniedError (403) naming the role."""
+
+    def check(session: SessionDep) -> Session:
+        if not allows(session.user.role, permission):
+            raise PermissionDeniedError(session.user.role.value, permission)
+        return session
+
+    return Depends(check)
+
+
+async def checked_form(request: Request, session: SessionDep) -> dict[str, Any]:
+    """The posted form's fields, once its CSRF token matched the session's (else 403)."""
+    form = await request.form()
+    if not session.csrf_matches(_text(form.get(CSRF_FIELD))):
+        raise CsrfRefused()
+    return {key: _text(value) for key, value in form.multi_items() if key != CSRF_FIELD}
+
+
+CheckedForm = Annotated[dict[str, Any], Depends(checked_form)]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

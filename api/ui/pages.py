@@ -1,0 +1,142 @@
+"""Rendering console pages, and answering errors as pages rather than problem+json.
+
+``UiRoute`` wraps every console route: a missing session redirects to the
+sign-in page, and the errors the API would answer as ``application/problem+json``
+are shown as an HTML page with the same status, title and detail
+(``api.problems`` decides both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from api.errors import ApiError
+from api.logs import logger
+from api.problems import INTERNAL, VALIDATION, problem_body, problem_type
+from api.roles import allows
+from api.runtime import DATABASE_ERRORS
+from api.ui import labels
+from api.ui.deps import CSRF_FIELD, CsrfRefused, SignInRequired, get_translator
+from api.ui.sessions import Session
+from domain.errors import SanbaoError
+
+UI_PREFIX = "/ui"
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TEMPLATES.env.trim_blocks = True
+TEMPLATES.env.lstrip_blocks = True
+
+# The pages in the navigation, with the permission each needs.
+NAVIGATION = (
+    ("claims", "/ui/claims", "claims:read"),
+    ("sla", "/ui/sla", "sla:read"),
+    ("trace", "/ui/trace", "trace:read"),
+    ("report", "/ui/reports/monthly", "reports:read"),
+)
+
+
+def render(
+    request: Request,
+    template: str,
+    session: Session | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """The template with the translator, the user, the navigation and the CSRF token."""
+    t = get_translator(request)
+    nav = [
+        (name, url)
+        for name, url, permission in NAVIGATION
+        if session is not None and allows(session.user.role, permission)
+    ]
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "t": t,
+            "show": partial(labels.show, t),
+            "decision_text": partial(labels.decision_text, t),
+            "session": session,
+            "user": session.user if session else None,
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": session.csrf_token if session else "",
+            "nav": nav,
+            "here": request.url.path,
+            "here_full": here(request),
+            **context,
+        },
+        status_code=status_code,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def here(request: Request) -> str:
+    """The page's path and query, safe to hand back as a ``next`` target."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return request.url.path + query
+
+
+def safe_next(target: str | None) -> str:
+    """Only a console path may be a redirect target (no open redirects)."""
+    if target and target.startswith(UI_PREFIX + "/") and not target.startswith("//"):
+        return target
+    return UI_PREFIX + "/claims"
+
+
+def error_page(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    return render(
+        request, "error.html", None, status_code=status, title=title, detail=detail, **extra
+    )
+
+
+def problem_page(request: Request, error: BaseException) -> Response:
+    """The page for an error the API answers as a problem document (same status and text)."""
+    kind = problem_type(error) or INTERNAL
+    body = problem_body(error, kind, request.url.path)
+    if kind.status >= 500:
+        logger.warning("console request failed", problem=kind.slug)
+    return error_page(
+        request, kind.status, body["title"], body["detail"], errors=body.get("errors") or []
+    )
+
+
+def validation_page(request: Request, error: RequestValidationError) -> Response:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "reason": e["msg"]}
+        for e in error.errors()
+    ]
+    detail = f"{len(errors)} invalid value(s) in the request"
+    return error_page(request, VALIDATION.status, VALIDATION.title, detail, errors=errors)
+
+
+class UiRoute(APIRoute):
+    """A console route: sign-in redirects and HTML error pages instead of problem+json."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired:
+                target = quote(here(request), safe="")
+                return RedirectResponse(f"{UI_PREFIX}/sign-in?next={target}", status_code=303)
+            except CsrfRefused:
+                t = get_translator(request)
+                return error_page(request, 403, t("error.csrf_title"), t("error.csrf_detail"))
+            except RequestValidationError as error:
+                return validation_page(request, error)
+            except (ApiError, SanbaoError, *DATABASE_ERRORS) as error:
+                return problem_page(request, error)
+
+        return handle

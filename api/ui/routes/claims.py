@@ -1,0 +1,142 @@
+"""The claims list and the claim page, with the commands the user may run from it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from api.commands import COMMAND_SPECS, run_command
+from api.deps import LedgerDep, ViewConnection
+from api.errors import PermissionDeniedError
+from api.problems import problem_body, problem_type
+from api.roles import allows, command_permission
+from api.ui import presenters
+from api.ui.actions import offers
+from api.ui.claim_record import claim_id_from, read_claim_record
+from api.ui.deps import CheckedForm, page_requires
+from api.ui.filters import PAGE_SIZES, list_query
+from api.ui.forms import FormErrors, form_fields, parse_form
+from api.ui.pages import UiRoute, render
+from api.ui.sessions import Session
+from domain.claim import ClaimStatus
+from domain.errors import SanbaoError
+from domain.vocabulary import ClaimKind, Priority, ProblemCategory
+from projections.claims_queries import list_claims
+from projections.sla_queries import DUE_SOON, clocks_for_claim
+
+router = APIRouter(prefix="/ui/claims", route_class=UiRoute)
+SPECS = {spec.action: spec for spec in COMMAND_SPECS}
+FILTER_CHOICES = {
+    "status": ("status", [s.value for s in ClaimStatus]),
+    "kind": ("kind", [k.value for k in ClaimKind]),
+    "problem_category": ("problem", [p.value for p in ProblemCategory]),
+    "priority": ("priority", [p.value for p in Priority]),
+}
+Reader = Annotated[Session, page_requires("claims:read")]
+
+
+@router.get("")
+def read_claims_page(request: Request, conn: ViewConnection, session: Reader) -> Response:
+    """The claims list: the filters of GET /claims, SLA badges, keyset pages."""
+    now = datetime.now(UTC)
+    try:
+        query = list_query(request.query_params)
+    except FormErrors as invalid:
+        values = dict(request.query_params.items())
+        return render(
+            request, "claims.html", session, status_code=422, errors=invalid.errors,
+            values=values, rows=[], next_url=None, choices=FILTER_CHOICES,
+            page_sizes=PAGE_SIZES, limit=PAGE_SIZES[0], first_url=None,
+        )  # fmt: skip
+    page = list_claims(conn, query.filters.to_filters(), query.cursor, query.limit)
+    rows = [(row, presenters.sla_badge(row, now, DUE_SOON)) for row in page.rows]
+    return render(
+        request, "claims.html", session, errors=[], values=query.values, rows=rows,
+        next_url=query.url(page.next_cursor) if page.next_cursor else None,
+        first_url=query.url() if query.cursor else None,
+        choices=FILTER_CHOICES, page_sizes=PAGE_SIZES, limit=query.limit,
+    )  # fmt: skip
+
+
+@router.get("/{reference}")
+def read_claim_page(
+    request: Request,
+    reference: str,
+    ledger: LedgerDep,
+    conn: ViewConnection,
+    session: Reader,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+) -> Response:
+    """One claim: header, items, customer, SLA clocks, timeline, and the commands."""
+    return claim_page(request, reference, ledger, conn, session, version)
+
+
+def claim_page(
+    request: Request,
+    reference: str,
+    ledger: Any,
+    conn: Any,
+    session: Session,
+    version: int | None = None,
+    status_code: int = 200,
+    failed: dict[str, Any] | None = None,
+) -> Response:
+    claim_id = claim_id_from(reference)
+    record = read_claim_record(ledger, claim_id, version)
+    role = session.user.role
+    show_timeline = allows(role, "history:read")
+    clocks = clocks_for_claim(conn, claim_id) if record.is_current else []
+    actions = []
+    if record.is_current:
+        for offer in offers(record.claim, session.user.actor, ledger.clock()):
+            actions.append((offer, form_fields(offer.spec.schema)))
+    return render(
+        request, "claim.html", session, status_code=status_code,
+        record=record, claim=record.claim, clocks=clocks, actions=actions,
+        show_timeline=show_timeline, failed=failed or {},
+        customer=presenters.masked_customer(record.claim.customer),
+    )  # fmt: skip
+
+
+@router.post("/{reference}/commands/{action}")
+def run_claim_command(
+    request: Request,
+    reference: str,
+    action: str,
+    form: CheckedForm,
+    ledger: LedgerDep,
+    conn: ViewConnection,
+    session: Reader,
+) -> Response:
+    """Runs one command from its form, as the API would; on refusal the page shows why."""
+    spec = SPECS.get(action)
+    if spec is None:
+        return claim_page(request, reference, ledger, conn, session, status_code=404)
+    permission = command_permission(action)
+    if not allows(session.user.role, permission):
+        raise PermissionDeniedError(session.user.role.value, permission)
+    claim_id = claim_id_from(reference)
+    expected = int(form["expected_version"]) if form.get("expected_version", "").isdigit() else None
+    try:
+        body = parse_form(spec.schema, form)
+        result = run_command(ledger, spec, claim_id, session.user.actor, body, expected)
+    except FormErrors as invalid:
+        failed = {"action": action, "form": form, "errors": invalid.errors, "detail": str(invalid)}
+        return claim_page(request, reference, ledger, conn, session, None, 422, failed)
+    except SanbaoError as refusal:
+        kind = problem_type(refusal)
+        problem = problem_body(refusal, kind, request.url.path) if kind else {}
+        failed = {
+            "action": action,
+            "form": form,
+            "errors": problem.get("errors") or [],
+            "detail": problem.get("detail", str(refusal)),
+            "title": problem.get("title", ""),
+        }
+        status = kind.status if kind else 422
+        return claim_page(request, reference, ledger, conn, session, None, status, failed)
+    target = f"/ui/claims/{result.claim_id}?min_position={result.position}#v{result.version}"
+    return RedirectResponse(target, status_code=303)

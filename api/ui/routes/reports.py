@@ -1,0 +1,98 @@
+"""The monthly report: charts by cause and category, remedy shares with outliers, satisfaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import ViewConnection
+from api.presenters import month_start
+from api.ui.charts import (
+    TARGET,
+    count_chart,
+    monthly_charts,
+    satisfaction_chart,
+    share_chart,
+    to_csv,
+)
+from api.ui.deps import page_requires
+from api.ui.pages import UiRoute, render
+from api.ui.sessions import Session
+from domain.claim import BUSINESS_TZ
+from projections.satisfaction import satisfaction_report
+from projections.statistics import monthly_statistics
+
+router = APIRouter(prefix="/ui/reports", route_class=UiRoute)
+Month = Annotated[str | None, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$")]
+Reporter = Annotated[Session, page_requires("reports:read")]
+TREND_MONTHS = 12
+CHARTS = ("cause", "category", "problem", "region", "model", "satisfaction")
+
+
+def chosen_month(month: str | None) -> date:
+    """The month asked for, or the current month in China."""
+    if month:
+        return month_start(month)
+    return datetime.now(UTC).astimezone(BUSINESS_TZ).date().replace(day=1)
+
+
+def month_end(first: date) -> datetime:
+    """The last moment of the month in China (the satisfaction trend ends there)."""
+    following = (first + timedelta(days=32)).replace(day=1)
+    return datetime.combine(following, time(), BUSINESS_TZ) - timedelta(microseconds=1)
+
+
+def recent_months(count: int = 12) -> list[date]:
+    first = chosen_month(None)
+    months = [first]
+    for _ in range(count - 1):
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+@router.get("/monthly")
+def read_monthly_report_page(
+    request: Request, conn: ViewConnection, session: Reporter, month: Month = None
+) -> Response:
+    """Charts of one month's claims and the satisfaction trend, each with its CSV."""
+    first = chosen_month(month)
+    stats = monthly_statistics(conn, first)
+    satisfaction = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
+    return render(
+        request, "report.html", session, month=first, stats=stats,
+        charts=monthly_charts(stats, satisfaction), months=recent_months(), target=TARGET,
+    )  # fmt: skip
+
+
+@router.get("/monthly.csv")
+def read_monthly_report_csv(
+    conn: ViewConnection,
+    _: Reporter,
+    chart: Annotated[str, Query(pattern="^(" + "|".join(CHARTS) + ")$")],
+    month: Month = None,
+) -> Response:
+    """One chart of the monthly report as CSV."""
+    first = chosen_month(month)
+    selected: Any
+    if chart == "satisfaction":
+        rows = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
+        selected = satisfaction_chart(rows)
+    else:
+        stats = monthly_statistics(conn, first)
+        if chart in ("region", "model"):
+            groups = stats.by_region if chart == "region" else stats.by_model
+            flagged = stats.outlier_regions if chart == "region" else stats.outlier_models
+            selected = share_chart(chart, groups, flagged)
+        else:
+            groups = {"cause": stats.by_cause, "category": stats.by_category}.get(
+                chart, stats.by_problem
+            )
+            selected = count_chart(chart, groups)
+    filename = f"sanbao-{chart}-{first:%Y-%m}.csv"
+    return Response(
+        to_csv(selected),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,59 @@
+"""The SLA board: breached and nearly due clocks, by team and assignee."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import ViewConnection
+from api.ui.deps import page_requires
+from api.ui.pages import UiRoute, render
+from api.ui.sessions import Session
+from domain.errors import InvalidInputError
+from domain.vocabulary import Team
+from projections.sla_queries import DUE_SOON, SlaClock, sla_board
+
+router = APIRouter(prefix="/ui/sla", route_class=UiRoute)
+Watcher = Annotated[Session, page_requires("sla:read")]
+
+
+def by_owner(clocks: list[SlaClock]) -> dict[str, dict[str, list[SlaClock]]]:
+    """Clocks grouped by team, then assignee ("" for none), keeping the board's order."""
+    grouped: dict[str, dict[str, list[SlaClock]]] = defaultdict(lambda: defaultdict(list))
+    for clock in clocks:
+        grouped[clock.team or ""][clock.assignee or ""].append(clock)
+    return {team: dict(people) for team, people in grouped.items()}
+
+
+def team_from(value: str | None) -> Team | None:
+    """The team picked in the form ("" for any); InvalidInputError for an unknown one."""
+    if not value:
+        return None
+    try:
+        return Team(value)
+    except ValueError:
+        raise InvalidInputError("team", f"unknown team {value!r}") from None
+
+
+@router.get("")
+def read_sla_board_page(
+    request: Request,
+    conn: ViewConnection,
+    session: Watcher,
+    team: Annotated[str | None, Query(max_length=100)] = None,
+    assignee: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """Breached and nearly due clocks, earliest due first, grouped by team and assignee."""
+    chosen = team_from(team)
+    clocks = sla_board(conn, datetime.now(UTC), team=chosen, assignee=assignee or None)
+    counts = {
+        state: sum(1 for c in clocks if c.state == state) for state in ("breached", "due_soon")
+    }
+    return render(
+        request, "sla.html", session, groups=by_owner(clocks), counts=counts,
+        teams=[t.value for t in Team], team=chosen.value if chosen else "",
+        assignee=assignee or "", window_hours=int(DUE_SOON.total_seconds() // 3600),
+    )  # fmt: skip

@@ -1,0 +1,42 @@
+"""Traceability: a serial number's chain and story, or a batch, model or supplier summary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import ViewConnection
+from api.ui.deps import page_requires
+from api.ui.pages import UiRoute, render
+from api.ui.sessions import Session
+from domain.errors import InvalidInputError
+from projections import trace_queries as q
+
+router = APIRouter(prefix="/ui/trace", route_class=UiRoute)
+Tracer = Annotated[Session, page_requires("trace:read")]
+SUMMARIES = {"batch": q.batch_summary, "model": q.model_summary, "supplier": q.supplier_summary}
+SEARCHES = ("serial", *SUMMARIES)
+
+
+@router.get("")
+def read_trace_page(
+    request: Request,
+    conn: ViewConnection,
+    session: Tracer,
+    by: Annotated[str, Query(max_length=20)] = "serial",
+    key: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Search by serial number, batch, model or supplier."""
+    if by not in SEARCHES:
+        raise InvalidInputError("by", f"must be one of {', '.join(SEARCHES)}")
+    key = key.strip()
+    story = summary = None
+    if key and by == "serial":
+        story = q.serial_story(conn, key)
+    elif key:
+        summary = SUMMARIES[by](conn, key)
+    return render(
+        request, "trace.html", session, by=by, key=key, searches=SEARCHES,
+        story=story, summary=summary,
+    )  # fmt: skip
