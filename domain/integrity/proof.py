@@ -79,6 +79,27 @@ def proof_document(
     }
 
 
+def strict_b64(text: str) -> bytes:
+    """Base64 in its one canonical spelling (unused bits zero), so no edit goes unnoticed."""
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise ProofError("base64 not in canonical form")
+    return raw
+
+
+def strict_hex(text: str) -> bytes:
+    raw = bytes.fromhex(text)
+    if raw.hex() != text:
+        raise ProofError("hex not in canonical (lowercase) form")
+    return raw
+
+
+def integer(value: Any) -> int:
+    if type(value) is not int:
+        raise ProofError(f"expected an integer, got {value!r}")
+    return value
+
+
 class ProofError(ValueError):
     """Raised when a proof does not hold; the message says which part fails."""
 
@@ -112,10 +133,12 @@ def _verify(document: dict[str, Any], public_key: Ed25519PublicKey) -> ProofResu
     if document["format"] != PROOF_FORMAT:
         raise ProofError(f"unknown proof format {document['format']!r}")
     claim_id = UUID(document["claim_id"])
+    if str(claim_id) != document["claim_id"]:
+        raise ProofError("claim id not in canonical form")
     bodies: dict[int, CheckpointBody] = {}
     for shipped in document["checkpoints"]:
         body = CheckpointBody.parse(shipped["body"])
-        signed = SignedCheckpoint(body, shipped["body"], base64.b64decode(shipped["signature"]))
+        signed = SignedCheckpoint(body, shipped["body"], strict_b64(shipped["signature"]))
         if not signed.signed_by(public_key):
             raise ProofError(f"checkpoint #{body.seq} is not signed by this public key")
         bodies[body.seq] = body
@@ -139,22 +162,26 @@ def _check_event(
     previous_claim_hash: bytes | None,
     bodies: dict[int, CheckpointBody],
 ) -> bytes:
-    position = int(shipped["position"])
+    position = integer(shipped["position"])
     where = f"event at position {position}"
-    if UUID(shipped["originator_id"]) != claim_id or shipped["originator_version"] != version:
+    if (
+        UUID(shipped["originator_id"]) != claim_id
+        or integer(shipped["originator_version"]) != version
+    ):
         raise ProofError(f"{where}: expected version {version} of claim {claim_id}")
-    state = base64.b64decode(shipped["state"], validate=True)
+    state = strict_b64(shipped["state"])
     digest = event_hash(claim_id, version, shipped["topic"], state)
     if digest.hex() != shipped["event_hash"]:
         raise ProofError(f"{where}: the event's content does not match its hash")
     claim_hash = claim_link(previous_claim_hash, digest)
     if claim_hash.hex() != shipped["claim_hash"]:
         raise ProofError(f"{where}: the claim's chain is broken before version {version}")
-    body = bodies.get(shipped["checkpoint"])
+    body = bodies.get(integer(shipped["checkpoint"]))
     if body is None or not body.from_position < position <= body.position:
         raise ProofError(f"{where}: not covered by the checkpoint it names")
-    path = [bytes.fromhex(h) for h in shipped["path"]]
-    root = root_from_path(merkle_leaf(position, digest), shipped["leaf_index"], body.events, path)
+    path = [strict_hex(h) for h in shipped["path"]]
+    index = integer(shipped["leaf_index"])
+    root = root_from_path(merkle_leaf(position, digest), index, body.events, path)
     if root is None or root.hex() != body.merkle_root:
         raise ProofError(f"{where}: its Merkle path does not lead to checkpoint #{body.seq}")
     return claim_hash
