@@ -8,6 +8,7 @@ as a conflict when the new state makes it invalid.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import secrets
@@ -15,11 +16,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+)
 
 from domain.calendar import BusinessCalendar
 from domain.claim import Claim, business_date
@@ -31,6 +37,7 @@ from domain.errors import (
     SanbaoError,
     StaleVersionError,
 )
+from domain.group_commit import GroupCommitRecorder
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.text import check_arguments
@@ -69,6 +76,9 @@ class ClaimsLedger(Application[UUID]):
     """The event-sourced ledger of after-sales claims."""
 
     name = "SanbaoLedger"
+    # Cached claims are not re-read before each command: a save on a stale copy
+    # finds its version taken and is retried on the stored state (see execute).
+    env = {"AGGREGATE_CACHE_FASTFORWARD": "n"}  # noqa: RUF012 - the library's class variable
     snapshotting_intervals = {Claim: 50}  # noqa: RUF012 - the library's class variable
 
     def __init__(
@@ -86,6 +96,12 @@ class ClaimsLedger(Application[UUID]):
         self.sla_targets = sla_targets
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.max_backdate = max_backdate
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The event store, writing concurrent commands' events in shared transactions."""
+        # The wrapper answers every recorder method (it delegates all but inserts).
+        recorder = cast(ApplicationRecorder, GroupCommitRecorder(self.recorder))
+        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -154,9 +170,13 @@ class ClaimsLedger(Application[UUID]):
         command is no longer valid there, it is refused as a conflict.
         """
         for attempt in range(MAX_ATTEMPTS):
-            claim = self.get_claim(claim_id)
+            # This process's latest copy: if another process wrote since, the save
+            # below finds the version taken and the retry reads the stored state.
+            claim = self._load(claim_id)
             if expected_version is not None and claim.version != expected_version:
-                raise StaleVersionError(claim.version, expected_version)
+                claim = self.get_claim(claim_id)
+                if claim.version != expected_version:
+                    raise StaleVersionError(claim.version, expected_version)
             try:
                 command(claim)
             except SanbaoError as refusal:
@@ -168,8 +188,10 @@ class ClaimsLedger(Application[UUID]):
             try:
                 recordings = self.save(claim)
             except IntegrityError:
+                self._forget(claim_id)
                 if expected_version is not None:
-                    raise StaleVersionError(claim.version, expected_version) from None
+                    current = self.get_claim(claim_id).version
+                    raise StaleVersionError(current, expected_version) from None
                 # Back off a little, randomly, so colliding writers stop colliding.
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
                 continue
@@ -234,12 +256,27 @@ class ClaimsLedger(Application[UUID]):
     # -- queries -----------------------------------------------------------------
 
     def get_claim(self, claim_id: UUID, version: int | None = None) -> Claim:
-        """The claim's current state, or its state at a version."""
+        """The claim's current state as stored, or its state at a version."""
+        claim = self._load(claim_id, version)
+        if version is None and self.repository.cache is not None:
+            # The cached copy knows this process's writes; catch up with the others'.
+            newer = self.events.get(claim_id, gt=claim.version)
+            claim = cast(Claim, project_aggregate(claim, newer))
+        return claim
+
+    def _load(self, claim_id: UUID, version: int | None = None) -> Claim:
+        """The claim from this process's cache when it holds it, else from the store."""
         try:
             claim: Claim = self.repository.get(claim_id, version=version)
         except AggregateNotFoundError:
             raise ClaimNotFoundError(claim_id) from None
         return claim
+
+    def _forget(self, claim_id: UUID) -> None:
+        """Drops the cached copy (it was behind the store)."""
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(claim_id, evict=True)
 
     def get_claim_by_number(self, claim_number: str) -> Claim:
         return self.get_claim(Claim.create_id(claim_number))

@@ -1,0 +1,139 @@
+"""Group commit: concurrent saves share one transaction, one table lock, one WAL flush.
+
+The event store serialises every append with a table lock held until commit,
+so that events become visible in the order of their positions. Saved one by
+one, concurrent commands therefore wait for each other's disk flush. Here the
+first thread to reach the writer takes every save queued by then and writes
+them in one transaction; the threads whose saves it wrote just collect their
+positions. Order and atomicity are those of the event store: each save's
+events stay contiguous, and a save either lands whole or not at all.
+
+A save that conflicts (an aggregate version already taken) must not fail the
+others: two saves of the same aggregate version in one batch are written in
+different batches, and when the database refuses a batch, its saves are
+written again one transaction each, so each gets its own answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
+
+# A transaction of more events than this is split (a very large pipelined
+# insert can stall over a Unix socket).
+MAX_BATCH_EVENTS = 200
+
+
+class _PendingSave:
+    """One caller's events, waiting for their positions or their error."""
+
+    __slots__ = ("error", "events", "ids", "is_done")
+
+    def __init__(self, events: Sequence[StoredEvent]) -> None:
+        self.events = events
+        self.ids: Sequence[int] = ()
+        self.error: BaseException | None = None
+        self.is_done = False
+
+    def finish(self, ids: Sequence[int] = (), error: BaseException | None = None) -> None:
+        self.ids, self.error, self.is_done = ids, error, True
+
+    def keys(self) -> set[tuple[Any, int]]:
+        return {(e.originator_id, e.originator_version) for e in self.events}
+
+
+class GroupCommitRecorder:
+    """The application's recorder, writing concurrent saves together.
+
+    Everything but ``insert_events`` is the wrapped recorder's own.
+    """
+
+    def __init__(
+        self, recorder: ApplicationRecorder, max_batch_events: int = MAX_BATCH_EVENTS
+    ) -> None:
+        self._recorder = recorder
+        self._max_batch_events = max_batch_events
+        self._queue: list[_PendingSave] = []
+        self._changed = threading.Condition()
+        self._is_writing = False
+        self.batches_written = 0
+        self.saves_written = 0
+
+    @property
+    def queued_saves(self) -> int:
+        """Saves waiting for a writer (not counting those being written)."""
+        with self._changed:
+            return len(self._queue)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._recorder, name)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        """Stores the events atomically; returns their positions (or raises its error)."""
+        if any(value is not None for value in kwargs.values()):
+            # A tracking record (a process application's position): the library's own path.
+            return self._recorder.insert_events(stored_events, **kwargs) or ()
+        pending = _PendingSave(stored_events)
+        with self._changed:
+            self._queue.append(pending)
+            while not pending.is_done:
+                if self._is_writing:
+                    self._changed.wait()
+                    continue
+                self._is_writing = True
+                batch = self._take_batch()
+                self._changed.release()
+                try:
+                    self._write(batch)
+                finally:
+                    self._changed.acquire()
+                    self._is_writing = False
+                    self._changed.notify_all()
+        if pending.error is not None:
+            raise pending.error
+        return pending.ids
+
+    def _take_batch(self) -> list[_PendingSave]:
+        """The queued saves that fit one transaction, without two saves of one version."""
+        batch: list[_PendingSave] = []
+        deferred: list[_PendingSave] = []
+        taken: set[tuple[Any, int]] = set()
+        size = 0
+        for pending in self._queue:
+            keys = pending.keys()
+            fits = not batch or size + len(pending.events) <= self._max_batch_events
+            if fits and taken.isdisjoint(keys):
+                batch.append(pending)
+                taken |= keys
+                size += len(pending.events)
+            else:
+                deferred.append(pending)
+        self._queue = deferred
+        return batch
+
+    def _write(self, batch: list[_PendingSave]) -> None:
+        events = [event for pending in batch for event in pending.events]
+        try:
+            ids = list(self._recorder.insert_events(events) or ())
+        except IntegrityError as conflict:
+            if len(batch) == 1:
+                batch[0].finish(error=conflict)
+            else:
+                for pending in batch:
+                    self._write([pending])
+            return
+        except Exception as error:
+            # The database refused or was unreachable: nothing of the batch landed.
+            for pending in batch:
+                pending.finish(error=error)
+            return
+        self.batches_written += 1
+        self.saves_written += len(batch)
+        start = 0
+        for pending in batch:
+            end = start + len(pending.events)
+            pending.finish(ids=ids[start:end])
+            start = end
