@@ -41,6 +41,11 @@ PERSONAL_READ = "personal:read"
 CUSTOMERS_ERASE = "customers:erase"
 ACCESS_LOG_READ = "access-log:read"
 
+# The tamper-evident ledger: verifying it, claim proofs and audit exports are
+# for those who answer for the record (supervisors) and check it (auditors).
+LEDGER_VERIFY = "ledger:verify"
+AUDIT_EXPORT = "audit:export"
+
 
 def _commands(actions: frozenset[str]) -> frozenset[str]:
     return frozenset(f"claims:{action}" for action in actions)
@@ -53,8 +58,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.WAREHOUSE: _commands(WAREHOUSE_COMMANDS) | READ_CLAIMS,
     Role.SUPERVISOR: _commands(ALL_COMMANDS)
     | ALL_READS
-    | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ},
-    Role.AUDITOR: ALL_READS | {ACCESS_LOG_READ},
+    | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT},
+    Role.AUDITOR: ALL_READS | {ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT},
     Role.SYSTEM: frozenset(),
 }
 API_ROLES = [role for role in Role if role is not Role.SYSTEM]
