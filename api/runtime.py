@@ -1,4 +1,4 @@
-"""What the service runs besides the routes: the ledger, users, views and the SLA sweep.
+"""What the service runs besides the routes: the ledger, users, views, SLA sweep, checkpoints.
 
 The database may be down when the service starts: a background thread opens
 the ledger and prepares the database (tables, migrations) as soon as it can,
@@ -18,6 +18,7 @@ from psycopg import sql
 from api.bootstrap import build_ledger
 from api.database import Database, resolve_database
 from api.errors import DatabaseUnavailableError, ViewsBehindError
+from api.ledger_integrity import LedgerIntegrity
 from api.logs import logger
 from api.settings import Settings
 from api.users import UserStore
@@ -103,12 +104,16 @@ class Runtime:
         if not self.projections:
             return
         self._thread("sla-sweep", self._sweep)
+        self._thread("ledger-checkpoints", self._checkpoints)
         self.runner = runner
         runner.run_forever()
 
     def _sweep(self) -> None:
         settings = self.settings
         run_sweeper(self.ledger, settings.sla_sweep_seconds, self.stopping, settings.sla_escalation)
+
+    def _checkpoints(self) -> None:
+        LedgerIntegrity(self.ledger, self.settings).run_checkpoints(self.stopping)
 
     def wait_for_views(self, position: int) -> None:
         """Returns once every view applied ``position``; ViewsBehindError after the timeout."""

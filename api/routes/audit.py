@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from itertools import chain
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
+from api.audit_export import MEDIA_TYPES, export_lines
 from api.deps import ViewConnection, requires
 from api.presenters import aware_or_none
+from api.roles import AUDIT_EXPORT
+from api.routes.ledger import IntegrityDep
 from api.schemas.reads import AuditPublic
 from api.users import User
+from projections.audit_export import ExportFilters, ExportHead
 from projections.audit_queries import MAX_LIMIT, search_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -42,3 +48,37 @@ def read_audit(
     )
     following = rows[-1].position if len(rows) == limit else None
     return AuditPublic(data=rows, count=len(rows), next_after_position=following)
+
+
+EXPORT_CONTENT = {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()}
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": EXPORT_CONTENT, "description": "the export, streamed"}},
+)
+def export_audit_trail(
+    integrity: IntegrityDep,
+    _: Annotated[User, requires(AUDIT_EXPORT)],
+    format: Literal["csv", "ndjson"] = "ndjson",
+    claim: Annotated[str | None, Query(max_length=100, description="claim number")] = None,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    recorded_from: datetime | None = None,
+    recorded_to: datetime | None = None,
+) -> StreamingResponse:
+    """Stream the audit trail (CSV or NDJSON) with the ledger head and checkpoint it was cut at."""
+    filters = ExportFilters(
+        recorded_from=aware_or_none(recorded_from, "recorded_from"),
+        recorded_to=aware_or_none(recorded_to, "recorded_to"),
+        claim_number=claim,
+        actor=actor,
+    )
+    items = integrity.export(filters)
+    head = next(items)  # reads the head now: a database error answers before streaming starts
+    assert isinstance(head, ExportHead)
+    headers = {"X-Ledger-Head-Position": str(head.head_position)}
+    if head.head_hash:
+        headers["X-Ledger-Head-Hash"] = head.head_hash
+    lines = export_lines(chain([head], items), filters, format)
+    return StreamingResponse(lines, media_type=MEDIA_TYPES[format], headers=headers)
