@@ -1,26 +1,32 @@
-"""Builds the ledger application from the settings: database, policies, clock."""
+"""Builds the ledger application from the settings: database, cipher, customers' keys."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from api.database import Database, resolve_database
+from api.keyfile import personal_data_master_key
 from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.calendar import BusinessCalendar
+from projections.customer_keys import PostgresCustomerKeys
 from projections.migrations import migrate
 
 
 def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     """The ledger on ``database`` (its event tables are created when missing)."""
-    env = eventsourcing_env(database.url, settings.pool_size)
+    cipher_key = settings.cipher_key.get_secret_value() if settings.cipher_key else None
+    env = eventsourcing_env(database.url, settings.pool_size, cipher_key)
     calendar = BusinessCalendar(
         extra_holidays=frozenset(settings.extra_holidays),
         extra_workdays=frozenset(settings.extra_workdays),
     )
-    return ClaimsLedger(
+    ledger = ClaimsLedger(
         env=env, max_backdate=timedelta(days=settings.max_backdate_days), calendar=calendar
     )
+    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    ledger.customer_keys = PostgresCustomerKeys(datastore, personal_data_master_key(settings))
+    return ledger
 
 
 def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:

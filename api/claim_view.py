@@ -11,7 +11,7 @@ from rich.table import Table
 from domain.application import HistoryEntry
 from domain.claim import BUSINESS_TZ, Claim
 from domain.sla import ClockRun
-from domain.values import CoverageDecision
+from domain.values import CoverageDecision, Customer, SealedCustomer
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -29,6 +29,9 @@ def show(value: Any) -> str:
         return local(value)
     if isinstance(value, tuple | list):
         return "; ".join(show(v) for v in value)
+    if isinstance(value, SealedCustomer | Customer):
+        # Personal data is shown (and logged) in the header only.
+        return f"{value.customer_id or 'customer'} ({value.region or 'unknown region'})"
     if isinstance(value, CoverageDecision):
         terms = "free" if value.free else "paid"
         remedies = "/".join(r.value for r in value.remedies) or "no remedy"
@@ -38,12 +41,21 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def claim_tables(claim: Claim, history: list[HistoryEntry], clocks: list[ClockRun]) -> list[Table]:
-    """The claim's header, its items with their decisions, its SLA clocks and history."""
+def claim_tables(
+    claim: Claim,
+    history: list[HistoryEntry],
+    clocks: list[ClockRun],
+    customer: str | None = None,
+) -> list[Table]:
+    """The claim's header, its items with their decisions, its SLA clocks and history.
+
+    ``customer`` is the customer as the caller may show them (``cli_customers``);
+    without it only the region is shown.
+    """
     header = Table(title=f"Claim {claim.claim_number}", show_header=False)
     header.add_row("status", claim.status.value)
     header.add_row("kind", claim.kind.value)
-    header.add_row("customer", f"{claim.customer.name} ({claim.customer.region})")
+    header.add_row("customer", customer or f"({claim.customer.region or 'unknown region'})")
     header.add_row("reported", local(claim.reported_at))
     header.add_row("version", str(claim.version))
     if claim.assignee:

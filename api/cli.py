@@ -9,7 +9,7 @@ from datetime import datetime
 
 import typer
 
-from api import cli_import, cli_projections, cli_serve, cli_users
+from api import cli_customers, cli_import, cli_projections, cli_serve, cli_users
 from api.bootstrap import open_ledger
 from api.claim_view import claim_tables
 from api.console import console
@@ -26,6 +26,8 @@ claim_app = typer.Typer(help="Read claims.")
 app.add_typer(claim_app, name="claim")
 app.add_typer(cli_projections.app, name="projections")
 app.add_typer(cli_users.app, name="users")
+app.add_typer(cli_customers.app, name="customers")
+app.command("access-log")(cli_customers.access_log)
 app.command("serve")(cli_serve.serve)
 app.command("import")(cli_import.import_claims)
 
@@ -88,11 +90,16 @@ def demo() -> None:
 
 
 @claim_app.command("show")
-def show_claim(number: str = typer.Argument(help="claim number, e.g. LF-2026-0001")) -> None:
+def show_claim(
+    number: str = typer.Argument(help="claim number, e.g. LF-2026-0001"),
+    reveal: bool = typer.Option(False, "--reveal", help="show personal data unmasked (logged)"),
+) -> None:
     """Print a claim's current state and its history."""
     with ledger_session() as ledger:
         claim = ledger.get_claim_by_number(number)
-        tables = claim_tables(claim, ledger.history(claim.id), ledger.sla_clocks(claim.id))
+        customer = cli_customers.customer_line(ledger, claim, reveal)
+        history, clocks = ledger.history(claim.id), ledger.sla_clocks(claim.id)
+        tables = claim_tables(claim, history, clocks, customer=customer)
         for table in tables:
             console.print(table)
 

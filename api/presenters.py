@@ -8,8 +8,10 @@ from typing import Any
 
 from fastapi import Response
 
-from api.schemas.claims import HistoryEntryPublic
+from api.schemas.claims import ClaimPublic, HistoryEntryPublic
+from api.schemas.customers import CustomerPublic
 from domain.application import CommandResult, HistoryEntry
+from domain.claim import Claim
 from domain.errors import InvalidInputError
 
 API_PREFIX = "/api/v1"
@@ -30,7 +32,20 @@ def change_headers(response: Response, result: CommandResult) -> None:
     response.headers["Location"] = f"{API_PREFIX}/claims/{result.claim_id}"
 
 
+def claim_public(claim: Claim, customer: CustomerPublic) -> ClaimPublic:
+    """The claim's state with its customer as this answer may show them."""
+    fields = {name: getattr(claim, name) for name in ClaimPublic.model_fields if name != "customer"}
+    return ClaimPublic.model_validate({**fields, "customer": customer})
+
+
 def history_entry(entry: HistoryEntry) -> HistoryEntryPublic:
+    """One event of the history; a Reported event's customer is reduced to id and region
+    (the sealed personal data is read, and logged, through the claim itself)."""
+    data = entry.data
+    customer = data.get("customer")
+    if customer is not None:
+        reduced = {"customer_id": getattr(customer, "customer_id", ""), "region": customer.region}
+        data = {**data, "customer": reduced}
     return HistoryEntryPublic(
         version=entry.version,
         event_type=entry.event_type,
@@ -38,7 +53,7 @@ def history_entry(entry: HistoryEntry) -> HistoryEntryPublic:
         role=entry.actor.role.value,
         occurred_at=entry.occurred_at,
         recorded_at=entry.recorded_at,
-        data=entry.data,
+        data=data,
     )
 
 

@@ -58,6 +58,12 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         409, "duplicate-claim", "The claim number is taken by another report"
     ),
     domain.CalendarDataError: ProblemType(422, "calendar-data", "No calendar data for the date"),
+    domain.AlreadyErasedError: ProblemType(409, "already-erased", "Already erased"),
+    domain.CustomerNotFoundError: ProblemType(404, "customer-not-found", "No such customer"),
+    domain.CustomerErasedError: ProblemType(
+        409, "customer-erased", "The customer's personal data was erased"
+    ),
+    domain.SealedDataError: ProblemType(500, "sealed-data", "Personal data cannot be opened"),
     domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
     api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
     api.PermissionDeniedError: ProblemType(403, "permission-denied", "Permission denied"),

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from domain.application import ClaimsLedger
 from domain.claim import Claim
+from domain.personal_data import seal_for_claim
 from domain.policy import evaluate
 from domain.values import Actor, Customer, Item, Purchase, RepairWork
 from domain.vocabulary import (
@@ -41,13 +42,15 @@ def build_claim(ledger: ClaimsLedger, n: int, at: datetime, rng: random.Random) 
     """One claim with ten events: report → triage → diagnose → repair → survey → close."""
     model, category = MODELS[0] if rng.random() < 0.2 else rng.choice(MODELS[1:])
     bought = at.date() - timedelta(days=rng.randint(20, 300))
+    number = f"BENCH-{at:%Y%m%d}-{n:08d}-{rng.randrange(16**6):06x}"
+    customer = Customer(name="客户", phone=f"138{n:08d}", region=rng.choice(REGIONS))
     claim = Claim.report(
-        claim_number=f"BENCH-{at:%Y%m%d}-{n:08d}-{rng.randrange(16**6):06x}",
+        claim_number=number,
         actor=AGENT,
         occurred_at=at,
         kind=ClaimKind.REPAIR,
         channel=Channel.PHONE,
-        customer=Customer(name="客户", phone=f"138{n:08d}", region=rng.choice(REGIONS)),
+        customer=seal_for_claim(ledger.customer_keys, customer, Claim.create_id(number), number),
         items=(
             Item(
                 model=model,

@@ -14,7 +14,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
@@ -38,11 +38,12 @@ from domain.errors import (
     StaleVersionError,
 )
 from domain.group_commit import GroupCommitRecorder
+from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.text import check_arguments
 from domain.transcodings import register_claim_transcodings
-from domain.values import Actor
+from domain.values import Actor, Customer
 
 MAX_ATTEMPTS = 30
 # Business times may be back-dated by the caller, but not without limit.
@@ -96,6 +97,8 @@ class ClaimsLedger(Application[UUID]):
         self.sla_targets = sla_targets
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.max_backdate = max_backdate
+        # Customers' keys; the service puts them in PostgreSQL (api/bootstrap.py).
+        self.customer_keys: CustomerKeys = EphemeralCustomerKeys()
 
     def construct_event_store(self) -> EventStore[UUID]:
         """The event store, writing concurrent commands' events in shared transactions."""
@@ -133,16 +136,27 @@ class ClaimsLedger(Application[UUID]):
         occurred_at: datetime | None = None,
         **report: Any,
     ) -> CommandResult:
-        """Reports a claim; the same claim number or client key twice yields one claim."""
+        """Reports a claim; the same claim number or client key twice yields one claim.
+
+        The customer's personal data is sealed under their key before the claim
+        records it (``domain.personal_data``).
+        """
         at = self.check_occurred_at(occurred_at)
         check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
         number = claim_number or self._claim_number_for(client_key, at)
-        claim = Claim.report(claim_number=number, actor=actor, occurred_at=at, **report)
+        customer: Customer = report.pop("customer")
+        sealed = seal_for_claim(self.customer_keys, customer, Claim.create_id(number), number)
+        claim = Claim.report(
+            claim_number=number, actor=actor, occurred_at=at, customer=sealed, **report
+        )
         try:
             recordings = self.save(claim)
         except IntegrityError:
             existing = self.get_claim(claim.id)
-            if not _same_report(existing, claim):
+            same_customer = self.customer_of(existing) == replace(
+                customer, customer_id=sealed.customer_id
+            )
+            if not (same_customer and _same_report(existing, claim)):
                 raise DuplicateClaimError(number) from None
             head = self.recorder.max_notification_id() or 0
             return CommandResult(existing.id, number, existing.version, head)
@@ -278,6 +292,13 @@ class ClaimsLedger(Application[UUID]):
             with contextlib.suppress(KeyError):
                 self.repository.cache.get(claim_id, evict=True)
 
+    def customer_of(self, claim: Claim) -> Customer | None:
+        """The claim's customer in plaintext, or None once their data was erased.
+
+        Only for presenting: callers that show the result must log the access.
+        """
+        return unseal(self.customer_keys, claim.customer)
+
     def get_claim_by_number(self, claim_number: str) -> Claim:
         return self.get_claim(Claim.create_id(claim_number))
 
@@ -357,10 +378,12 @@ def _history_entry(event: Any) -> HistoryEntry:
 
 
 def _same_report(existing: Claim, new: Claim) -> bool:
-    """A retried report carries the same facts; actor and times may differ."""
+    """A retried report carries the same facts; actor and times may differ.
+
+    The customers are compared by the caller: sealing the same one twice differs.
+    """
     return (
         existing.kind == new.kind
-        and existing.customer == new.customer
         and [s.item for s in existing.items] == [s.item for s in new.items]
         and existing.purchase == new.purchase
         and existing.description == new.description

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import (
+    AlreadyErasedError,
     AlreadyEscalatedError,
     ClaimClosedError,
     InvalidInputError,
@@ -41,6 +42,7 @@ from domain.values import (
     QuoteLine,
     RepairRecord,
     RepairWork,
+    SealedCustomer,
 )
 from domain.vocabulary import (
     Cause,
@@ -83,6 +85,9 @@ def business_date(moment: datetime) -> date:
 class Claim(Aggregate):
     """A service claim and its whole lifecycle."""
 
+    # A class default, for claims restored from snapshots taken before erasure existed.
+    personal_data_erased = False
+
     @staticmethod
     def create_id(claim_number: str, **_: Any) -> UUID:
         """Claim ids derive from the claim number, which makes reporting idempotent."""
@@ -96,12 +101,13 @@ class Claim(Aggregate):
         occurred_at: datetime,
         kind: ClaimKind,
         channel: Channel,
-        customer: Customer,
+        customer: SealedCustomer | Customer,
         items: tuple[Item, ...],
         purchase: Purchase,
         requested_remedy: Remedy | None,
         description: str,
     ) -> None:
+        # Claims recorded before personal data was sealed carry a plaintext Customer.
         self.claim_number = claim_number
         self.reported_by = actor
         self.reported_at = occurred_at
@@ -130,6 +136,7 @@ class Claim(Aggregate):
         self.evidence: list[Evidence] = []
         self.note_count = 0
         self.outcome_reason: str | None = None
+        self.personal_data_erased = False
 
     @classmethod
     def report(
@@ -139,19 +146,25 @@ class Claim(Aggregate):
         occurred_at: datetime,
         kind: ClaimKind,
         channel: Channel,
-        customer: Customer,
+        customer: SealedCustomer,
         items: tuple[Item, ...],
         purchase: Purchase,
         requested_remedy: Remedy | None,
         description: str,
     ) -> Claim:
-        """Checks a new report and opens the claim (the Reported event)."""
+        """Checks a new report and opens the claim (the Reported event).
+
+        The customer comes sealed (``domain.personal_data``): no event records
+        personal data in plaintext.
+        """
         if not claim_number.strip():
             raise InvalidInputError("claim_number", "must not be empty")
         if not items:
             raise InvalidInputError("items", "a claim needs at least one item")
         if business_date(occurred_at) < purchase.purchased_on:
             raise InvalidInputError("occurred_at", "a claim cannot precede the purchase")
+        if not isinstance(customer, SealedCustomer) or customer.erased:
+            raise TypeError("a claim records its customer sealed (domain.personal_data.seal)")
         return cls(
             claim_number=claim_number,
             actor=actor,
@@ -719,3 +732,22 @@ class Claim(Aggregate):
     @event("EvidenceAttached")
     def _evidence_attached(self, actor: Actor, occurred_at: datetime, evidence: Evidence) -> None:
         self.evidence.append(evidence)
+
+    # -- personal data --------------------------------------------------------------
+
+    def erase_personal_data(self, actor: Actor, occurred_at: datetime) -> None:
+        """Records that the customer's key was destroyed: their data reads as erased.
+
+        Allowed in every state (a closed claim too); the stored events are not
+        changed, the sealed data in them simply can no longer be opened.
+        """
+        if self.personal_data_erased:
+            raise AlreadyErasedError()
+        customer_id = getattr(self.customer, "customer_id", "")
+        self._personal_data_erased(actor, occurred_at, customer_id)
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, actor: Actor, occurred_at: datetime, customer_id: str) -> None:
+        self.personal_data_erased = True
+        # Forget the ciphertext too, so later snapshots do not carry it.
+        self.customer = SealedCustomer(customer_id, self.customer.region, "")

@@ -32,19 +32,44 @@ class Actor:
 
 @dataclass(frozen=True)
 class Customer:
-    """The person who reported the claim."""
+    """The person who reported the claim, in plaintext: only ever held in memory.
+
+    Name, phone, email and address are personal data: events keep them sealed
+    (``SealedCustomer``) under the customer's own key. The region stays plain,
+    for statistics. ``customer_id`` names the key; a claim reported without one
+    gets ``claim:<claim number>``, so every claim's customer can be erased.
+    """
 
     name: str
     phone: str = ""
     email: str = ""
     region: str = ""
     customer_id: str = ""
+    address: str = ""
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidInputError("customer.name", "must not be empty")
         if not (self.phone or self.email):
             raise InvalidInputError("customer.phone", "a phone number or an email is required")
+
+
+@dataclass(frozen=True)
+class SealedCustomer:
+    """The customer as events and the aggregate keep them: personal data sealed.
+
+    ``sealed`` is the AES-256-GCM ciphertext (``domain.personal_data``) of the
+    name, phone, email and address under the key of ``customer_id``; it is empty
+    once the personal data was erased. The region stays plain for statistics.
+    """
+
+    customer_id: str
+    region: str
+    sealed: str
+
+    @property
+    def erased(self) -> bool:
+        return not self.sealed
 
 
 @dataclass(frozen=True)

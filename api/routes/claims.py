@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from api import presenters
 from api.deps import LedgerDep, ViewConnection, requires
+from api.personal_data import disclose_customer, withheld_customer
 from api.schemas.claims import (
     ClaimPublic,
     ClaimReport,
@@ -22,6 +23,7 @@ from api.users import User
 from projections.claims_queries import list_claims
 
 router = APIRouter(prefix="/claims", tags=["claims"])
+READ_CLAIM_ROUTE = "GET /api/v1/claims/{claim_id}"
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -31,13 +33,13 @@ def create_claim(
     user: Annotated[User, requires("claims:report")],
     response: Response,
 ) -> ClaimReported:
-    """Report a claim."""
+    """Report a claim (the answer withholds the customer's personal data; GET shows it)."""
     result = ledger.report(user.actor, **body.to_kwargs())
     claim = ledger.get_claim(result.claim_id, version=result.version)
     presenters.change_headers(response, result)
-    return ClaimReported(
-        **presenters.change_fields(result), claim=ClaimPublic.model_validate(claim)
-    )
+    # Replayed answers are stored (Idempotency-Key): they must not hold personal data.
+    public = presenters.claim_public(claim, withheld_customer(claim))
+    return ClaimReported(**presenters.change_fields(result), claim=public)
 
 
 @router.get("")
@@ -57,18 +59,29 @@ def read_claims(
 def read_claim(
     claim_id: UUID,
     ledger: LedgerDep,
-    _: Annotated[User, requires("claims:read")],
+    user: Annotated[User, requires("claims:read")],
     response: Response,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
     as_of: Annotated[datetime | None, Query(description="the state recorded at this time")] = None,
+    reveal: Annotated[
+        Literal["personal"] | None,
+        Query(description="show the customer's personal data unmasked (logged)"),
+    ] = None,
 ) -> ClaimPublic:
-    """Read a claim's current state from the ledger, or its state at a version or time."""
+    """Read a claim's current state from the ledger, or its state at a version or time.
+
+    The customer's name, phone, email and address are masked for agents, specialists
+    and supervisors (``reveal=personal`` shows them), withheld from the other roles;
+    every answer carrying them is recorded in the access log first.
+    """
     if as_of is not None:
         claim = ledger.get_claim_as_of(claim_id, presenters.aware(as_of, "as_of"))
     else:
         claim = ledger.get_claim(claim_id, version=version)
+    customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=bool(reveal))
     response.headers["ETag"] = presenters.etag(claim.version)
-    return ClaimPublic.model_validate(claim)
+    response.headers["Cache-Control"] = "no-store"
+    return presenters.claim_public(claim, customer)
 
 
 @router.get("/{claim_id}/history")

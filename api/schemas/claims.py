@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.customers import CustomerPublic
 from domain.claim import ClaimStatus
 from domain.item_track import ItemState
 from domain.values import Customer, Evidence, Item, Purchase
@@ -30,7 +31,13 @@ class CustomerIn(BaseModel):
     phone: str = Field(default="", max_length=50)
     email: str = Field(default="", max_length=200)
     region: str = Field(default="", max_length=100)
-    customer_id: str = Field(default="", max_length=100)
+    customer_id: str = Field(
+        default="",
+        max_length=100,
+        description="your id for the customer (opaque, not personal data); claims sharing it "
+        "are erased together; default claim:<claim number>",
+    )
+    address: str = Field(default="", max_length=500)
 
     def to_domain(self) -> Customer:
         return Customer(**self.model_dump())
@@ -132,7 +139,7 @@ class ClaimPublic(BaseModel):
     status: ClaimStatus
     kind: ClaimKind
     channel: Channel
-    customer: Customer
+    customer: CustomerPublic
     purchase: Purchase
     requested_remedy: Remedy | None
     description: str

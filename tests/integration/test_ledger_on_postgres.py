@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,7 +23,10 @@ def test_reported_claim_is_stored_and_loaded_back(ledger: ClaimsLedger) -> None:
     result = ledger.report(AGENT, **report)
     claim = ledger.get_claim(result.claim_id)
     assert claim.claim_number == report["claim_number"]
-    assert claim.customer == report["customer"]
+    # The claim keeps the customer sealed; the ledger opens it with the customer's key.
+    assert claim.customer.sealed and report["customer"].name not in claim.customer.sealed
+    customer_id = claim.customer.customer_id
+    assert ledger.customer_of(claim) == replace(report["customer"], customer_id=customer_id)
     assert tuple(s.item for s in claim.items) == report["items"]
     assert claim.kind is report["kind"]
     assert result.version == 1 and result.position > 0

@@ -6,7 +6,17 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from domain.claim import Claim
-from domain.values import Actor, CoverageDecision, Customer, Item, Purchase, QuoteLine, RepairWork
+from domain.personal_data import EphemeralCustomerKeys, seal_for_claim
+from domain.values import (
+    Actor,
+    CoverageDecision,
+    Customer,
+    Item,
+    Purchase,
+    QuoteLine,
+    RepairWork,
+    SealedCustomer,
+)
 from domain.vocabulary import (
     Cause,
     Channel,
@@ -40,6 +50,14 @@ def lamp(serial: str = "SN-1", price: str = "200.00") -> Item:
     )
 
 
+KEYS = EphemeralCustomerKeys()
+
+
+def sealed(customer: Customer, claim_number: str = "C-1") -> SealedCustomer:
+    """The customer sealed, as the ledger application hands them to ``Claim.report``."""
+    return seal_for_claim(KEYS, customer, Claim.create_id(claim_number), claim_number)
+
+
 def reported(kind: ClaimKind = ClaimKind.REPAIR, items: tuple[Item, ...] | None = None) -> Claim:
     claim = Claim.report(
         claim_number="C-1",
@@ -47,7 +65,7 @@ def reported(kind: ClaimKind = ClaimKind.REPAIR, items: tuple[Item, ...] | None 
         occurred_at=T0,
         kind=kind,
         channel=Channel.PHONE,
-        customer=Customer(name="刘洋", phone="13800138000", region="广东"),
+        customer=sealed(Customer(name="刘洋", phone="13800138000", region="广东")),
         items=items or (lamp(),),
         purchase=Purchase(purchased_on=date(2026, 10, 1), delivered_on=date(2026, 10, 2)),
         requested_remedy=Remedy.REPAIR,
