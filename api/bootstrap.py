@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from api.database import Database, resolve_database
 from api.keyfile import personal_data_master_key
+from api.ledger_integrity import install_ledger_chain
 from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.calendar import BusinessCalendar
@@ -26,6 +27,7 @@ def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     )
     datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
     ledger.customer_keys = PostgresCustomerKeys(datastore, personal_data_master_key(settings))
+    install_ledger_chain(ledger)  # the library created its tables just now, if they were missing
     return ledger
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import typer
 
-from api import cli_customers, cli_import, cli_projections, cli_serve, cli_users
+from api import cli_customers, cli_import, cli_ledger, cli_projections, cli_serve, cli_users
 from api.bootstrap import open_ledger
 from api.claim_view import claim_tables
 from api.console import console
@@ -30,6 +30,7 @@ app.add_typer(cli_customers.app, name="customers")
 app.command("access-log")(cli_customers.access_log)
 app.command("serve")(cli_serve.serve)
 app.command("import")(cli_import.import_claims)
+cli_ledger.register(app)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 
 from api import errors as api
 from domain import errors as domain
+from domain.integrity.faults import LedgerIntegrityError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:sanbao:problem:"
@@ -64,6 +65,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         409, "customer-erased", "The customer's personal data was erased"
     ),
     domain.SealedDataError: ProblemType(500, "sealed-data", "Personal data cannot be opened"),
+    LedgerIntegrityError: ProblemType(409, "ledger-not-intact", "The ledger is not intact"),
     domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
     api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
     api.PermissionDeniedError: ProblemType(403, "permission-denied", "Permission denied"),
