@@ -60,11 +60,11 @@ def open_ledger(url: str) -> ClaimsLedger:
 
 
 def triggers(url: str, tables: LedgerTables, on: bool) -> None:
-    """Drops the chain's triggers, or creates them again (no backfill: a scratch database)."""
+    """Drops the chain's triggers, then creates them again when ``on`` (no backfill: scratch)."""
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP TRIGGER IF EXISTS ledger_chain_append ON {tables.events}")
+        conn.execute(f"DROP TRIGGER IF EXISTS ledger_snapshot_hash ON {tables.snapshots}")
         if not on:
-            conn.execute(f"DROP TRIGGER IF EXISTS ledger_chain_append ON {tables.events}")
-            conn.execute(f"DROP TRIGGER IF EXISTS ledger_snapshot_hash ON {tables.snapshots}")
             return
         conn.execute(
             f"CREATE TRIGGER ledger_chain_append AFTER INSERT ON {tables.events} "
@@ -108,8 +108,9 @@ def write_cost(server: str, rounds: int, commands: int, bulk_claims: int) -> dic
         for mode in ("with", "without") if n % 2 == 0 else ("without", "with"):
             triggers(url, tables, on=mode == "with")
             runs[mode]["commands"].append(commands_per_second(ledger, ids, commands))
-            runs[mode]["bulk"].append(bulk_events_per_second(ledger, bulk_claims, seed=100 + n))
-            triggers(url, tables, on=True) if mode == "without" else None
+            runs[mode]["bulk"].append(
+                bulk_events_per_second(ledger, bulk_claims, seed=100 + 2 * n + (mode == "with"))
+            )
             print(f"round {n + 1} {mode}: {runs[mode]['commands'][-1]:,.0f} commands/s, "
                   f"{runs[mode]['bulk'][-1]:,.0f} bulk events/s", file=sys.stderr)  # fmt: skip
     ledger.close()
