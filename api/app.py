@@ -16,6 +16,7 @@ from api.openapi import problem_openapi
 from api.routes import audit, claims, commands, ops, policy, reports, trace
 from api.runtime import Runtime
 from api.settings import Settings, get_settings
+from api.ui import install_console
 
 API_PREFIX = "/api/v1"
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(ops.router)
+    install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
