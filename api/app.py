@@ -13,7 +13,7 @@ from api.logs import configure_logging
 from api.metrics import Metrics
 from api.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from api.openapi import problem_openapi
-from api.routes import audit, claims, commands, ops, policy, reports, trace
+from api.routes import access_log, audit, claims, commands, customers, ops, policy, reports, trace
 from api.runtime import Runtime
 from api.settings import Settings, get_settings
 from api.ui import install_console
@@ -45,7 +45,14 @@ def create_app(settings: Settings) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(check_request_text)])
     api.include_router(claims.router)
     api.include_router(commands.router)
-    for router in (audit.router, trace.router, reports.router, policy.router):
+    for router in (
+        audit.router,
+        trace.router,
+        reports.router,
+        policy.router,
+        customers.router,
+        access_log.router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(ops.router)
