@@ -131,7 +131,9 @@ def monthly_charts(
 
 
 def to_csv(chart: Chart) -> str:
+    """The chart's table as CSV, with a byte-order mark so spreadsheets read it as UTF-8."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(chart.header)
     writer.writerows(chart.rows)

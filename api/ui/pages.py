@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from api.errors import ApiError
 from api.logs import logger
 from api.problems import INTERNAL, VALIDATION, problem_body, problem_type
-from api.roles import allows
+from api.roles import LEDGER_VERIFY, allows
 from api.runtime import DATABASE_ERRORS
 from api.ui import labels
 from api.ui.deps import CSRF_FIELD, CsrfRefused, SignInRequired, get_translator
@@ -41,6 +41,7 @@ NAVIGATION = (
     ("sla", "/ui/sla", "sla:read"),
     ("trace", "/ui/trace", "trace:read"),
     ("report", "/ui/reports/monthly", "reports:read"),
+    ("integrity", "/ui/integrity", LEDGER_VERIFY),
 )
 
 

@@ -1,0 +1,37 @@
+"""Ledger integrity: the chain head, the last signed checkpoint and the last verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from api.deps import ViewConnection
+from api.ledger_integrity import LedgerIntegrity
+from api.roles import LEDGER_VERIFY
+from api.routes.ledger import get_integrity
+from api.ui.deps import CheckedForm, page_requires
+from api.ui.pages import UiRoute, render
+from api.ui.sessions import Session
+from projections.ledger_status import latest_integrity_status
+
+router = APIRouter(prefix="/ui/integrity", route_class=UiRoute)
+Verifier = Annotated[Session, page_requires(LEDGER_VERIFY)]
+
+
+@router.get("")
+def read_integrity_page(request: Request, conn: ViewConnection, session: Verifier) -> Response:
+    """What `GET /api/v1/ledger/status` answers, as a page."""
+    return render(request, "integrity.html", session, status=latest_integrity_status(conn))
+
+
+@router.post("/verify")
+def verify_ledger_now(
+    _: CheckedForm,
+    __: Verifier,
+    integrity: Annotated[LedgerIntegrity, Depends(get_integrity)],
+) -> Response:
+    """Runs a whole verification (as `GET /api/v1/ledger/verify` does); the page shows it."""
+    integrity.verify()
+    return RedirectResponse("/ui/integrity#last-verification", status_code=303)

@@ -1,0 +1,116 @@
+"""Every console page renders, in Chinese and in English, with dates and numbers localised."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from domain.claim import Claim
+from domain.vocabulary import Role
+from tests.e2e.conftest import api_settings
+from tests.ui.conftest import csrf_of, new_browser, sign_in
+
+pytestmark = pytest.mark.postgres
+
+LF1 = Claim.create_id("LF-2026-0001")
+# Each page with a phrase that proves the language (a domain term or a heading).
+PAGES = {
+    "/ui/claims": {"zh": "售后案件", "en": "Claims"},
+    "/ui/claims?status=closed&limit=50": {"zh": "已结案", "en": "closed"},
+    f"/ui/claims/{LF1}": {"zh": "包换", "en": "exchange (包换)"},
+    "/ui/claims/LF-2026-0007?version=5": {"zh": "第 5 版", "en": "version 5 of"},
+    "/ui/sla": {"zh": "时限看板", "en": "SLA board"},
+    "/ui/trace": {"zh": "质量追溯", "en": "Traceability"},
+    "/ui/trace?by=serial&key=LED9-0451": {"zh": "故障件 → 换新件", "en": "faulty → replacement"},
+    "/ui/trace?by=batch&key=B2026-07": {"zh": "责任划分", "en": "Responsibility"},
+    "/ui/trace?by=supplier&key=佛山照明配件厂": {"zh": "供应商责任", "en": "Supplier resp"},
+    "/ui/reports/monthly": {"zh": "满意度趋势", "en": "Satisfaction trend"},
+    "/ui/integrity": {"zh": "台账完整性", "en": "Ledger integrity"},
+}
+
+
+@pytest.fixture(scope="module")
+def supervisors(
+    client: TestClient, tokens: dict[Role, str], demo: list[str]
+) -> dict[str, TestClient]:
+    browsers = {}
+    for language in ("zh", "en"):
+        browser = new_browser(client, language)
+        sign_in(browser, tokens[Role.SUPERVISOR])
+        browsers[language] = browser
+    return browsers
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_renders_in_both_languages(
+    supervisors: dict[str, TestClient], path: str, language: str
+) -> None:
+    response = supervisors[language].get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert f'<html lang="{"zh-Hans" if language == "zh" else "en"}">' in response.text
+    assert PAGES[path][language] in response.text
+
+
+def test_dates_follow_the_language(supervisors: dict[str, TestClient]) -> None:
+    zh = supervisors["zh"].get(f"/ui/claims/{LF1}").text
+    en = supervisors["en"].get(f"/ui/claims/{LF1}").text
+    assert "年" in zh and "月" in zh  # 2026年11月3日
+    assert "Nov 2026" in en or "Oct 2026" in en
+
+
+def test_the_language_choice_is_remembered_in_a_cookie(
+    client: TestClient, tokens: dict[Role, str]
+) -> None:
+    browser = new_browser(client)
+    sign_in(browser, tokens[Role.AUDITOR])
+    assert '<html lang="zh-Hans">' in browser.get("/ui/claims").text
+    response = browser.get("/ui/language/en?next=/ui/sla", follow_redirects=False)
+    assert response.headers["location"] == "/ui/sla"
+    assert '<html lang="en">' in browser.get("/ui/claims").text
+
+
+def test_the_language_switch_never_redirects_off_the_console(client: TestClient) -> None:
+    response = new_browser(client).get(
+        "/ui/language/en?next=https://evil.example/", follow_redirects=False
+    )
+    assert response.headers["location"] == "/ui/claims"
+
+
+def test_a_chart_downloads_as_csv(supervisors: dict[str, TestClient]) -> None:
+    response = supervisors["en"].get("/ui/reports/monthly.csv?chart=cause")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "key,claims,items,complaints"
+    assert any(line.startswith("quality_defect,") for line in lines)
+
+
+def test_an_unknown_claim_is_a_404_page(supervisors: dict[str, TestClient]) -> None:
+    response = supervisors["en"].get("/ui/claims/NO-SUCH-CLAIM")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "No such claim" in response.text
+
+
+def test_a_bad_filter_shows_the_apis_field_error(supervisors: dict[str, TestClient]) -> None:
+    response = supervisors["en"].get("/ui/claims?status=lost")
+    assert response.status_code == 422
+    assert "<code>status</code>: Input should be" in response.text
+
+
+def test_console_routes_stay_out_of_the_openapi() -> None:
+    document = create_app(api_settings("postgresql://unused@127.0.0.1:1/unused")).openapi()
+    assert not [path for path in document["paths"] if path.startswith("/ui")]
+
+
+def test_verifying_the_ledger_from_the_console_shows_the_outcome(
+    supervisors: dict[str, TestClient],
+) -> None:
+    browser = supervisors["en"]
+    page = browser.get("/ui/integrity")
+    response = browser.post("/ui/integrity/verify", data={"csrf_token": csrf_of(page.text)})
+    assert response.status_code == 200
+    assert "Intact up to position" in response.text

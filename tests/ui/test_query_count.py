@@ -1,0 +1,95 @@
+"""No page costs more than one round trip to the database per view it shows (no N+1).
+
+Statements are counted by wrapping psycopg's ``Cursor.execute`` (through which
+every query of the app, the library's recorder and the views' queries pass)
+for the threads that serve requests: the views' runner, the SLA sweep and the
+position watcher work in threads of their own and are left out. Each page is
+asked for once to warm the connection pool (a new connection runs one setup
+statement), then counted: one statement finds the session, then one per view.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg import sql
+
+from domain.vocabulary import Role
+
+pytestmark = pytest.mark.postgres
+
+BACKGROUND = ("prepare-and-project", "sla-sweep", "position-watcher", "prefetch")
+SESSION = ["the signed-in session"]
+# Each page, and the views it shows (each should be one round trip).
+PAGES = {
+    "/ui/claims": ["claims list with SLA clocks"],
+    "/ui/claims?status=closed&overdue=false&model=XD-450 吸顶灯": ["claims list"],
+    "/ui/claims/LF-2026-0001": ["claim state and timeline (its events)", "SLA clocks"],
+    "/ui/claims/LF-2026-0007?version=3": ["claim state at v3 and timeline (its events)"],
+    "/ui/sla": ["SLA board"],
+    "/ui/trace": [],
+    "/ui/trace?by=serial&key=LED9-0451": ["the serial's chain", "its claims and events"],
+    "/ui/trace?by=batch&key=B2026-07": ["batch summary"],
+    "/ui/trace?by=model&key=LED-9W 灯泡": ["model summary"],
+    "/ui/trace?by=supplier&key=佛山照明配件厂": ["supplier summary"],
+    "/ui/reports/monthly": ["monthly statistics", "satisfaction trend"],
+    "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],
+    "/ui/reports/monthly.csv?chart=satisfaction": ["satisfaction trend"],
+    "/ui/integrity": ["chain head", "last signed checkpoint", "last verification"],
+}
+
+
+class StatementCounter:
+    """Statements executed by request-serving threads while ``counting`` is set."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.counting = False
+        self.lock = threading.Lock()
+
+    def note(self, query: object, cursor: psycopg.Cursor) -> None:  # type: ignore[type-arg]
+        if self.counting and threading.current_thread().name not in BACKGROUND:
+            text = query.as_string(cursor) if isinstance(query, sql.Composable) else str(query)
+            with self.lock:
+                self.statements.append(" ".join(text.split()))
+
+
+@pytest.fixture
+def counter(monkeypatch: pytest.MonkeyPatch) -> Iterator[StatementCounter]:
+    found = StatementCounter()
+    execute = psycopg.Cursor.execute
+
+    def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        found.note(query, self)
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    yield found
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_each_page_takes_one_round_trip_per_view(
+    as_role: dict[Role, TestClient], counter: StatementCounter, path: str
+) -> None:
+    browser = as_role[Role.SUPERVISOR]
+    assert browser.get(path).status_code == 200  # warm the pool
+    counter.counting = True
+    response = browser.get(path)
+    counter.counting = False
+    assert response.status_code == 200
+    views = SESSION + PAGES[path]
+    assert len(counter.statements) == len(views), counter.statements
+
+
+def test_the_counter_sees_the_statements_of_a_request(
+    as_role: dict[Role, TestClient], counter: StatementCounter
+) -> None:
+    counter.counting = True
+    as_role[Role.SUPERVISOR].get("/ui/sla")
+    counter.counting = False
+    assert any("ui_sessions" in s for s in counter.statements), counter.statements
+    assert any("sla_clocks" in s for s in counter.statements), counter.statements
