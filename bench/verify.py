@@ -68,7 +68,8 @@ def triggers(url: str, tables: LedgerTables, on: bool) -> None:
             return
         conn.execute(
             f"CREATE TRIGGER ledger_chain_append AFTER INSERT ON {tables.events} "
-            "FOR EACH ROW EXECUTE FUNCTION ledger.on_event_insert()"
+            "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+            "EXECUTE FUNCTION ledger.on_events_insert()"
         )
         conn.execute(
             f"CREATE TRIGGER ledger_snapshot_hash AFTER INSERT ON {tables.snapshots} "

@@ -76,9 +76,10 @@ RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ledger.row_digest('sanbao.event.v1', oid, ver, topic, state)
 $$;
 
--- Appends one event to the chain. Writers hold the events table's EXCLUSIVE lock
--- (the library takes it), so appends are serial and follow position order; a
--- row at or below the chain head (a forged back-dated position) is refused.
+-- Appends one event to the chain (attach uses it for events written before the
+-- trigger). Writers hold the events table's EXCLUSIVE lock (the library takes
+-- it), so appends are serial and follow position order; a row at or below the
+-- chain head (a forged back-dated position) is refused.
 CREATE FUNCTION ledger.chain_append(pos bigint, oid uuid, ver bigint, topic text, state bytea)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -103,10 +104,71 @@ BEGIN
         sha256(coalesce(head_hash, zero) || int8send(pos) || digest));
 END $$;
 
-CREATE FUNCTION ledger.on_event_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Chains the rows one INSERT or COPY statement wrote (a statement-level trigger
+-- with a transition table, so a save of many events costs one call): digests and
+-- each row's previous claim hash (already chained, or earlier in this statement)
+-- are found set-based; only the two sequential folds run row by row.
+CREATE FUNCTION ledger.on_events_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    zero CONSTANT bytea := decode(repeat('00', 32), 'hex');
+    head_position bigint;
+    log bytea;
+    r record;
+    previous bytea;
+    n int := 0;
+    positions bigint[] := '{}';
+    oids uuid[] := '{}';
+    versions bigint[] := '{}';
+    event_hashes bytea[] := '{}';
+    claim_hashes bytea[] := '{}';
+    log_hashes bytea[] := '{}';
 BEGIN
-    PERFORM ledger.chain_append(NEW.notification_id, NEW.originator_id,
-                                NEW.originator_version, NEW.topic, NEW.state);
+    SELECT notification_id, log_hash INTO head_position, log
+      FROM ledger.chain ORDER BY notification_id DESC LIMIT 1;
+    log := coalesce(log, zero);
+    head_position := coalesce(head_position, 0);
+    FOR r IN
+        WITH batch AS (
+            SELECT notification_id, originator_id, originator_version,
+                   ledger.event_digest(originator_id, originator_version, topic, state) AS digest,
+                   row_number() OVER (ORDER BY notification_id) AS rn
+              FROM new_rows
+        ), linked AS (
+            SELECT batch.*,
+                   lag(rn) OVER claim AS previous_rn,
+                   lag(originator_version) OVER claim AS previous_version
+              FROM batch WINDOW claim AS (PARTITION BY originator_id ORDER BY originator_version)
+        )
+        SELECT l.notification_id, l.originator_id, l.originator_version, l.digest,
+               CASE WHEN l.previous_version = l.originator_version - 1
+                    AND l.previous_rn < l.rn THEN l.previous_rn END AS batch_previous,
+               c.claim_hash AS chained_previous
+          FROM linked l
+          LEFT JOIN LATERAL (  -- an index probe per row, never a scan of the whole chain
+                SELECT claim_hash FROM ledger.chain
+                 WHERE originator_id = l.originator_id
+                   AND originator_version = l.originator_version - 1
+                 LIMIT 1) c ON true
+         ORDER BY l.notification_id
+    LOOP
+        IF r.notification_id <= head_position THEN
+            RAISE EXCEPTION 'ledger position % is not after the chain head %',
+                r.notification_id, head_position
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        previous := coalesce(r.chained_previous, claim_hashes[r.batch_previous], zero);
+        log := sha256(log || int8send(r.notification_id) || r.digest);
+        n := n + 1;
+        positions[n] := r.notification_id;
+        oids[n] := r.originator_id;
+        versions[n] := r.originator_version;
+        event_hashes[n] := r.digest;
+        claim_hashes[n] := sha256(previous || r.digest);
+        log_hashes[n] := log;
+        head_position := r.notification_id;
+    END LOOP;
+    INSERT INTO ledger.chain
+    SELECT * FROM unnest(positions, oids, versions, event_hashes, claim_hashes, log_hashes);
     RETURN NULL;
 END $$;
 
@@ -147,7 +209,8 @@ BEGIN
             chained := chained + 1;
         END LOOP;
         EXECUTE format('CREATE TRIGGER ledger_chain_append AFTER INSERT ON %s '
-                       'FOR EACH ROW EXECUTE FUNCTION ledger.on_event_insert()', events);
+                       'REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION ledger.on_events_insert()', events);
     END IF;
     IF snapshots IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM pg_trigger
