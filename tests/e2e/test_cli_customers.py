@@ -1,0 +1,73 @@
+"""``sanbao customers erase``, ``sanbao access-log`` and the customer in ``sanbao claim show``."""
+
+from __future__ import annotations
+
+import base64
+import getpass
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.settings import get_settings
+from tests.integration.personal_data_support import own_database
+
+pytestmark = pytest.mark.postgres
+
+WIDE = {"COLUMNS": "250"}
+
+
+@pytest.fixture(scope="module")
+def ledger_url(database_url: str) -> Iterator[str]:
+    """A database of its own: these tests erase the demo's customers."""
+    with own_database(database_url, "cli_customers") as url:
+        yield url
+
+
+@pytest.fixture
+def cli(ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("DATABASE_URL", ledger_url)
+    monkeypatch.setenv("SANBAO_PERSONAL_DATA_KEY", base64.b64encode(bytes(range(32))).decode())
+    monkeypatch.setenv("SANBAO_LEDGER_SIGNING_KEY", base64.b64encode(bytes(32)).decode())
+    monkeypatch.setenv("SANBAO_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo"]).exit_code == 0  # skips claims already loaded
+    yield runner
+    get_settings.cache_clear()
+
+
+def test_claim_show_masks_the_customer_unless_revealed_and_logs_both(cli: CliRunner) -> None:
+    masked = cli.invoke(app, ["claim", "show", "LF-2026-0002"], env=WIDE)
+    assert masked.exit_code == 0, masked.output
+    assert "孙*" in masked.output and "*******9002" in masked.output
+    assert "孙丽" not in masked.output and "13900139002" not in masked.output
+    revealed = cli.invoke(app, ["claim", "show", "LF-2026-0002", "--reveal"], env=WIDE)
+    assert "孙丽" in revealed.output and "13900139002" in revealed.output
+    log = cli.invoke(app, ["access-log", "--actor", getpass.getuser()], env=WIDE)
+    assert log.exit_code == 0, log.output
+    assert "revealed" in log.output and "masked" in log.output
+    assert "sanbao claim show" in log.output
+
+
+def test_erase_destroys_the_customer_and_the_ledger_still_verifies(cli: CliRunner) -> None:
+    erased = cli.invoke(app, ["customers", "erase", "claim:LF-2026-0001", "--by", "boss"])
+    assert erased.exit_code == 0, erased.output
+    assert "erased" in erased.output and "LF-2026-0001: PersonalDataErased" in erased.output
+    shown = cli.invoke(app, ["claim", "show", "LF-2026-0001", "--reveal"], env=WIDE)
+    assert shown.exit_code == 0, shown.output
+    assert "personal data erased (广东)" in shown.output and "刘洋" not in shown.output
+    assert "PersonalDataErased" in shown.output and "boss" in shown.output
+    again = cli.invoke(app, ["customers", "erase", "claim:LF-2026-0001"])
+    assert again.exit_code == 0 and "already erased" in again.output
+    verified = cli.invoke(app, ["verify"], env=WIDE)
+    assert verified.exit_code == 0, verified.output
+    assert "intact up to position" in verified.output
+
+
+def test_erasing_an_unknown_customer_fails_with_a_message(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["customers", "erase", "nobody"])
+    assert result.exit_code == 1
+    assert "customer nobody not found" in result.output
