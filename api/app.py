@@ -13,7 +13,18 @@ from api.logs import configure_logging
 from api.metrics import Metrics
 from api.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from api.openapi import problem_openapi
-from api.routes import access_log, audit, claims, commands, customers, ops, policy, reports, trace
+from api.routes import (
+    access_log,
+    audit,
+    claims,
+    commands,
+    customers,
+    ledger,
+    ops,
+    policy,
+    reports,
+    trace,
+)
 from api.runtime import Runtime
 from api.settings import Settings, get_settings
 from api.ui import install_console
@@ -52,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         policy.router,
         customers.router,
         access_log.router,
+        ledger.router,
     ):
         api.include_router(router)
     app.include_router(api)
