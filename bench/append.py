@@ -7,6 +7,8 @@ On a fresh database, at each concurrency (client threads), alternating:
 - **ledger**: ``ClaimsLedger.command("add_note", …)`` on claims reported
   beforehand (each thread its own claims): load (aggregate cache,
   fast-forwarded), check, append one event;
+- **ledger without group commit**: the same ledger with each command saved in
+  its own transaction (the library's path; the "before" of group commit);
 - **raw insert**: one ``INSERT`` per transaction of the same bytes (the stored
   note event) into a table shaped like the events table;
 - **crud**: what an ERP add-on does: ``UPDATE`` the claim's row and
@@ -29,7 +31,14 @@ from uuid import UUID, uuid4
 
 import psycopg
 
-from bench.common import EVENTS_TABLE, alternate, open_ledger, scratch_database, server_url
+from bench.common import (
+    EVENTS_TABLE,
+    alternate,
+    open_ledger,
+    scratch_database,
+    server_url,
+    without_group_commit,
+)
 from bench.tailing import TailingReader
 from domain.application import ClaimsLedger
 from domain.values import Actor, Customer, Item, Purchase
@@ -124,7 +133,13 @@ def run(
 ) -> dict[str, Any]:
     """Every case at every concurrency, alternating; medians and every run."""
     results: dict[str, Any] = {"seconds_per_run": seconds, "rounds": rounds, "levels": {}}
-    with scratch_database(server) as url, open_ledger(url, pool_size=max(levels) + 2) as ledger:
+    pool = max(levels) + 2
+    with (
+        scratch_database(server) as url,
+        open_ledger(url, pool_size=pool) as ledger,
+        open_ledger(url, pool_size=pool) as one_by_one,
+    ):
+        without_group_commit(one_by_one)
         claims = report_claims(ledger, CLAIMS_PER_CLIENT * max(levels))
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(TABLES)
@@ -133,7 +148,7 @@ def run(
                 (claims,),
             )
         for clients in levels:
-            level = measure_level(url, ledger, claims, clients, seconds, rounds)
+            level = measure_level(url, (ledger, one_by_one), claims, clients, seconds, rounds)
             results["levels"][str(clients)] = level
             print(
                 f"append, {clients} clients: ledger {level['ledger']['median']['rate']:,.0f}/s, "
@@ -145,9 +160,15 @@ def run(
 
 
 def measure_level(
-    url: str, ledger: ClaimsLedger, claims: list[UUID], clients: int, seconds: float, rounds: int
+    url: str,
+    ledgers: tuple[ClaimsLedger, ClaimsLedger],
+    claims: list[UUID],
+    clients: int,
+    seconds: float,
+    rounds: int,
 ) -> dict[str, Any]:
-    """The three cases at one concurrency, ``rounds`` times each, in turn."""
+    """The four cases at one concurrency, ``rounds`` times each, in turn."""
+    ledger, one_by_one = ledgers
     topic, state = note_bytes(ledger, claims[0])
     mine = [claims[i::clients] for i in range(clients)]
     raw_ids = [uuid4() for _ in range(clients)]
@@ -156,6 +177,9 @@ def measure_level(
 
     def ledger_note(client: int, n: int) -> None:
         ledger.command("add_note", mine[client][n % len(mine[client])], AGENT, text=NOTE)
+
+    def one_by_one_note(client: int, n: int) -> None:
+        one_by_one.command("add_note", mine[client][n % len(mine[client])], AGENT, text=NOTE)
 
     def raw_insert(client: int, n: int) -> None:
         versions[client] += 1
@@ -190,6 +214,9 @@ def measure_level(
                 "ledger": lambda: measured(
                     url, EVENTS_TABLE, "notification_id", clients, seconds, ledger_note
                 ),
+                "ledger_without_group_commit": lambda: measured(
+                    url, EVENTS_TABLE, "notification_id", clients, seconds, one_by_one_note
+                ),
                 "raw_insert": lambda: measured(
                     url, "raw_events", "notification_id", clients, seconds, raw_insert
                 ),
@@ -202,7 +229,11 @@ def measure_level(
     ledger_rate = level["ledger"]["median"]["rate"]
     level["ledger_vs_raw_insert"] = ledger_rate / level["raw_insert"]["median"]["rate"]
     level["ledger_vs_crud"] = ledger_rate / level["crud"]["median"]["rate"]
-    level["ledger_gaps_seen"] = sum(r["gaps"] for r in level["ledger"]["runs"])
+    before = level["ledger_without_group_commit"]
+    level["without_group_commit_vs_raw_insert"] = (
+        before["median"]["rate"] / level["raw_insert"]["median"]["rate"]
+    )
+    level["ledger_gaps_seen"] = sum(r["gaps"] for r in level["ledger"]["runs"] + before["runs"])
     return level
 
 
@@ -222,6 +253,16 @@ def rows(result: dict[str, Any]) -> list[list[str]]:
                 f"{raw['rate']:,.0f}",
                 f"{level['ledger_vs_raw_insert']:.2f}×",
                 target,
+            ]
+        )
+        before = level["ledger_without_group_commit"]["median"]["rate"]
+        out.append(
+            [
+                f"append, {clients} client(s): same, group commit bypassed (before)",
+                f"{before:,.0f}",
+                f"{raw['rate']:,.0f}",
+                f"{level['without_group_commit_vs_raw_insert']:.2f}×",
+                "",
             ]
         )
         out.append(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from eventsourcing.application import Application
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -71,6 +72,14 @@ def open_ledger(url: str, pool_size: int = 10) -> Iterator[ClaimsLedger]:
         yield ledger
     finally:
         ledger.close()
+
+
+def without_group_commit(ledger: ClaimsLedger) -> ClaimsLedger:
+    """The same ledger saving each command in its own transaction (the library's own path):
+    the "before" of group commit, measured in the same run as the "after"."""
+    ledger.events = Application.construct_event_store(ledger)
+    ledger._repository = ledger.construct_repository()
+    return ledger
 
 
 def server_facts(url: str) -> dict[str, str]:
