@@ -41,13 +41,16 @@ def free_port() -> int:
 def live_url(api_database_url: str) -> Iterator[str]:
     settings_ = api_settings(api_database_url, read_your_writes_timeout=0.05)
     port = free_port()
-    config = uvicorn.Config(create_app(settings_), port=port, log_config=None, access_log=False)
+    app = create_app(settings_)
+    config = uvicorn.Config(app, port=port, log_config=None, access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    # The ledger opens in the background: requests before that answer 503 by design.
+    assert app.state.runtime.wait_until_ready(30), "the ledger did not open"
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=15)
