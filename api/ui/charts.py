@@ -99,14 +99,14 @@ def share_chart(name: str, groups: dict[str, Figures], flagged: Sequence[str]) -
     return Chart(name, "stacks", header, rows, stacks=stacks)
 
 
-def satisfaction_chart(rows: Sequence[SatisfactionRow]) -> Chart:
-    """Satisfied share of surveys per month (all teams), against the 95 % target."""
+def satisfaction_chart(rows: Sequence[SatisfactionRow], months: Sequence[date]) -> Chart:
+    """Satisfied share of surveys in each of ``months`` (all teams), against the 95 % target."""
     surveys: dict[date, int] = defaultdict(int)
     satisfied: dict[date, int] = defaultdict(int)
     for row in rows:
         surveys[row.month] += row.surveys
         satisfied[row.month] += row.satisfied
-    points = [TrendPoint(m, surveys[m], satisfied[m]) for m in sorted(surveys)]
+    points = [TrendPoint(m, surveys[m], satisfied[m]) for m in months]
     table = [[p.month.isoformat(), p.surveys, p.satisfied, _round(p.share), TARGET] for p in points]
     header = ["month", "surveys", "satisfied", "satisfied_share", "target"]
     return Chart("satisfaction", "trend", header, table, trend=points)
@@ -117,7 +117,7 @@ def _round(share: float | None) -> float | None:
 
 
 def monthly_charts(
-    stats: MonthlyStatistics, satisfaction: Sequence[SatisfactionRow]
+    stats: MonthlyStatistics, satisfaction: Sequence[SatisfactionRow], months: Sequence[date]
 ) -> list[Chart]:
     """The monthly report's charts, in page order."""
     return [
@@ -126,7 +126,7 @@ def monthly_charts(
         count_chart("problem", stats.by_problem),
         share_chart("region", stats.by_region, stats.outlier_regions),
         share_chart("model", stats.by_model, stats.outlier_models),
-        satisfaction_chart(satisfaction),
+        satisfaction_chart(satisfaction, months),
     ]
 
 

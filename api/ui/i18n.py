@@ -87,6 +87,14 @@ class Translator:
         pattern = "y年M月" if self.language == "zh" else "MMM y"
         return format_date(day, pattern, locale=self.locale)
 
+    def short_month(self, day: date) -> str:
+        """A chart axis label: 11月 / Nov (the year where it begins or changes)."""
+        if day.month == 1:
+            return format_date(
+                day, "yy年M月" if self.language == "zh" else "MMM yy", locale=self.locale
+            )
+        return format_date(day, "M月" if self.language == "zh" else "MMM", locale=self.locale)
+
     def number(self, value: int | float | Decimal | None, digits: int = 0) -> str:
         if value is None:
             return "—"

@@ -72,7 +72,7 @@ def render(
             "csrf_token": session.csrf_token if session else "",
             "nav": nav,
             "here": request.url.path,
-            "here_full": here(request),
+            "here_full": here(request),  # a POST's page names its GET address instead
             **context,
         },
         status_code=status_code,

@@ -128,6 +128,12 @@ def test_a_supervisor_walks_through_the_console(
     expect(page.locator("#timeline")).to_contain_text("规则")  # the 三包 decision's rule
     shot(page, "supervisor-03-claim-timeline-zh")
 
+    # The customer is masked; revealing shows them in clear (and is logged).
+    expect(page.locator("#customer")).to_contain_text("刘*")
+    page.get_by_role("button", name="查看个人信息").click()
+    expect(page.locator("#customer")).to_contain_text("刘洋")
+    shot(page, "supervisor-03b-customer-revealed")
+
     # Switch the language; the choice sticks across pages.
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name=re.compile("Claim LF-2026-0001"))).to_be_visible()

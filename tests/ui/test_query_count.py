@@ -28,8 +28,17 @@ SESSION = ["the signed-in session"]
 PAGES = {
     "/ui/claims": ["claims list with SLA clocks"],
     "/ui/claims?status=closed&overdue=false&model=XD-450 吸顶灯": ["claims list"],
-    "/ui/claims/LF-2026-0001": ["claim state and timeline (its events)", "SLA clocks"],
-    "/ui/claims/LF-2026-0007?version=3": ["claim state at v3 and timeline (its events)"],
+    "/ui/claims/LF-2026-0001": [
+        "claim state and timeline (its events)",
+        "the customer's key (to show them masked)",
+        "the access-log record of that disclosure (committed before the page leaves)",
+        "SLA clocks",
+    ],
+    "/ui/claims/LF-2026-0007?version=3": [
+        "claim state at v3 and timeline (its events)",
+        "the customer's key",
+        "the access-log record",
+    ],
     "/ui/sla": ["SLA board"],
     "/ui/trace": [],
     "/ui/trace?by=serial&key=LED9-0451": ["the serial's chain", "its claims and events"],

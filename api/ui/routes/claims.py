@@ -11,8 +11,9 @@ from fastapi.responses import RedirectResponse
 from api.commands import COMMAND_SPECS, run_command
 from api.deps import LedgerDep, ViewConnection
 from api.errors import PermissionDeniedError
+from api.personal_data import disclose_customer
 from api.problems import problem_body, problem_type
-from api.roles import allows, command_permission
+from api.roles import PERSONAL_READ, allows, command_permission
 from api.ui import presenters
 from api.ui.actions import offers
 from api.ui.claim_record import claim_id_from, read_claim_record
@@ -29,6 +30,9 @@ from projections.sla_queries import DUE_SOON, clocks_for_claim
 
 router = APIRouter(prefix="/ui/claims", route_class=UiRoute)
 SPECS = {spec.action: spec for spec in COMMAND_SPECS}
+# How the access log names the console's disclosures.
+PAGE_ROUTE = "GET /ui/claims/{reference}"
+REVEAL_ROUTE = "POST /ui/claims/{reference}/reveal"
 FILTER_CHOICES = {
     "status": ("status", [s.value for s in ClaimStatus]),
     "kind": ("kind", [k.value for k in ClaimKind]),
@@ -83,10 +87,14 @@ def claim_page(
     version: int | None = None,
     status_code: int = 200,
     failed: dict[str, Any] | None = None,
+    reveal: bool = False,
 ) -> Response:
+    """The claim page; its customer masked (or revealed), logged as the API logs it."""
     claim_id = claim_id_from(reference)
     record = read_claim_record(ledger, claim_id, version)
     role = session.user.role
+    route = REVEAL_ROUTE if reveal else PAGE_ROUTE
+    customer = disclose_customer(ledger, session.user, record.claim, route, reveal=reveal)
     show_timeline = allows(role, "history:read")
     clocks = clocks_for_claim(conn, claim_id) if record.is_current else []
     actions = []
@@ -97,8 +105,25 @@ def claim_page(
         request, "claim.html", session, status_code=status_code,
         record=record, claim=record.claim, clocks=clocks, actions=actions,
         show_timeline=show_timeline, failed=failed or {},
-        customer=presenters.masked_customer(record.claim.customer),
+        customer=customer, may_reveal=allows(role, PERSONAL_READ),
+        here_full=f"/ui/claims/{claim_id}" + (f"?version={version}" if version else ""),
     )  # fmt: skip
+
+
+@router.post("/{reference}/reveal")
+def reveal_claim_customer(
+    request: Request,
+    reference: str,
+    _: CheckedForm,
+    ledger: LedgerDep,
+    conn: ViewConnection,
+    session: Reader,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+) -> Response:
+    """The claim page with its customer's personal data in clear, recorded in the access log."""
+    if not allows(session.user.role, PERSONAL_READ):
+        raise PermissionDeniedError(session.user.role.value, PERSONAL_READ)
+    return claim_page(request, reference, ledger, conn, session, version, reveal=True)
 
 
 @router.post("/{reference}/commands/{action}")

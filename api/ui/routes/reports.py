@@ -44,12 +44,12 @@ def month_end(first: date) -> datetime:
     return datetime.combine(following, time(), BUSINESS_TZ) - timedelta(microseconds=1)
 
 
-def recent_months(count: int = 12) -> list[date]:
-    first = chosen_month(None)
-    months = [first]
+def months_until(last: date, count: int) -> list[date]:
+    """The ``count`` months ending with ``last``, oldest first."""
+    months = [last]
     for _ in range(count - 1):
         months.append((months[-1] - timedelta(days=1)).replace(day=1))
-    return months
+    return months[::-1]
 
 
 @router.get("/monthly")
@@ -62,7 +62,8 @@ def read_monthly_report_page(
     satisfaction = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
     return render(
         request, "report.html", session, month=first, stats=stats,
-        charts=monthly_charts(stats, satisfaction), months=recent_months(), target=TARGET,
+        charts=monthly_charts(stats, satisfaction, months_until(first, TREND_MONTHS)),
+        months=months_until(chosen_month(None), 24)[::-1], target=TARGET,
     )  # fmt: skip
 
 
@@ -78,7 +79,7 @@ def read_monthly_report_csv(
     selected: Any
     if chart == "satisfaction":
         rows = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
-        selected = satisfaction_chart(rows)
+        selected = satisfaction_chart(rows, months_until(first, TREND_MONTHS))
     else:
         stats = monthly_statistics(conn, first)
         if chart in ("region", "model"):
