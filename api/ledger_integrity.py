@@ -16,6 +16,7 @@ from api.ledger_keys import load_signing_key
 from api.logs import logger
 from api.settings import Settings
 from domain.application import ClaimsLedger
+from domain.errors import InvalidInputError
 from domain.integrity.checkpoints import CheckpointBody, public_key_b64
 from domain.integrity.faults import LedgerIntegrityError, VerificationReport
 from projections.audit_export import ExportFilters, ExportHead, export_audit
@@ -61,6 +62,8 @@ class LedgerIntegrity:
         progress: Progress | None = None,
     ) -> VerificationReport:
         """Checks the log (or a range), and every snapshot when it checks everything."""
+        if from_position and to_position and from_position > to_position:
+            raise InvalidInputError("to", f"must not be before from ({from_position})")
         with self.connection() as conn:
             return verify_ledger(
                 conn,

@@ -59,6 +59,14 @@ def test_a_range_is_verified_on_its_own(
     assert answer.json()["to_position"] == claim["position"]
 
 
+def test_a_range_that_ends_before_it_starts_is_refused(
+    client: TestClient, as_role: dict[Role, dict[str, str]]
+) -> None:
+    answer = client.get("/api/v1/ledger/verify?from=9&to=3", headers=as_role[Role.AUDITOR])
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "to"
+
+
 @pytest.mark.parametrize("role", OTHERS)
 @pytest.mark.parametrize(
     "path",
