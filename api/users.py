@@ -106,14 +106,20 @@ class UserStore:
         with self.datastore.get_connection() as conn:
             return conn.execute("SELECT EXISTS (SELECT 1 FROM api.users) AS any").fetchone()["any"]
 
+    def cached(self, token: str) -> User | None:
+        """The user holding the token if it was verified moments ago (no database access)."""
+        with self._lock:
+            cached = self._cache.get(token_digest(token))
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        return None
+
     def verify(self, token: str) -> User | None:
         """The active user holding the token, or None."""
+        if (user := self.cached(token)) is not None:
+            return user
         digest = token_digest(token)
         now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(digest)
-        if cached and cached[0] > now:
-            return cached[1]
         with self.datastore.get_connection() as conn:
             row = conn.execute(
                 "SELECT name, role FROM api.users WHERE token_sha256 = %s AND revoked_at IS NULL",

@@ -10,6 +10,7 @@ event store's LISTEN/NOTIFY channel, so new events are applied at once.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +26,10 @@ from projections.view import View
 
 DEFAULT_BATCH_SIZE = 1000
 RECONNECT_SECONDS = 1.0
+# Under a stream of commands, new events gather for at least this long between two
+# catch-ups, so each batch (one transaction per view) carries many events; an event
+# arriving after a quiet spell is applied at once.
+MIN_CATCH_UP_INTERVAL = 0.01
 Progress = Callable[[int, int], None]
 
 
@@ -120,8 +125,13 @@ class ViewRunner:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     while not self.stopping.is_set():
                         self.catch_up()
+                        caught_up = time.monotonic()
                         for _ in conn.notifies(timeout=poll_seconds, stop_after=1):
                             pass
+                        gather = caught_up + MIN_CATCH_UP_INTERVAL - time.monotonic()
+                        if gather > 0 and not self.stopping.wait(gather):
+                            for _ in conn.notifies(timeout=0):
+                                pass  # announcements of what the next catch-up applies
             except (psycopg.Error, PersistenceError):
                 self.stopping.wait(RECONNECT_SECONDS)
 
