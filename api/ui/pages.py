@@ -35,6 +35,15 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templat
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 
+# Pages hold personal data and forms: never cached, never framed, nothing but our own files.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 # The pages in the navigation, with the permission each needs.
 NAVIGATION = (
     ("claims", "/ui/claims", "claims:read"),
@@ -77,7 +86,7 @@ def render(
         },
         status_code=status_code,
     )
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 

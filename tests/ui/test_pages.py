@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from domain.claim import Claim
 from domain.vocabulary import Role
+from tests.e2e.claims import report_body
 from tests.e2e.conftest import api_settings
 from tests.ui.conftest import csrf_of, new_browser, sign_in
 
 pytestmark = pytest.mark.postgres
 
 LF1 = Claim.create_id("LF-2026-0001")
+ROW_LINK = re.compile(r'<th scope="row"><a href="/ui/claims/([0-9a-f-]+)">')
+NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
 # Each page with a phrase that proves the language (a domain term or a heading).
 PAGES = {
     "/ui/claims": {"zh": "售后案件", "en": "Claims"},
@@ -114,3 +119,33 @@ def test_verifying_the_ledger_from_the_console_shows_the_outcome(
     response = browser.post("/ui/integrity/verify", data={"csrf_token": csrf_of(page.text)})
     assert response.status_code == 200
     assert "Intact up to position" in response.text
+
+
+def test_pages_are_never_cached_nor_framed(supervisors: dict[str, TestClient]) -> None:
+    headers = supervisors["zh"].get(f"/ui/claims/{LF1}").headers
+    assert headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'none'" in headers["content-security-policy"]
+
+
+def test_the_list_pages_by_keyset_without_repeating_a_claim(
+    client: TestClient, tokens: dict[Role, str], supervisors: dict[str, TestClient]
+) -> None:
+    headers = {"Authorization": f"Bearer {tokens[Role.AGENT]}"}
+    for _ in range(25):
+        body = report_body()
+        body["items"][0]["model"] = "PAGING-9"
+        reported = client.post("/api/v1/claims", json=body, headers=headers)
+        assert reported.status_code == 201
+    position = reported.json()["position"]  # the list waits for the views to reach it
+    browser = supervisors["en"]
+    first = browser.get(f"/ui/claims?model=PAGING-9&limit=20&min_position={position}").text
+    seen = ROW_LINK.findall(first)
+    assert len(seen) == 20
+    following = NEXT_LINK.search(first)
+    assert following, "no link to the next page"
+    second = browser.get(following.group(1).replace("&amp;", "&")).text
+    rest = ROW_LINK.findall(second)
+    assert len(rest) == 5
+    assert not set(seen) & set(rest)
+    assert NEXT_LINK.search(second) is None
