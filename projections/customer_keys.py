@@ -62,6 +62,11 @@ class PostgresCustomerKeys:
         """The customer's key (made on first use), noting the claim it seals data for."""
         wrapped = self._wrap(customer_id, AESGCM.generate_key(KEY_BYTES * 8))
         with self.datastore.transaction(commit=True) as cur:
+            # No flush of its own: the claim's events are saved after this returns, and
+            # their synchronous commit flushes the log up to and past this commit record
+            # (one WAL stream), so a stored claim never outlives its key in a crash.
+            # A key lost with a claim that was never stored seals nothing.
+            cur.execute("SET LOCAL synchronous_commit = off")
             cur.execute(
                 "INSERT INTO privacy.customer_keys (customer_id, wrapped_key, master_key_id)"
                 " VALUES (%s, %s, %s) ON CONFLICT (customer_id) DO NOTHING",
