@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -78,6 +80,20 @@ class Settings(BaseSettings):
         description="key (16/24/32 bytes, base64) encrypting every stored event payload "
         "with the library's AES-GCM cipher; unset: payloads are not encrypted",
     )
+
+    @field_validator("personal_data_key", "cipher_key")
+    @classmethod
+    def check_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """A bad key stops the service at start-up, not at the first claim."""
+        if value is not None:
+            sizes = (32,) if info.field_name == "personal_data_key" else (16, 24, 32)
+            try:
+                size = len(base64.b64decode(value.get_secret_value(), validate=True))
+            except binascii.Error:
+                raise ValueError("must be base64") from None
+            if size not in sizes:
+                raise ValueError(f"must encode {' or '.join(map(str, sizes))} bytes, not {size}")
+        return value
 
 
 CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
