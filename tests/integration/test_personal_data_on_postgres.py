@@ -6,6 +6,7 @@ import base64
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
@@ -15,6 +16,7 @@ from api.bootstrap import build_ledger
 from api.database import Database
 from api.settings import Settings
 from domain.application import ClaimsLedger
+from domain.claim import business_date
 from domain.erasure import erase_customer
 from domain.errors import SealedDataError
 from domain.values import Actor, Customer
@@ -23,6 +25,7 @@ from projections.customer_keys import PostgresCustomerKeys
 from projections.migrations import migrate
 from projections.registry import build_views
 from projections.runner import ViewRunner
+from projections.statistics import monthly_statistics
 from tests.integration.personal_data_support import own_database, tables_holding
 from tests.integration.reports import AGENT, new_report
 
@@ -30,6 +33,10 @@ pytestmark = pytest.mark.postgres
 
 MASTER = base64.b64encode(bytes(range(7, 39))).decode()
 BOSS = Actor("boss-1", Role.SUPERVISOR)
+
+
+def this_month() -> date:  # noqa: N802 - reads as the constant it stands for
+    return business_date(datetime.now(UTC))
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +131,7 @@ def test_erasure_destroys_the_key_and_leaves_every_claim_view_and_event_intact(
     with psycopg.connect(url) as conn:
         before = {claim_id: stored_states(conn, claim_id) for claim_id in erased_ids}
         regions_before = claims_view_regions(conn, erased_ids)
+        statistics_before = monthly_statistics(conn, this_month())
 
     erasure = erase_customer(ledger, customer.customer_id, BOSS)
     project_everything(ledger)
@@ -140,6 +148,8 @@ def test_erasure_destroys_the_key_and_leaves_every_claim_view_and_event_intact(
             assert stored_states(conn, claim_id)[: len(before[claim_id])] == before[claim_id]
             assert len(stored_states(conn, claim_id)) == len(before[claim_id]) + 1
         assert claims_view_regions(conn, erased_ids) == regions_before
+        assert monthly_statistics(conn, this_month()) == statistics_before
+        assert statistics_before.by_region["浙江"].claims >= 2
         audit = conn.execute(
             "SELECT count(*) FROM views.audit_trail WHERE claim_id = ANY(%s)"
             " AND event_type = 'PersonalDataErased' AND actor = 'boss-1'",
