@@ -35,7 +35,7 @@ MASTER = base64.b64encode(bytes(range(7, 39))).decode()
 BOSS = Actor("boss-1", Role.SUPERVISOR)
 
 
-def this_month() -> date:  # noqa: N802 - reads as the constant it stands for
+def this_month() -> date:
     return business_date(datetime.now(UTC))
 
 
