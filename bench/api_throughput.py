@@ -5,7 +5,7 @@
 Needs ``wrk`` (Debian package ``wrk``). Starts, on a fresh database, the
 ledger service (``sanbao serve``, projections in-process) and the bare app
 (``bench/bare_app.py``) under the same uvicorn settings (one worker), and
-drives each with wrk, alternating subject and baseline, twice:
+drives each with wrk, alternating subject and baseline (3 rounds, medians):
 
 - ``POST /api/v1/claims/{id}/notes`` vs ``POST /notes/{id}`` (one INSERT);
 - ``GET /api/v1/claims/{id}`` vs ``GET /claims/{id}`` (one SELECT).
@@ -28,8 +28,14 @@ from typing import Any
 
 import httpx2
 
-from api.database import start_embedded
-from bench.catch_up import RESULTS, drop_database, fresh_database, server_facts
+from bench.common import (
+    RESULTS,
+    drop_database,
+    fresh_database,
+    median_run,
+    server_facts,
+    server_url,
+)
 
 # Each request picks one of many claims, as real traffic does: writers on one
 # claim would mostly measure optimistic-concurrency retries, not the ledger.
@@ -127,19 +133,14 @@ def peak_rss_mib(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024  # type: ignore[index]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument(
-        "--serve-args", default="", help='extra arguments for sanbao serve, e.g. "--no-projections"'
-    )
-    args = parser.parse_args()
-    server = os.environ.get("DATABASE_URL") or start_embedded(Path(".sanbao-bench"))
+def run(
+    server: str, seconds: int = 10, connections: int = 8, rounds: int = 3, serve_args: str = ""
+) -> dict[str, Any]:
+    """Both apps on one fresh database; every case ``rounds`` times, in turn."""
     url = fresh_database(server)
     uvicorn = ["--host", "127.0.0.1", "--workers", "1", "--no-access-log", "--log-level", "warning"]
     ledger_app = start(
-        [sys.executable, "-m", "api.cli", "serve", "--port", "8101", *args.serve_args.split()],
+        [sys.executable, "-m", "api.cli", "serve", "--port", "8101", *serve_args.split()],
         url,
         8101,
     )
@@ -162,9 +163,9 @@ def main() -> None:
             "read": (ledger_base, [f"/api/v1/claims/{i}" for i in ids], auth, False),
             "bare_select": (bare_base, [f"/claims/{i}" for i in ids], {}, False),
         }
-        for round_no in (1, 2):
+        for round_no in range(1, rounds + 1):
             for name, (base, paths, headers, post) in cases.items():
-                measured = wrk(base, paths, args.seconds, args.connections, headers, post)
+                measured = wrk(base, paths, seconds, connections, headers, post)
                 results["runs"].setdefault(name, []).append(measured)
                 print(f"round {round_no} {name}: {measured}", file=sys.stderr)
         results["service_peak_rss_mib"] = peak_rss_mib(ledger_app.pid)
@@ -173,19 +174,63 @@ def main() -> None:
         bare_app.terminate()
         ledger_app.wait(timeout=20)
         bare_app.wait(timeout=20)
-    drop_database(server, url)
-    best = {
-        name: max(runs, key=lambda r: r["requests_per_s"]) for name, runs in results["runs"].items()
+        drop_database(server, url)
+    results["median"] = {
+        name: median_run([r | {"rate": r["requests_per_s"]} for r in runs])
+        for name, runs in results["runs"].items()
     }
-    results["command_vs_bare_insert"] = (
-        best["command"]["requests_per_s"] / best["bare_insert"]["requests_per_s"]
+    median = results["median"]
+    results["command_vs_bare_insert"] = median["command"]["rate"] / median["bare_insert"]["rate"]
+    results["read_vs_bare_select"] = median["read"]["rate"] / median["bare_select"]["rate"]
+    return results
+
+
+def rows(r: dict[str, Any]) -> list[list[str]]:
+    m = r["median"]
+
+    def cell(case: dict[str, Any]) -> str:
+        return f"{case['rate']:,.0f} ({case['p50_ms']:.1f} / {case['p99_ms']:.1f} ms)"
+
+    return [
+        [
+            "API `POST /claims/{id}/notes` vs bare INSERT endpoint: req/s (p50 / p99)",
+            cell(m["command"]),
+            cell(m["bare_insert"]),
+            f"{r['command_vs_bare_insert']:.2f}×",
+            "≥ 0.5×",
+        ],
+        [
+            "API `GET /claims/{id}` vs bare SELECT endpoint: req/s (p50 / p99)",
+            cell(m["read"]),
+            cell(m["bare_select"]),
+            f"{r['read_vs_bare_select']:.2f}×",
+            "",
+        ],
+        [
+            "memory: peak RSS of the service under this load",
+            f"{r['service_peak_rss_mib']:.0f} MiB",
+            "",
+            "",
+            "",
+        ],
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--serve-args", default="", help='extra arguments for sanbao serve, e.g. "--no-projections"'
     )
-    results["read_vs_bare_select"] = (
-        best["read"]["requests_per_s"] / best["bare_select"]["requests_per_s"]
-    )
+    args = parser.parse_args()
+    server, _ = server_url()
+    results = run(server, args.seconds, args.connections, args.rounds, args.serve_args)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "api.json").write_text(json.dumps(results, indent=2))
-    print(json.dumps({k: v for k, v in results.items() if k != "runs"} | {"best": best}, indent=2))
+    for row in rows(results):
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

@@ -30,16 +30,19 @@ import re
 import subprocess
 import sys
 import time
-import uuid
-from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.database import start_embedded
-from api.settings import eventsourcing_env
+from bench.common import (
+    RESULTS,
+    drop_database,
+    fresh_database,
+    open_ledger,
+    server_facts,
+    server_url,
+)
 from bench.generate import generate
 from bench.peak_rss import PEAK_PREFIX
 from domain.application import ClaimsLedger
@@ -48,33 +51,8 @@ from projections.migrations import migrate
 from projections.registry import view_factories
 from projections.runner import ViewRunner
 
-RESULTS = Path(__file__).parent / "results"
+__all__ = ["RESULTS", "drop_database", "fresh_database", "server_facts"]
 REBUILT = re.compile(r"^(\w+): rebuilt up to position \d+ \(([\d,]+) events/s", re.M)
-
-
-def fresh_database(server_url: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    params = conninfo_to_dict(server_url)
-    params["dbname"] = name
-    return make_conninfo(**params)
-
-
-def drop_database(server_url: str, url: str) -> None:
-    """Drops a benchmark database once its figures are taken."""
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        conn.execute(drop.format(sql.Identifier(name)))
-
-
-def server_facts(url: str) -> dict[str, str]:
-    with psycopg.connect(url) as conn:
-        return {
-            name: str(conn.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]
-            for name in ("server_version", "synchronous_commit", "fsync")
-        }
 
 
 def raw_paging(url: str) -> float:
@@ -159,46 +137,104 @@ def split_catch_up(url: str) -> float:
     return time.perf_counter() - started
 
 
+def run(server: str, events: int, single: int, embedded: bool = False) -> dict[str, Any]:
+    """Generates ``events`` events in a fresh database and takes every measure on them."""
+    url = fresh_database(server)
+    migrate(url)
+    try:
+        with open_ledger(url, pool_size=2) as ledger:
+            started = time.perf_counter()
+            saved = 0
+            for saved in generate(ledger, claims=events // 10):
+                print(f"\rgenerated {saved:,} events", end="", file=sys.stderr)
+            print(file=sys.stderr)
+            results: dict[str, Any] = {
+                "database": server_facts(url),
+                "embedded": embedded,
+                "events": saved,
+                "generate_events_per_s": saved / (time.perf_counter() - started),
+                "raw_paging_events_per_s": raw_paging(url),
+                "one_per_transaction_events_per_s": one_per_transaction(ledger, single),
+            }
+        seconds, rss, _ = child(["bench.catch_up_worker"], url)
+        results["batched_events_per_s"] = saved / seconds
+        results["batched_peak_rss_mib"] = rss
+        with open_ledger(url, pool_size=2) as ledger:
+            reset_views(url, ledger)
+        results["batched_two_workers_events_per_s"] = saved / split_catch_up(url)
+        seconds, rss, output = child(["api.cli", "projections", "rebuild"], url)
+        results["rebuild_all_views_seconds"] = seconds
+        results["rebuild_peak_rss_mib"] = rss
+        results["rebuild_events_per_s"] = {
+            match[1]: float(match[2].replace(",", "")) for match in REBUILT.finditer(output)
+        }
+        results["batched_vs_single"] = (
+            results["batched_events_per_s"] / results["one_per_transaction_events_per_s"]
+        )
+        results["batched_vs_raw_paging"] = (
+            results["batched_events_per_s"] / results["raw_paging_events_per_s"]
+        )
+    finally:
+        drop_database(server, url)
+    return results
+
+
+def rows(r: dict[str, Any]) -> list[list[str]]:
+    """Markdown rows for the run-all table."""
+    raw = r["raw_paging_events_per_s"]
+    out = [
+        [
+            f"catch-up of {r['events']:,} events, batched, all views, one process: events/s "
+            "vs raw paging",
+            f"{r['batched_events_per_s']:,.0f}",
+            f"{raw:,.0f}",
+            f"{r['batched_vs_raw_paging']:.3f}×",
+            "",
+        ],
+        [
+            "catch-up, batched, two worker processes (views split)",
+            f"{r['batched_two_workers_events_per_s']:,.0f}",
+            f"{raw:,.0f}",
+            f"{r['batched_two_workers_events_per_s'] / raw:.3f}×",
+            "",
+        ],
+        [
+            "catch-up, one event per transaction (vs batched)",
+            f"{r['one_per_transaction_events_per_s']:,.0f}",
+            f"{r['batched_events_per_s']:,.0f}",
+            f"batched {r['batched_vs_single']:.0f}× faster",
+            "",
+        ],
+    ]
+    for name, rate in r["rebuild_events_per_s"].items():
+        out.append(
+            [
+                f"rebuild of the `{name}` view alone",
+                f"{rate:,.0f}",
+                f"{raw:,.0f}",
+                f"{rate / raw:.3f}×",
+                "",
+            ]
+        )
+    out.append(
+        [
+            f"memory: peak RSS, catch-up of {r['events']:,} events / rebuild of all views",
+            f"{r['batched_peak_rss_mib']:.0f} MiB / {r['rebuild_peak_rss_mib']:.0f} MiB",
+            "",
+            "",
+            "bounded",
+        ]
+    )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--single", type=int, default=20_000)
     args = parser.parse_args()
-
-    server = os.environ.get("DATABASE_URL") or start_embedded(Path(".sanbao-bench"))
-    url = fresh_database(server)
-    migrate(url)
-    ledger = ClaimsLedger(env=eventsourcing_env(url, pool_size=2))
-    started = time.perf_counter()
-    for saved in generate(ledger, claims=args.events // 10):
-        print(f"\rgenerated {saved:,} events", end="", file=sys.stderr)
-    print(file=sys.stderr)
-    results: dict[str, Any] = {
-        "database": server_facts(url),
-        "embedded": "DATABASE_URL" not in os.environ,
-        "events": saved,
-        "generate_events_per_s": saved / (time.perf_counter() - started),
-        "raw_paging_events_per_s": raw_paging(url),
-        "one_per_transaction_events_per_s": one_per_transaction(ledger, args.single),
-    }
-    ledger.close()
-    seconds, rss, _ = child(["bench.catch_up_worker"], url)
-    results["batched_events_per_s"] = saved / seconds
-    results["batched_peak_rss_mib"] = rss
-    ledger = ClaimsLedger(env=eventsourcing_env(url, pool_size=2))
-    reset_views(url, ledger)
-    ledger.close()
-    results["batched_two_workers_events_per_s"] = saved / split_catch_up(url)
-    seconds, rss, output = child(["api.cli", "projections", "rebuild"], url)
-    results["rebuild_all_views_seconds"] = seconds
-    results["rebuild_peak_rss_mib"] = rss
-    results["rebuild_events_per_s"] = {
-        match[1]: float(match[2].replace(",", "")) for match in REBUILT.finditer(output)
-    }
-    results["batched_vs_single"] = (
-        results["batched_events_per_s"] / results["one_per_transaction_events_per_s"]
-    )
-    drop_database(server, url)
+    server, embedded = server_url()
+    results = run(server, args.events, args.single, embedded)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "catch_up.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(table(results))

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.fault]
 
 
 def test_twenty_concurrent_notes_on_one_claim_lose_no_update(

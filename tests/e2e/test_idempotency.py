@@ -13,7 +13,7 @@ from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body
 from tests.e2e.conftest import api_settings
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.fault]
 
 
 def history_count(client: TestClient, headers: dict[str, str], claim_id: str) -> int:

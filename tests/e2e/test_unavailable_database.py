@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from tests.e2e.conftest import api_settings
 
+pytestmark = pytest.mark.fault
+
 
 def closed_port() -> int:
     with socket.socket() as sock:

@@ -12,7 +12,7 @@ from domain.vocabulary import PauseReason
 
 from .reports import AGENT, new_report
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.fault]
 
 
 def test_concurrent_notes_are_all_kept_with_gapless_versions(ledger: ClaimsLedger) -> None:

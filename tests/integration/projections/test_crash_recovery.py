@@ -24,7 +24,7 @@ from projections.rebuild import rebuild_view
 from projections.registry import view_factories
 from projections.runner import ViewRunner
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.fault]
 KILLS = 10
 
 

@@ -1,0 +1,57 @@
+"""Fault tests: the service and the ledger under killed processes, a stopped database and
+racing clients. Reduced by default (CI); ``SANBAO_FAULT_FULL=1`` runs the full versions.
+
+They share the session's PostgreSQL server, each package fixture with a database of
+its own; the outage test starts a private PostgreSQL cluster it may stop.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from api.app import create_app
+from api.runtime import Runtime
+from domain.vocabulary import Role
+from tests.e2e.conftest import api_settings
+
+FULL = os.environ.get("SANBAO_FAULT_FULL") == "1"
+
+
+def full_or(reduced: int, full: int) -> int:
+    """How many times a fault is repeated: ``full`` with SANBAO_FAULT_FULL=1."""
+    return full if FULL else reduced
+
+
+@pytest.fixture(scope="package")
+def fault_database_url(database_url: str) -> Iterator[str]:
+    """A database of the fault tests' own, on the session's server."""
+    params = conninfo_to_dict(database_url)
+    name = f"{params['dbname']}_fault"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(**{**params, "dbname": name})
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="package")
+def client(fault_database_url: str) -> Iterator[TestClient]:
+    """The service (views in-process) on the fault tests' database."""
+    app = create_app(api_settings(fault_database_url))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        runtime: Runtime = app.state.runtime
+        assert runtime.wait_until_ready(30), "the ledger did not open"
+        yield test_client
+
+
+@pytest.fixture(scope="package")
+def agent(client: TestClient) -> dict[str, str]:
+    """Authorization headers of an agent."""
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    return {"Authorization": f"Bearer {runtime.users.add('fault.agent', Role.AGENT)}"}
