@@ -70,6 +70,7 @@ def db() -> None:
                 f"business calendar: no official holiday data for {missing}; "
                 "using weekends plus SANBAO_EXTRA_HOLIDAYS / SANBAO_EXTRA_WORKDAYS"
             )
+        cli_customers.describe_keys(ledger)
     finally:
         ledger.close()
 

@@ -29,6 +29,7 @@ from domain.personal_data import SEALED_FIELDS, mask
 from domain.values import Actor
 from domain.vocabulary import Role
 from projections.access_log import record_access, search_access_log
+from projections.customer_keys import PostgresCustomerKeys
 
 app = typer.Typer(help="Customers' personal data: erase it on request (PIPL).")
 CLI_ROLE = "cli"
@@ -67,6 +68,20 @@ def erase(
     for claim in erasure.claims:
         recorded = f"position {claim.position}" if claim.position else "recorded before"
         console.print(f"  {claim.claim_number}: PersonalDataErased, {recorded}")
+
+
+def describe_keys(ledger: ClaimsLedger) -> None:
+    """Which master key wraps customers' keys, and whether another one wrapped some."""
+    keys = ledger.customer_keys
+    if not isinstance(keys, PostgresCustomerKeys):
+        return
+    console.print(f"personal data: customers' keys wrapped by master key {keys.master_key_id}")
+    foreign = keys.foreign_master_keys()
+    if foreign:
+        console.print(
+            f"[red]warning:[/red] some customers' keys were wrapped by master key(s) "
+            f"{', '.join(foreign)}: set SANBAO_PERSONAL_DATA_KEY to the key in use"
+        )
 
 
 def customer_line(ledger: ClaimsLedger, claim: Claim, reveal: bool) -> str:

@@ -71,3 +71,15 @@ def test_erasing_an_unknown_customer_fails_with_a_message(cli: CliRunner) -> Non
     result = cli.invoke(app, ["customers", "erase", "nobody"])
     assert result.exit_code == 1
     assert "customer nobody not found" in result.output
+
+
+def test_db_names_the_master_key_and_warns_of_keys_wrapped_by_another(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = cli.invoke(app, ["db"], env=WIDE)
+    assert "customers' keys wrapped by master key" in shown.output
+    assert "warning" not in shown.output
+    monkeypatch.setenv("SANBAO_PERSONAL_DATA_KEY", base64.b64encode(bytes(32)).decode())
+    get_settings.cache_clear()
+    shown = cli.invoke(app, ["db"], env=WIDE)
+    assert "warning" in shown.output and "SANBAO_PERSONAL_DATA_KEY" in shown.output
