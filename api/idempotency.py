@@ -7,6 +7,11 @@ PostgreSQL, so retries across a restart replay too. A response of 5xx is not
 stored (the row is deleted) so the retry runs again. A ``running`` row whose
 lease expired (its process died mid-request) is taken over by the next retry.
 The same key with another method, path or body is refused.
+
+An answer carrying a customer's personal data (marked ``X-Personal-Data`` by
+``api.personal_data``) is never stored: the key is forgotten as for a 5xx, so
+a retry runs again (and is logged again) instead of replaying plaintext kept
+in this table.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from psycopg.types.json import Jsonb
 from api.errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 
 POLL_SECONDS = 0.02
-STORED_HEADERS = ("content-type", "location", "etag", "x-ledger-position")
+PERSONAL_DATA_HEADER = "x-personal-data"
+STORED_HEADERS = ("content-type", "location", "etag", "x-ledger-position", PERSONAL_DATA_HEADER)
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,10 @@ class IdempotencyStore:
         return bool(taken)
 
     def finish(self, ticket: Ticket, response: StoredResponse) -> None:
-        """Stores the response for the retries to come."""
+        """Stores the response for the retries to come (not one with personal data)."""
+        if PERSONAL_DATA_HEADER in response.headers:
+            self.abandon(ticket)
+            return
         with self.datastore.get_connection() as conn:
             conn.execute(
                 "UPDATE api.idempotency_keys SET state = 'done', status_code = %s,"

@@ -5,7 +5,9 @@ masked by default and in full on request (``?reveal=personal``, or the
 console's reveal button through ``reveal_customer``); the others see the
 region only. Before an answer carries any personal data, masked or not, the
 access is recorded and committed in the access log (``record_access``), so if
-recording fails nothing is shown.
+recording fails nothing is shown. Routes mark such answers (``mark_response``:
+``X-Personal-Data``, ``Cache-Control: no-store``) so that no cache and no
+idempotency replay keeps them.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Literal
 from uuid import UUID
 
 import structlog
+from fastapi import Response
 
 from api.errors import PermissionDeniedError
+from api.idempotency import PERSONAL_DATA_HEADER
 from api.roles import PERSONAL_READ, allows
 from api.schemas.customers import CustomerPublic
 from api.users import User
@@ -70,6 +74,13 @@ def disclose_customer(
     return CustomerPublic(
         customer_id=customer_id, region=region, personal_data=disclosure, **fields
     )
+
+
+def mark_response(response: Response, customer: CustomerPublic) -> None:
+    """Marks an answer carrying personal data: never cached, never kept for replays."""
+    if customer.personal_data in ("masked", "revealed"):
+        response.headers[PERSONAL_DATA_HEADER] = customer.personal_data
+        response.headers["Cache-Control"] = "no-store"
 
 
 def reveal_customer(ledger: ClaimsLedger, user: User, claim_id: UUID, route: str) -> CustomerPublic:

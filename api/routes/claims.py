@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from api import presenters
 from api.deps import LedgerDep, ViewConnection, requires
-from api.personal_data import disclose_customer, withheld_customer
+from api.personal_data import disclose_customer, mark_response, withheld_customer
 from api.schemas.claims import (
     ClaimPublic,
     ClaimReport,
@@ -80,7 +80,7 @@ def read_claim(
         claim = ledger.get_claim(claim_id, version=version)
     customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=bool(reveal))
     response.headers["ETag"] = presenters.etag(claim.version)
-    response.headers["Cache-Control"] = "no-store"
+    mark_response(response, customer)
     return presenters.claim_public(claim, customer)
 
 

@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from structlog.stdlib import ProcessorFormatter
 
+from api.idempotency import PERSONAL_DATA_HEADER, IdempotencyStore, StoredResponse, Ticket
+from api.runtime import Runtime
 from domain.vocabulary import Role
 from tests.e2e.claims import report_body
 from tests.integration.personal_data_support import tables_holding
@@ -94,6 +96,7 @@ def test_staff_who_talk_to_customers_see_them_masked_and_the_read_is_logged(
     assert shown["phone"] == "*******" + customer["phone"][-4:]
     assert shown["region"] == "浙江" and shown["customer_id"] == customer["customer_id"]
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Personal-Data"] == "masked"
     (row,) = access_rows(client, as_role, claim=claim_id)
     assert (row["actor"], row["role"], row["disclosure"]) == (
         f"e2e.{role.value}",
@@ -161,6 +164,17 @@ def test_the_report_answer_and_its_idempotent_replay_hold_no_personal_data(
     with psycopg.connect(api_database_url) as conn:
         for field in FIELDS:
             assert tables_holding(conn, customer[field]) == [], field
+
+
+def test_an_answer_carrying_personal_data_is_never_kept_for_replays(runtime: Runtime) -> None:
+    store = IdempotencyStore(runtime.ledger.recorder.datastore, 1.0, 60.0)  # type: ignore[attr-defined]
+    key, digest = uuid.uuid4().hex, "d" * 64
+    ticket = store.begin("e2e.supervisor", key, digest)
+    assert isinstance(ticket, Ticket)
+    headers = {"content-type": "application/json", PERSONAL_DATA_HEADER: "revealed"}
+    store.finish(ticket, StoredResponse(200, headers, b'{"name": "plain"}'))
+    # Forgotten, not stored: the retry runs (and is logged) again.
+    assert isinstance(store.begin("e2e.supervisor", key, digest), Ticket)
 
 
 def test_history_shows_the_customer_as_id_and_region(
