@@ -20,6 +20,7 @@ from rich.table import Table
 from api.bootstrap import open_ledger
 from api.claim_view import local
 from api.console import console
+from api.keyfile import rotate_master_key
 from api.settings import get_settings
 from domain.application import ClaimsLedger
 from domain.claim import Claim
@@ -68,6 +69,26 @@ def erase(
     for claim in erasure.claims:
         recorded = f"position {claim.position}" if claim.position else "recorded before"
         console.print(f"  {claim.claim_number}: PersonalDataErased, {recorded}")
+
+
+@app.command("rotate-master-key")
+def rotate_master_key_command() -> None:
+    """Re-wrap every customer's key under a new master key (stop the service first)."""
+    settings = get_settings()
+    with ledger_session() as ledger:
+        keys = ledger.customer_keys
+        assert isinstance(keys, PostgresCustomerKeys)
+        try:
+            count, text = rotate_master_key(settings, keys)
+        except ValueError as refusal:
+            console.print(f"[red]error:[/red] {refusal}")
+            raise typer.Exit(code=1) from None
+    console.print(f"{count} customers' keys re-wrapped under a new master key")
+    if text is None:
+        console.print(f"the key file in {settings.data_dir} was replaced; the old key is gone")
+    else:
+        console.print("set SANBAO_PERSONAL_DATA_KEY to this new key (shown once) and restart:")
+        print(text)
 
 
 def describe_keys(ledger: ClaimsLedger) -> None:

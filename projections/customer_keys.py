@@ -126,6 +126,39 @@ class PostgresCustomerKeys:
         claim_ids = tuple(c["claim_id"] for c in claims)
         return ErasedKey(customer_id, row["erased_at"], row["erased_by"], claim_ids, newly)
 
+    def rewrap(self, new_master_key: bytes) -> int:
+        """Wraps every live key under a new master key, in one transaction; returns how many.
+
+        Once the old master key is destroyed, the copies of keys it wrapped (old row
+        versions, WAL, backups, keys of customers erased since) can never be opened.
+        Processes still holding the old master key must restart with the new one.
+        """
+        successor = PostgresCustomerKeys(self.datastore, new_master_key)
+        with self.datastore.transaction(commit=True) as cur:
+            rows = cur.execute(
+                "SELECT customer_id, wrapped_key, master_key_id FROM privacy.customer_keys"
+                " WHERE wrapped_key IS NOT NULL FOR UPDATE"
+            ).fetchall()
+            rewrapped = [
+                (
+                    successor._wrap(
+                        row["customer_id"],
+                        self._unwrap(
+                            row["customer_id"], bytes(row["wrapped_key"]), row["master_key_id"]
+                        ),
+                    ),
+                    successor.master_key_id,
+                    row["customer_id"],
+                )
+                for row in rows
+            ]
+            cur.executemany(
+                "UPDATE privacy.customer_keys SET wrapped_key = %s, master_key_id = %s"
+                " WHERE customer_id = %s",
+                rewrapped,
+            )
+        return len(rewrapped)
+
     def foreign_master_keys(self) -> list[str]:
         """Ids of master keys other than ours that wrapped live keys (a misconfiguration)."""
         with self.datastore.get_connection() as conn:

@@ -83,3 +83,50 @@ def test_db_names_the_master_key_and_warns_of_keys_wrapped_by_another(
     get_settings.cache_clear()
     shown = cli.invoke(app, ["db"], env=WIDE)
     assert "warning" in shown.output and "SANBAO_PERSONAL_DATA_KEY" in shown.output
+
+
+def test_rotating_a_generated_master_key_replaces_the_key_file(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with own_database(database_url, "cli_rotation") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.delenv("SANBAO_PERSONAL_DATA_KEY", raising=False)
+        monkeypatch.setenv("SANBAO_DATA_DIR", str(tmp_path))
+        get_settings.cache_clear()
+        runner = CliRunner()
+        try:
+            assert runner.invoke(app, ["demo"]).exit_code == 0
+            old_key = (tmp_path / "personal-data.key").read_text()
+            rotated = runner.invoke(app, ["customers", "rotate-master-key"])
+            assert rotated.exit_code == 0, rotated.output
+            assert "8 customers' keys re-wrapped" in rotated.output
+            assert (tmp_path / "personal-data.key").read_text() != old_key
+            assert not (tmp_path / "personal-data.key.new").exists()
+            shown = runner.invoke(app, ["claim", "show", "LF-2026-0002", "--reveal"], env=WIDE)
+            assert "孙丽" in shown.output, shown.output
+        finally:
+            get_settings.cache_clear()
+
+
+def test_rotating_a_configured_master_key_prints_the_new_one(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with own_database(database_url, "cli_rotation_env") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("SANBAO_PERSONAL_DATA_KEY", base64.b64encode(bytes(32)).decode())
+        monkeypatch.setenv("SANBAO_DATA_DIR", str(tmp_path))
+        get_settings.cache_clear()
+        runner = CliRunner()
+        try:
+            assert runner.invoke(app, ["demo"]).exit_code == 0
+            rotated = runner.invoke(app, ["customers", "rotate-master-key"])
+            assert rotated.exit_code == 0, rotated.output
+            new_key = rotated.output.strip().splitlines()[-1]
+            stale = runner.invoke(app, ["claim", "show", "LF-2026-0002"], env=WIDE)
+            assert stale.exit_code == 1 and "SANBAO_PERSONAL_DATA_KEY" in stale.output
+            monkeypatch.setenv("SANBAO_PERSONAL_DATA_KEY", new_key)
+            get_settings.cache_clear()
+            shown = runner.invoke(app, ["claim", "show", "LF-2026-0002", "--reveal"], env=WIDE)
+            assert "孙丽" in shown.output, shown.output
+        finally:
+            get_settings.cache_clear()

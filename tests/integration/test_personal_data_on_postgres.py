@@ -183,3 +183,39 @@ def test_erasing_a_customer_twice_writes_nothing_more(ledger: ClaimsLedger) -> N
     assert not again.newly and again.erased_at == first.erased_at
     assert [c.position for c in again.claims] == [None]
     assert ledger.get_claim(claim_id).version == 2
+
+
+def test_after_rotating_the_master_key_old_copies_of_keys_open_nothing(
+    ledger: ClaimsLedger, url: str
+) -> None:
+    erased, kept = unique_customer(), unique_customer()
+    ledger.report(AGENT, **new_report(customer=erased))
+    kept_id = ledger.report(AGENT, **new_report(customer=kept)).claim_id
+    with psycopg.connect(url) as conn:
+        backup = conn.execute(  # what a backup taken before the erasure keeps
+            "SELECT wrapped_key, master_key_id FROM privacy.customer_keys WHERE customer_id = %s",
+            (erased.customer_id,),
+        ).fetchone()
+    erase_customer(ledger, erased.customer_id, BOSS)
+    old_keys = ledger.customer_keys
+    assert isinstance(old_keys, PostgresCustomerKeys)
+    new_master = bytes(range(100, 132))
+    assert old_keys.rewrap(new_master) >= 1
+    rotated = open_ledger(url, base64.b64encode(new_master).decode())
+    try:
+        assert rotated.customer_of(rotated.get_claim(kept_id)).name == kept.name  # type: ignore[union-attr]
+        with pytest.raises(SealedDataError, match="master key"):
+            ledger.customer_of(ledger.get_claim(kept_id))
+        # The backup's copy of the erased customer's key opens with the old master key
+        # only: destroying it (the key file is replaced) ends that copy too.
+        assert old_keys._unwrap(erased.customer_id, bytes(backup[0]), backup[1])  # type: ignore[index]
+        with pytest.raises(SealedDataError):
+            rotated.customer_keys._unwrap(  # type: ignore[attr-defined]
+                erased.customer_id,
+                bytes(backup[0]),
+                rotated.customer_keys.master_key_id,  # type: ignore[index, attr-defined]
+            )
+    finally:
+        # Back to the module's master key for the tests that follow.
+        rotated.customer_keys.rewrap(base64.b64decode(MASTER))  # type: ignore[attr-defined]
+        rotated.close()
