@@ -45,44 +45,54 @@ def example_kwargs(spec: CommandSpec) -> dict[str, Any]:
     return kwargs
 
 
-def state_allows(claim: Claim, spec: CommandSpec, actor: Actor, at: datetime, **over: Any) -> bool:
-    """True unless the domain refuses the command in the claim's state."""
-    kwargs = {**example_kwargs(spec), **over}
-    trial = copy.deepcopy(claim)
-    try:
-        if spec.method == "diagnose":
-            # The state checks of a diagnosis; the policy decision is the ledger's job.
-            item_no = kwargs.get("item_no")
-            trial.check_open("diagnose")
-            if item_no is not None:
-                trial.item(item_no).check_can_diagnose()
-        else:
-            getattr(trial, spec.method)(actor, at, **kwargs)
-    except LifecycleError:
-        return False
-    except SanbaoError:
+class Trials:
+    """Copies of the claim to try commands on; a refused command leaves its copy untouched.
+
+    The domain checks before it records, so only a command that went through has
+    changed its copy, and only then is a fresh copy made (deep copies are the cost).
+    """
+
+    def __init__(self, claim: Claim, actor: Actor, at: datetime) -> None:
+        self.claim = claim
+        self.actor = actor
+        self.at = at
+        self.copy = copy.deepcopy(claim)
+
+    def allows(self, spec: CommandSpec, **over: Any) -> bool:
+        """True unless the domain refuses the command in the claim's state."""
+        kwargs = {**example_kwargs(spec), **over}
+        trial = self.copy
+        try:
+            if spec.method == "diagnose":
+                # The state checks of a diagnosis; the policy decision is the ledger's job.
+                trial.check_open("diagnose")
+                if kwargs.get("item_no") is not None:
+                    trial.item(kwargs["item_no"]).check_can_diagnose()
+                return True
+            getattr(trial, spec.method)(self.actor, self.at, **kwargs)
+        except LifecycleError:
+            return False
+        except SanbaoError:
+            return True
+        self.copy = copy.deepcopy(self.claim)
         return True
-    return True
 
 
 def offers(claim: Claim, actor: Actor, at: datetime) -> list[Offer]:
     """The commands this actor may run on the claim now, in the API's order."""
+    trials = Trials(claim, actor, at)
     found = []
     for spec in COMMAND_SPECS:
         if not allows(actor.role, command_permission(spec.action)):
             continue
         if spec.method == "diagnose":
-            if state_allows(claim, spec, actor, at, item_no=None):
-                items = tuple(
-                    s.no for s in claim.items if state_allows(claim, spec, actor, at, item_no=s.no)
-                )
+            if trials.allows(spec, item_no=None):
+                items = tuple(s.no for s in claim.items if trials.allows(spec, item_no=s.no))
                 found.append(Offer(spec, items))
         elif Offer(spec).per_item:
-            items = tuple(
-                s.no for s in claim.items if state_allows(claim, spec, actor, at, item_no=s.no)
-            )
+            items = tuple(s.no for s in claim.items if trials.allows(spec, item_no=s.no))
             if items:
                 found.append(Offer(spec, items))
-        elif state_allows(claim, spec, actor, at):
+        elif trials.allows(spec):
             found.append(Offer(spec))
     return found
