@@ -43,6 +43,7 @@ def test_revealing_shows_the_customer_in_clear_and_logs_it_first(
     response = browser.post(f"/ui/claims/{LF1}/reveal", data={"csrf_token": token})
     assert response.status_code == 200
     assert 'data-personal-data="revealed"' in response.text
+    assert response.headers["x-personal-data"] == "revealed"
     assert "刘洋" in response.text and "13800138001" in response.text
     latest = log_of(runtime, "e2e.supervisor")[0]
     assert (latest.disclosure, latest.role) == ("revealed", "supervisor")

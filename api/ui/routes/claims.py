@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from api.commands import COMMAND_SPECS, run_command
 from api.deps import LedgerDep, ViewConnection
 from api.errors import PermissionDeniedError
-from api.personal_data import disclose_customer
+from api.personal_data import disclose_customer, mark_response
 from api.problems import problem_body, problem_type
 from api.roles import PERSONAL_READ, allows, command_permission
 from api.ui import presenters
@@ -101,13 +101,15 @@ def claim_page(
     if record.is_current:
         for offer in offers(record.claim, session.user.actor, ledger.clock()):
             actions.append((offer, form_fields(offer.spec.schema)))
-    return render(
+    response = render(
         request, "claim.html", session, status_code=status_code,
         record=record, claim=record.claim, clocks=clocks, actions=actions,
         show_timeline=show_timeline, failed=failed or {},
         customer=customer, may_reveal=allows(role, PERSONAL_READ),
         here_full=f"/ui/claims/{claim_id}" + (f"?version={version}" if version else ""),
     )  # fmt: skip
+    mark_response(response, customer)  # never cached, never kept for a replay
+    return response
 
 
 @router.post("/{reference}/reveal")
