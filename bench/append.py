@@ -140,7 +140,9 @@ def run(
         open_ledger(url, pool_size=pool) as one_by_one,
     ):
         without_group_commit(one_by_one)
-        claims = report_claims(ledger, CLAIMS_PER_CLIENT * max(levels))
+        # Two sets of claims: the two ledger instances never write the same claim (a
+        # claim's cached state in one instance would go stale under the other's writes).
+        claims = report_claims(ledger, 2 * CLAIMS_PER_CLIENT * max(levels))
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(TABLES)
             conn.execute(
@@ -170,7 +172,9 @@ def measure_level(
     """The four cases at one concurrency, ``rounds`` times each, in turn."""
     ledger, one_by_one = ledgers
     topic, state = note_bytes(ledger, claims[0])
-    mine = [claims[i::clients] for i in range(clients)]
+    half = len(claims) // 2
+    mine = [claims[:half][i::clients] for i in range(clients)]
+    theirs = [claims[half:][i::clients] for i in range(clients)]
     raw_ids = [uuid4() for _ in range(clients)]
     versions = [0] * clients
     conns = [psycopg.connect(url, autocommit=True) for _ in range(clients)]
@@ -179,7 +183,8 @@ def measure_level(
         ledger.command("add_note", mine[client][n % len(mine[client])], AGENT, text=NOTE)
 
     def one_by_one_note(client: int, n: int) -> None:
-        one_by_one.command("add_note", mine[client][n % len(mine[client])], AGENT, text=NOTE)
+        claim_id = theirs[client][n % len(theirs[client])]
+        one_by_one.command("add_note", claim_id, AGENT, text=NOTE)
 
     def raw_insert(client: int, n: int) -> None:
         versions[client] += 1

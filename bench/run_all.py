@@ -7,8 +7,9 @@ PostgreSQL cluster of its own, from the system's binaries, so that no other
 work shares its connections), each benchmark in a
 scratch database of its own, subjects and baselines alternating (3 rounds,
 medians). Writes ``bench/results/<timestamp>.json`` and
-``bench/results/latest.md`` and prints the table. ``--quick`` is a reduced run
-(minutes); the full run takes about 40 minutes on 2 cores.
+``bench/results/latest.md`` and prints the table. ``--quick`` (about 10
+minutes) and ``--medium`` (200,000 events, about 25 minutes) are reduced runs;
+the full run (1,000,000 events) takes well over an hour on 2 shared cores.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ FULL = {
     "catch_up": {"events": 1_000_000, "single": 20_000},
     "api": {"seconds": 10, "rounds": 3},
     "growth": {"sizes": (100_000, 1_000_000), "samples": 300},
+}
+MEDIUM = {
+    "append": {"seconds": 5, "rounds": 3},
+    "bulk_import": {"claims": 5_000, "rounds": 3},
+    "read": {"loads": 50, "rounds": 3},
+    "catch_up": {"events": 200_000, "single": 2_000},
+    "api": {"seconds": 5, "rounds": 3},
+    "growth": {"sizes": (20_000, 200_000), "samples": 200},
 }
 QUICK = {
     "append": {"seconds": 3, "rounds": 3},
@@ -123,7 +132,8 @@ def markdown(results: dict[str, Any], table_rows: list[list[str]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="reduced sizes (minutes)")
+    parser.add_argument("--quick", action="store_true", help="reduced sizes (about 10 minutes)")
+    parser.add_argument("--medium", action="store_true", help="200,000 events (about 25 minutes)")
     parser.add_argument(
         "--private",
         action="store_true",
@@ -131,7 +141,7 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="+", choices=list(FULL), help="run only these sections")
     args = parser.parse_args()
-    sizes = QUICK if args.quick else FULL
+    sizes = QUICK if args.quick else MEDIUM if args.medium else FULL
     cluster = PrivatePostgres() if args.private else None
     if cluster:
         cluster.start()
@@ -148,7 +158,7 @@ def run(args: argparse.Namespace, sizes: dict[str, dict[str, Any]]) -> None:
     started = time.perf_counter()
     results: dict[str, Any] = {
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "mode": "quick" if args.quick else "full",
+        "mode": "quick" if args.quick else "medium" if args.medium else "full",
         "command": "python -m bench.run_all " + " ".join(sys.argv[1:]),
         "machine": machine(server, embedded),
         "sizes": sizes,
