@@ -85,7 +85,8 @@ def import_claims(
 ) -> None:
     """Import historical claims with their events (COPY; the views catch up as usual)."""
     ledger, database = open_ledger(get_settings())
-    total = sum(1 for line in file.open("rb") if line.strip())
+    with file.open("rb") as lines:
+        total = sum(1 for line in lines if line.strip())
     columns: list[Any] = [
         TextColumn("[bold]import"),
         BarColumn(),
