@@ -142,8 +142,8 @@ def main() -> None:
     ledger = open_ledger(url)
     started = time.perf_counter()
     for saved in generate(ledger, claims=args.events // 10):
-        print(f"\rgenerated {saved:,} events", end="", file=sys.stderr)
-    print(file=sys.stderr)
+        if saved % 50_000 == 0:
+            print(f"generated {saved:,} events", file=sys.stderr)
     ledger.close()
     results["events"] = saved
     results["generate_events_per_s"] = saved / (time.perf_counter() - started)

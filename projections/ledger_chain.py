@@ -107,7 +107,7 @@ def _events(
         "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
         "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
     ).format(tables.events_id())
-    with conn.cursor("ledger_events", row_factory=tuple_row) as cur:
+    with conn.cursor("ledger_events", row_factory=tuple_row, binary=True) as cur:
         cur.itersize = PAGE
         for row in cur.execute(query, (after, upto)):
             yield StoredEvent(row[0], row[1], row[2], row[3] or "", bytes(row[4] or b""))
@@ -118,7 +118,7 @@ def _chain(conn: Connection[Any], after: int, upto: int) -> Iterator[ChainEntry]
         "SELECT {} WHERE c.notification_id > %s AND c.notification_id <= %s "
         "ORDER BY c.notification_id"
     ).format(CHAIN_COLUMNS)
-    with conn.cursor("ledger_chain", row_factory=tuple_row) as cur:
+    with conn.cursor("ledger_chain", row_factory=tuple_row, binary=True) as cur:
         cur.itersize = PAGE
         for row in cur.execute(query, (after, upto)):
             yield chain_entry(row)

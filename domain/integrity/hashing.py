@@ -15,29 +15,27 @@ same hashes in PostgreSQL when an event is written; the two must not drift.
 from __future__ import annotations
 
 from hashlib import sha256
+from struct import Struct
 from uuid import UUID
 
 ZERO = bytes(32)
 EVENT_TAG = b"sanbao.event.v1"
 SNAPSHOT_TAG = b"sanbao.snapshot.v1"
+_VERSION_AND_LENGTH = Struct(">qi")  # int8 version, int4 topic length (big-endian, signed)
+_LENGTH = Struct(">i")
+_POSITION = Struct(">q")
 
 
 def row_digest(tag: bytes, originator_id: UUID, version: int, topic: str, state: bytes) -> bytes:
     """SHA-256 of a stored row (event or snapshot) in the ledger's canonical encoding."""
     encoded_topic = topic.encode("utf-8")
-    return sha256(
-        b"".join(
-            (
-                tag,
-                originator_id.bytes,
-                version.to_bytes(8, "big", signed=True),
-                len(encoded_topic).to_bytes(4, "big", signed=True),
-                encoded_topic,
-                len(state).to_bytes(4, "big", signed=True),
-                state,
-            )
-        )
-    ).digest()
+    digest = sha256(tag)
+    digest.update(originator_id.bytes)
+    digest.update(_VERSION_AND_LENGTH.pack(version, len(encoded_topic)))
+    digest.update(encoded_topic)
+    digest.update(_LENGTH.pack(len(state)))
+    digest.update(state)
+    return digest.digest()
 
 
 def event_hash(originator_id: UUID, version: int, topic: str, state: bytes) -> bytes:
@@ -57,14 +55,12 @@ def claim_link(previous_claim_hash: bytes | None, event_digest: bytes) -> bytes:
 
 def log_link(previous_log_hash: bytes, position: int, event_digest: bytes) -> bytes:
     """The whole log's chain after the event at ``position``."""
-    return sha256(
-        previous_log_hash + position.to_bytes(8, "big", signed=True) + event_digest
-    ).digest()
+    return sha256(previous_log_hash + _POSITION.pack(position) + event_digest).digest()
 
 
 def merkle_leaf(position: int, event_digest: bytes) -> bytes:
     """A Merkle leaf: one log entry (position and event hash)."""
-    return sha256(b"\x00" + position.to_bytes(8, "big", signed=True) + event_digest).digest()
+    return sha256(b"\x00" + _POSITION.pack(position) + event_digest).digest()
 
 
 def merkle_node(left: bytes, right: bytes) -> bytes:
