@@ -11,6 +11,7 @@ from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.calendar import BusinessCalendar
 from projections.customer_keys import PostgresCustomerKeys
+from projections.event_append import EventAppender
 from projections.migrations import migrate
 
 
@@ -28,6 +29,9 @@ def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
     ledger.customer_keys = PostgresCustomerKeys(datastore, personal_data_master_key(settings))
     install_ledger_chain(ledger)  # the library created its tables just now, if they were missing
+    appender = EventAppender(ledger.recorder)
+    appender.install()
+    ledger.group_commit.insert = appender  # one statement per batch of commands
     return ledger
 
 

@@ -102,8 +102,9 @@ class ClaimsLedger(Application[UUID]):
 
     def construct_event_store(self) -> EventStore[UUID]:
         """The event store, writing concurrent commands' events in shared transactions."""
+        self.group_commit = GroupCommitRecorder(self.recorder)
         # The wrapper answers every recorder method (it delegates all but inserts).
-        recorder = cast(ApplicationRecorder, GroupCommitRecorder(self.recorder))
+        recorder = cast(ApplicationRecorder, self.group_commit)
         return self.factory.event_store(mapper=self.mapper, recorder=recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -17,10 +17,13 @@ written again one transaction each, so each gets its own answer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
+
+Insert = Callable[[Sequence[StoredEvent]], Sequence[int]]
+"""Stores events atomically, returns their positions; IntegrityError if a version is taken."""
 
 # A transaction of more events than this is split (a very large pipelined
 # insert can stall over a Unix socket).
@@ -55,6 +58,7 @@ class GroupCommitRecorder:
         self, recorder: ApplicationRecorder, max_batch_events: int = MAX_BATCH_EVENTS
     ) -> None:
         self._recorder = recorder
+        self.insert: Insert = lambda events: recorder.insert_events(events) or ()
         self._max_batch_events = max_batch_events
         self._queue: list[_PendingSave] = []
         self._changed = threading.Condition()
@@ -117,7 +121,7 @@ class GroupCommitRecorder:
     def _write(self, batch: list[_PendingSave]) -> None:
         events = [event for pending in batch for event in pending.events]
         try:
-            ids = list(self._recorder.insert_events(events) or ())
+            ids = list(self.insert(events))
         except IntegrityError as conflict:
             if len(batch) == 1:
                 batch[0].finish(error=conflict)

@@ -1,0 +1,71 @@
+"""The one-statement append: positions in order, conflicts refused whole, the log announced."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
+
+from domain.application import ClaimsLedger
+from projections.event_append import EventAppender
+
+from .reports import AGENT, new_report
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def appender(ledger: ClaimsLedger) -> EventAppender:
+    appender = EventAppender(ledger.recorder)
+    appender.install()
+    appender.install()  # a second start finds it there
+    ledger.group_commit.insert = appender
+    return appender
+
+
+def stored(originator: object, version: int) -> StoredEvent:
+    return StoredEvent(originator_id=originator, originator_version=version, topic="t", state=b"{}")
+
+
+def test_a_batch_gets_consecutive_positions_in_its_order(
+    ledger: ClaimsLedger, appender: EventAppender
+) -> None:
+    a, b = uuid4(), uuid4()
+    positions = appender([stored(a, 1), stored(b, 1), stored(a, 2)])
+    assert positions == list(range(positions[0], positions[0] + 3))
+    rows = ledger.recorder.select_notifications(positions[0], 3)
+    assert [(r.originator_id, r.originator_version) for r in rows] == [(a, 1), (b, 1), (a, 2)]
+
+
+def test_a_taken_version_refuses_the_whole_batch(
+    ledger: ClaimsLedger, appender: EventAppender
+) -> None:
+    a, b = uuid4(), uuid4()
+    appender([stored(a, 1)])
+    head = ledger.recorder.max_notification_id()
+    with pytest.raises(IntegrityError):
+        appender([stored(b, 1), stored(a, 1)])
+    assert ledger.recorder.max_notification_id() == head
+    assert list(ledger.recorder.select_events(b)) == []
+
+
+def test_an_append_is_announced_to_listeners(
+    ledger: ClaimsLedger, appender: EventAppender, database_url: str
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {ledger.recorder.channel_name}")
+        appender([stored(uuid4(), 1)])
+        announced = list(listener.notifies(timeout=5, stop_after=1))
+    assert [n.channel for n in announced] == [ledger.recorder.channel_name]
+
+
+def test_the_ledger_commands_through_the_appender(
+    ledger: ClaimsLedger, appender: EventAppender
+) -> None:
+    claim_id = ledger.report(AGENT, **new_report()).claim_id
+    result = ledger.command("add_note", claim_id, AGENT, text="through one statement")
+    assert result.version == 2
+    assert result.position == ledger.recorder.max_notification_id()
+    assert ledger.history(claim_id)[-1].data["text"] == "through one statement"
