@@ -72,36 +72,44 @@ class IdempotencyStore:
         Waits while another request with the key runs; raises
         IdempotencyKeyReusedError for another request under the same key and
         IdempotencyInProgressError when the first does not finish in time.
+        (The service waits with ``attempt`` between asynchronous sleeps instead,
+        so that waiting retries hold no worker thread the first request needs.)
         """
         deadline = time.monotonic() + self.wait_seconds
-        while True:
-            ticket = Ticket(user, key, uuid.uuid4())
-            with self.datastore.get_connection() as conn:
-                inserted = conn.execute(
-                    "INSERT INTO api.idempotency_keys"
-                    " (user_name, key, request_sha256, state, owner, lease_until)"
-                    " VALUES (%s, %s, %s, 'running', %s, now() + make_interval(secs => %s))"
-                    " ON CONFLICT DO NOTHING",
-                    (user, key, digest, ticket.owner, self.lease_seconds),
-                ).rowcount
-                if inserted:
-                    return ticket
-                row = conn.execute(
-                    "SELECT request_sha256, state, status_code, headers, body,"
-                    " lease_until < now() AS expired"
-                    " FROM api.idempotency_keys WHERE user_name = %s AND key = %s",
-                    (user, key),
-                ).fetchone()
-                if row is not None and row["request_sha256"] != digest:
-                    raise IdempotencyKeyReusedError()
-                if row is not None and row["state"] == "done":
-                    return StoredResponse(row["status_code"], row["headers"], bytes(row["body"]))
-                if row is not None and row["expired"] and self._take_over(conn, ticket):
-                    return ticket
-            if row is not None and time.monotonic() > deadline:
+        while (outcome := self.attempt(user, key, digest)) is None:
+            if time.monotonic() > deadline:
                 raise IdempotencyInProgressError()
-            if row is not None:
-                time.sleep(POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
+        return outcome
+
+    def attempt(self, user: str, key: str, digest: str) -> Ticket | StoredResponse | None:
+        """A ticket, the stored first response, or None while the first request runs."""
+        ticket = Ticket(user, key, uuid.uuid4())
+        with self.datastore.get_connection() as conn:
+            inserted = conn.execute(
+                "INSERT INTO api.idempotency_keys"
+                " (user_name, key, request_sha256, state, owner, lease_until)"
+                " VALUES (%s, %s, %s, 'running', %s, now() + make_interval(secs => %s))"
+                " ON CONFLICT DO NOTHING",
+                (user, key, digest, ticket.owner, self.lease_seconds),
+            ).rowcount
+            if inserted:
+                return ticket
+            row = conn.execute(
+                "SELECT request_sha256, state, status_code, headers, body,"
+                " lease_until < now() AS expired"
+                " FROM api.idempotency_keys WHERE user_name = %s AND key = %s",
+                (user, key),
+            ).fetchone()
+            if row is None:  # the first request's row went away (it failed): try again
+                return self.attempt(user, key, digest)
+            if row["request_sha256"] != digest:
+                raise IdempotencyKeyReusedError()
+            if row["state"] == "done":
+                return StoredResponse(row["status_code"], row["headers"], bytes(row["body"]))
+            if row["expired"] and self._take_over(conn, ticket):
+                return ticket
+        return None
 
     def _take_over(self, conn: object, ticket: Ticket) -> bool:
         taken = conn.execute(  # type: ignore[attr-defined]

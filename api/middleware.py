@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import anyio
 import structlog
 from anyio import to_thread
 from fastapi.routing import iter_route_contexts
@@ -12,9 +13,16 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ApiError
+from api.errors import ApiError, IdempotencyInProgressError
 from api.handlers import known_error
-from api.idempotency import STORED_HEADERS, IdempotencyStore, StoredResponse, Ticket, request_digest
+from api.idempotency import (
+    POLL_SECONDS,
+    STORED_HEADERS,
+    IdempotencyStore,
+    StoredResponse,
+    Ticket,
+    request_digest,
+)
 from api.logs import logger, request_id_from
 from api.metrics import Metrics
 from api.runtime import DATABASE_ERRORS, Runtime
@@ -108,7 +116,7 @@ class IdempotencyMiddleware:
         )
         try:
             store = self._store()
-            outcome = await to_thread.run_sync(store.begin, user, key, digest)
+            outcome = await self._begin(store, user, key, digest)
         except (ApiError, *DATABASE_ERRORS) as error:
             request = Request(scope)
             await (await known_error(request, error))(scope, receive, send)
@@ -117,6 +125,20 @@ class IdempotencyMiddleware:
             await _replay(outcome, send)
             return
         await self._run(scope, body, receive, send, store, outcome)
+
+    @staticmethod
+    async def _begin(
+        store: IdempotencyStore, user: str, key: str, digest: str
+    ) -> Ticket | StoredResponse:
+        """The store's ``begin``, waiting on the event loop: a waiting retry holds no
+        worker thread (fifty waiting retries would otherwise take every thread the
+        first request needs to finish)."""
+        deadline = time.monotonic() + store.wait_seconds
+        while (outcome := await to_thread.run_sync(store.attempt, user, key, digest)) is None:
+            if time.monotonic() > deadline:
+                raise IdempotencyInProgressError()
+            await anyio.sleep(POLL_SECONDS)
+        return outcome
 
     async def _run(
         self,
