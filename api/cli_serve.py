@@ -50,6 +50,7 @@ def serve(
     # read above so the app sees the environment just set.
     get_settings.cache_clear()
     console.print(f"serving on http://{host}:{port}/docs — {database.describe()}")
+    console.print(f"supervisor console: http://{host}:{port}/ui")
     uvicorn.run(
         "api.app:app_from_environment",
         factory=True,
