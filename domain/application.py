@@ -43,7 +43,7 @@ from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.text import check_arguments
 from domain.transcodings import register_claim_transcodings
-from domain.values import Actor, Customer
+from domain.values import Actor, CoverageDecision, Customer
 
 MAX_ATTEMPTS = 30
 # Business times may be back-dated by the caller, but not without limit.
@@ -71,6 +71,12 @@ class HistoryEntry:
     occurred_at: datetime
     recorded_at: datetime
     data: dict[str, Any]
+
+    @property
+    def decision(self) -> CoverageDecision | None:
+        """The 三包 decision the event recorded, if it recorded one."""
+        decision = self.data.get("decision")
+        return decision if isinstance(decision, CoverageDecision) else None
 
 
 class ClaimsLedger(Application[UUID]):
@@ -316,7 +322,7 @@ class ClaimsLedger(Application[UUID]):
 
     def history(self, claim_id: UUID) -> list[HistoryEntry]:
         """The claim's events in order, each with its actor and both times."""
-        entries = [_history_entry(e) for e in self._events_of(claim_id)]
+        entries = [history_entry(e) for e in self._events_of(claim_id)]
         if not entries:
             raise ClaimNotFoundError(claim_id)
         return entries
@@ -362,12 +368,15 @@ COMMANDS = frozenset(
     }
 )
 
-_ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at"}
+EVENT_ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
+)
+"""The attributes every claim event has; the rest are the event's own data."""
 
 
-def _history_entry(event: Any) -> HistoryEntry:
-    data = {k: v for k, v in event.__dict__.items() if k not in _ENVELOPE}
-    data.pop("originator_topic", None)
+def history_entry(event: Any) -> HistoryEntry:
+    """A stored claim event as a history entry (its own data apart from the envelope)."""
+    data = {k: v for k, v in event.__dict__.items() if k not in EVENT_ENVELOPE}
     return HistoryEntry(
         version=event.originator_version,
         event_type=type(event).__name__,

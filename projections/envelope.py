@@ -7,11 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.application import EVENT_ENVELOPE
 from domain.values import Actor
-
-_ENVELOPE_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
-)
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,6 @@ class Envelope:
             actor=event.actor,
             occurred_at=event.occurred_at,
             recorded_at=event.timestamp,
-            data={k: v for k, v in event.__dict__.items() if k not in _ENVELOPE_FIELDS},
+            data={k: v for k, v in event.__dict__.items() if k not in EVENT_ENVELOPE},
             event=event,
         )

@@ -10,38 +10,13 @@ a second round trip for the aggregate (or a third for a snapshot).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import project_aggregate
 
-from domain.application import ClaimsLedger
+from domain.application import ClaimsLedger, HistoryEntry, history_entry
 from domain.claim import Claim
 from domain.errors import ClaimNotFoundError, InvalidInputError
-from domain.values import Actor, CoverageDecision
-
-# Envelope fields shown in their own columns, not among an event's details.
-ENVELOPE = frozenset(
-    {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
-)
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One event as the timeline shows it."""
-
-    version: int
-    event_type: str
-    actor: Actor
-    occurred_at: datetime
-    recorded_at: datetime
-    data: dict[str, Any]
-
-    @property
-    def decision(self) -> CoverageDecision | None:
-        decision = self.data.get("decision")
-        return decision if isinstance(decision, CoverageDecision) else None
 
 
 @dataclass(frozen=True)
@@ -50,7 +25,7 @@ class ClaimRecord:
 
     claim: Claim
     latest_version: int
-    timeline: list[TimelineEntry]
+    timeline: list[HistoryEntry]
 
     @property
     def is_current(self) -> bool:
@@ -82,15 +57,5 @@ def read_claim_record(
     upto = [e for e in events if version is None or e.originator_version <= version]
     claim = project_aggregate(None, upto)
     assert isinstance(claim, Claim)
-    timeline = [
-        TimelineEntry(
-            version=e.originator_version,
-            event_type=type(e).__name__,
-            actor=e.actor,
-            occurred_at=e.occurred_at,
-            recorded_at=e.timestamp,
-            data={k: v for k, v in e.__dict__.items() if k not in ENVELOPE},
-        )
-        for e in events
-    ]
+    timeline = [history_entry(e) for e in events]
     return ClaimRecord(claim=claim, latest_version=latest, timeline=timeline)
