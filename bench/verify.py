@@ -14,7 +14,9 @@ measures, in one run:
 - write cost, in a scratch database: ledger commands/s (``add_note``, one event
   per command, one client) and bulk saves (500 events per save), each measured
   with the chain's triggers and without them (dropped and recreated between
-  rounds), alternating, ``--rounds`` times; the ratio is without / with.
+  rounds), alternating, ``--rounds`` times; the ratio is with / without;
+  and the database time per event of 500-row INSERTs with and without the
+  trigger (rolled back), which leaves the client's Python out.
 
 Writes ``bench/results/verify.json`` and prints a markdown table.
 """
@@ -90,6 +92,37 @@ def bulk_events_per_second(ledger: ClaimsLedger, claims: int, seed: int) -> floa
     return saved / (time.perf_counter() - started)
 
 
+def insert_microseconds(conn: psycopg.Connection[Any], tables: LedgerTables, chain: bool) -> float:
+    """Database time per event of 500-row INSERTs (10 statements), rolled back: no Python."""
+    with conn.transaction(force_rollback=True):
+        if not chain:
+            conn.execute(f"ALTER TABLE {tables.events} DISABLE TRIGGER ledger_chain_append")
+        conn.execute(f"LOCK TABLE {tables.events} IN EXCLUSIVE MODE")
+        started = time.perf_counter()
+        for _ in range(10):
+            conn.execute(
+                f"INSERT INTO {tables.events} (originator_id, originator_version, topic, state) "
+                "SELECT gen_random_uuid(), version, topic, state FROM bench_rows"
+            )
+        return (time.perf_counter() - started) / 5000 * 1e6
+
+
+def sql_cost(url: str, tables: LedgerTables, rounds: int) -> dict[str, float]:
+    """Median µs per event with and without the trigger, alternating (500-byte states)."""
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE bench_rows AS SELECT v::bigint AS version, "
+            "'domain.claim:Claim.NoteAdded' AS topic, "
+            "convert_to(repeat('x', 500), 'UTF8') AS state "
+            "FROM generate_series(1, 500) AS v"
+        )
+        for n in range(rounds * 2):
+            for mode in ("with", "without") if n % 2 == 0 else ("without", "with"):
+                runs[mode].append(insert_microseconds(conn, tables, chain=mode == "with"))
+    return {mode: statistics.median(values) for mode, values in runs.items()}
+
+
 def write_cost(server: str, rounds: int, commands: int, bulk_claims: int) -> dict[str, Any]:
     """Commands/s and bulk events/s with and without the triggers, alternating."""
     url = fresh_database(server)
@@ -115,6 +148,7 @@ def write_cost(server: str, rounds: int, commands: int, bulk_claims: int) -> dic
             print(f"round {n + 1} {mode}: {runs[mode]['commands'][-1]:,.0f} commands/s, "
                   f"{runs[mode]['bulk'][-1]:,.0f} bulk events/s", file=sys.stderr)  # fmt: skip
     ledger.close()
+    sql_microseconds = sql_cost(url, tables, rounds)
     drop_database(server, url)
     median = {m: {k: statistics.median(v) for k, v in r.items()} for m, r in runs.items()}
     return {
@@ -122,6 +156,7 @@ def write_cost(server: str, rounds: int, commands: int, bulk_claims: int) -> dic
         "median": median,
         "commands_ratio": median["with"]["commands"] / median["without"]["commands"],
         "bulk_ratio": median["with"]["bulk"] / median["without"]["bulk"],
+        "insert_microseconds_per_event": sql_microseconds,
     }
 
 
@@ -165,6 +200,7 @@ def main() -> None:
 def table(r: dict[str, Any]) -> str:
     db, cost = r["database"], r["write_cost"]
     with_, without = cost["median"]["with"], cost["median"]["without"]
+    sql_us = cost["insert_microseconds_per_event"]
     return "\n".join(
         [
             f"PostgreSQL {db['server_version']} ({'embedded' if r['embedded'] else 'server'}), "
@@ -186,6 +222,8 @@ def table(r: dict[str, Any]) -> str:
             f"{without['commands']:,.0f} | {cost['commands_ratio']:.2f} |",
             f"| bulk saves, events/s (500 per save) | {with_['bulk']:,.0f} | "
             f"{without['bulk']:,.0f} | {cost['bulk_ratio']:.2f} |",
+            f"| database time per event, 500-row INSERT (µs) | {sql_us['with']:.1f} | "
+            f"{sql_us['without']:.1f} | {sql_us['without'] / sql_us['with']:.2f} |",
         ]
     )  # fmt: skip
 

@@ -105,9 +105,10 @@ BEGIN
 END $$;
 
 -- Chains the rows one INSERT or COPY statement wrote (a statement-level trigger
--- with a transition table, so a save of many events costs one call): digests and
--- each row's previous claim hash (already chained, or earlier in this statement)
--- are found set-based; only the two sequential folds run row by row.
+-- with a transition table). Up to four rows are appended one by one; a larger
+-- batch has its digests and each row's previous claim hash (already chained, or
+-- earlier in this statement) found set-based, and only the two sequential folds
+-- run row by row (about a third of the database time per event in 500-row saves).
 CREATE FUNCTION ledger.on_events_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     zero CONSTANT bytea := decode(repeat('00', 32), 'hex');
@@ -123,6 +124,15 @@ DECLARE
     claim_hashes bytea[] := '{}';
     log_hashes bytea[] := '{}';
 BEGIN
+    -- A few rows (one command's save): row by row is cheaper than planning the batch query.
+    IF (SELECT count(*) FROM (SELECT 1 FROM new_rows LIMIT 5) AS few) <= 4 THEN
+        FOR r IN SELECT notification_id, originator_id, originator_version, topic, state
+                   FROM new_rows ORDER BY notification_id LOOP
+            PERFORM ledger.chain_append(r.notification_id, r.originator_id,
+                                        r.originator_version, r.topic, r.state);
+        END LOOP;
+        RETURN NULL;
+    END IF;
     SELECT notification_id, log_hash INTO head_position, log
       FROM ledger.chain ORDER BY notification_id DESC LIMIT 1;
     log := coalesce(log, zero);

@@ -50,10 +50,11 @@ def test_a_transaction_saving_several_claims_chains_every_row_in_position_order(
 ) -> None:
     first, second = uuid4(), uuid4()
     ledger.recorder.insert_events([stored(first, 1), stored(second, 1)])
-    ledger.recorder.insert_events(
+    ledger.recorder.insert_events(  # more than four rows: chained as one batch
         [stored(first, 2), stored(second, 2), stored(first, 3), stored(second, 3)]
+        + [stored(first, 4), stored(second, 4), stored(uuid4(), 1)]
     )
-    assert [row[0] for row in chain_rows(conn)] == [1, 2, 3, 4, 5, 6]
+    assert [row[0] for row in chain_rows(conn)] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert verify(conn, ledger).intact
 
 
