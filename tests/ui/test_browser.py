@@ -6,6 +6,7 @@ same claims; each page's screenshot is saved to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -77,7 +78,10 @@ def service(database_url: str) -> Iterator[tuple[str, dict[Role, str]]]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(missing + ": CI installs it, so the browser tests must run")
+        pytest.skip(missing)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
