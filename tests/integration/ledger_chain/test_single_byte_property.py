@@ -23,7 +23,8 @@ def changed(value: Any, column: str, index: int, flip: int) -> Any:
         return bytes(raw)
     if column == "topic":
         at = index % len(value)
-        replacement = chr(33 + (ord(value[at]) - 33 + flip) % 94)
+        shift = 1 + flip % 93  # 1..93: never the same printable character again
+        replacement = chr(33 + (ord(value[at]) - 33 + shift) % 94)
         return value[:at] + replacement + value[at + 1 :]
     if column == "originator_id":
         raw = bytearray(value.bytes)
