@@ -26,7 +26,7 @@ from eventsourcing.utils import get_topic
 
 from domain.claim import Claim
 from domain.errors import InvalidInputError
-from domain.values import Actor
+from domain.values import Actor, SealedCustomer
 
 _ENVELOPE = ("originator_id", "originator_version")
 
@@ -86,6 +86,9 @@ def claim_events(record: Any) -> list[DomainEvent]:
             raise InvalidInputError(f"{where}.version", f"must be {index + 1} (gapless from 1)")
         if issubclass(cls, AggregateCreated) != (index == 0):
             raise InvalidInputError(f"{where}.topic", "Reported comes first, and only there")
+        if index == 0 and not isinstance(entry["state"].get("customer"), SealedCustomer):
+            # No event may hold personal data in plaintext (domain.personal_data).
+            raise InvalidInputError(f"{where}.state.customer", "must be a sealed customer")
         _check_envelope(where, entry["state"])
         event: DomainEvent = object.__new__(cls)
         event.__dict__.update(entry["state"])

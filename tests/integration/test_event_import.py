@@ -3,6 +3,7 @@ project into the views, are skipped when imported again, and a bad line is refus
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Iterator
@@ -95,3 +96,18 @@ def test_a_line_with_a_gap_in_versions_is_refused_with_its_number(
     assert summary.error is not None and summary.error.startswith("line 4: events.1.version")
     assert summary.claims == 3
     assert all(ledger.get_claim(c.id).version == 10 for c in built)
+
+
+def test_a_claim_with_its_customer_in_plaintext_is_refused(
+    ledger: ClaimsLedger, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.ndjson"
+    history_file(good, ledger, claims=1)
+    record = json.loads(good.read_bytes())
+    plain = {"name": "刘洋", "phone": "13800138001", "email": "", "region": "广东"}
+    record["events"][0]["state"]["customer"] = {"_type_": "Customer", "_data_": plain}
+    path = tmp_path / "history.ndjson"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    summary = import_history(ledger, path, jobs=1)
+    assert summary.error == "line 1: events.0.state.customer: must be a sealed customer"
+    assert (summary.claims, summary.events) == (0, 0)
