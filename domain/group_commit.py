@@ -25,6 +25,16 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Store
 Insert = Callable[[Sequence[StoredEvent]], Sequence[int]]
 """Stores events atomically, returns their positions; IntegrityError if a version is taken."""
 
+
+class VersionsTaken(IntegrityError):
+    """An insert refused because some of its events' aggregate versions are taken."""
+
+    def __init__(self, indexes: Sequence[int]) -> None:
+        super().__init__(f"aggregate versions taken at event indexes {list(indexes)}")
+        self.indexes = indexes
+        """0-based indexes, in the events handed to the insert, of the refused events."""
+
+
 # A transaction of more events than this is split (a very large pipelined
 # insert can stall over a Unix socket).
 MAX_BATCH_EVENTS = 200
@@ -122,6 +132,14 @@ class GroupCommitRecorder:
         events = [event for pending in batch for event in pending.events]
         try:
             ids = list(self.insert(events))
+        except VersionsTaken as taken:
+            refused = _saves_holding(batch, taken.indexes)
+            for pending in refused:
+                pending.finish(error=IntegrityError(str(taken)))
+            rest = [pending for pending in batch if pending not in refused]
+            if rest:
+                self._write(rest)
+            return
         except IntegrityError as conflict:
             if len(batch) == 1:
                 batch[0].finish(error=conflict)
@@ -141,3 +159,14 @@ class GroupCommitRecorder:
             end = start + len(pending.events)
             pending.finish(ids=ids[start:end])
             start = end
+
+
+def _saves_holding(batch: list[_PendingSave], indexes: Sequence[int]) -> list[_PendingSave]:
+    """The saves of ``batch`` holding the events at ``indexes`` (of the batch's events)."""
+    refused, start, wanted = [], 0, set(indexes)
+    for pending in batch:
+        end = start + len(pending.events)
+        if any(start <= index < end for index in wanted):
+            refused.append(pending)
+        start = end
+    return refused

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Sequence
 from uuid import uuid4
 
 import psycopg
@@ -9,6 +12,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.application import ClaimsLedger
+from domain.group_commit import VersionsTaken
 from projections.event_append import EventAppender
 
 from .reports import AGENT, new_report
@@ -45,8 +49,10 @@ def test_a_taken_version_refuses_the_whole_batch(
     a, b = uuid4(), uuid4()
     appender([stored(a, 1)])
     head = ledger.recorder.max_notification_id()
-    with pytest.raises(IntegrityError):
+    with pytest.raises(VersionsTaken) as taken:
         appender([stored(b, 1), stored(a, 1)])
+    assert taken.value.indexes == [1]
+    assert isinstance(taken.value, IntegrityError)
     assert ledger.recorder.max_notification_id() == head
     assert list(ledger.recorder.select_events(b)) == []
 
@@ -69,3 +75,50 @@ def test_the_ledger_commands_through_the_appender(
     assert result.version == 2
     assert result.position == ledger.recorder.max_notification_id()
     assert ledger.history(claim_id)[-1].data["text"] == "through one statement"
+
+
+def test_a_stale_save_in_a_batch_fails_alone_and_the_others_land_in_one_more_statement(
+    ledger: ClaimsLedger, appender: EventAppender
+) -> None:
+    taken, first, fresh = uuid4(), uuid4(), [uuid4(), uuid4()]
+    appender([stored(taken, 1)])
+    gate, entered, calls = threading.Event(), threading.Event(), []
+
+    def gated(events: Sequence[StoredEvent]) -> Sequence[int]:
+        calls.append(len(events))
+        entered.set()
+        gate.wait(timeout=10)
+        return appender(events)
+
+    ledger.group_commit.insert = gated
+    outcomes: dict[str, object] = {}
+
+    def save(name: str, events: list[StoredEvent]) -> threading.Thread:
+        def run() -> None:
+            try:
+                outcomes[name] = list(ledger.group_commit.insert_events(events))
+            except IntegrityError as refused:
+                outcomes[name] = refused
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    threads = [save("first", [stored(first, 1)])]
+    assert entered.wait(timeout=10)
+    threads += [
+        save("fresh", [stored(fresh[0], 1)]),
+        save("stale", [stored(taken, 1)]),
+        save("two", [stored(fresh[1], 1), stored(fresh[1], 2)]),
+    ]
+    deadline = time.monotonic() + 10
+    while ledger.group_commit.queued_saves < 3 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    gate.set()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert calls == [1, 4, 3]  # the first; the batch of three, refused; the two fresh saves
+    assert isinstance(outcomes["stale"], IntegrityError)
+    assert [len(outcomes[n]) for n in ("first", "fresh", "two")] == [1, 1, 2]  # type: ignore[arg-type]
+    assert len(list(ledger.recorder.select_events(fresh[1]))) == 2
