@@ -12,12 +12,11 @@ import os
 import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from hypothesis import settings
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.database import start_embedded, stop_embedded
+from tests.databases import scratch_database
 
 # Property tests judge behaviour, never speed: no per-example deadline, so a
 # loaded machine (CI, parallel work) cannot turn a slow example into a failure.
@@ -41,11 +40,5 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def database_url(server_url: str) -> Iterator[str]:
     """A fresh, empty database on a real PostgreSQL server, for this test session."""
-    name = f"sanbao_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    params = conninfo_to_dict(server_url)
-    params["dbname"] = name
-    yield make_conninfo(**params)
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(server_url, f"sanbao_test_{uuid.uuid4().hex[:12]}") as url:
+        yield url

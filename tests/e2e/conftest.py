@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.app import create_app
 from api.roles import API_ROLES
 from api.runtime import Runtime
 from api.settings import Settings
 from domain.vocabulary import Role
+from tests.databases import scratch_database, sibling_name
 
 
 def api_settings(database_url: str, **overrides: object) -> Settings:
@@ -30,13 +29,8 @@ def api_settings(database_url: str, **overrides: object) -> Settings:
 @pytest.fixture(scope="package")
 def api_database_url(database_url: str) -> Iterator[str]:
     """A fresh database for the API tests, on the session's server, dropped afterwards."""
-    params = conninfo_to_dict(database_url)
-    name = f"{params['dbname']}_api"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(**{**params, "dbname": name})
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(database_url, sibling_name(database_url, "api")) as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.app import create_app
 from api.runtime import Runtime
 from domain.vocabulary import Role
+from tests.databases import scratch_database, sibling_name
 from tests.e2e.conftest import api_settings
 
 FULL = os.environ.get("SANBAO_FAULT_FULL") == "1"
@@ -31,13 +30,8 @@ def full_or(reduced: int, full: int) -> int:
 @pytest.fixture(scope="package")
 def fault_database_url(database_url: str) -> Iterator[str]:
     """A database of the fault tests' own, on the session's server."""
-    params = conninfo_to_dict(database_url)
-    name = f"{params['dbname']}_fault"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(**{**params, "dbname": name})
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(database_url, sibling_name(database_url, "fault")) as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

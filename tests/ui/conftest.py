@@ -12,14 +12,13 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.demo import load_demo
 from api.runtime import Runtime
 from domain.vocabulary import Role
+from tests.databases import scratch_database, sibling_name
 from tests.e2e.conftest import client, runtime, tokens  # noqa: F401 - fixtures reused here
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -28,13 +27,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture(scope="package")
 def api_database_url(database_url: str) -> Iterator[str]:
     """A fresh database for the console tests, on the session's server, dropped afterwards."""
-    params = conninfo_to_dict(database_url)
-    name = f"{params['dbname']}_ui"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(**{**params, "dbname": name})
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(database_url, sibling_name(database_url, "ui")) as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

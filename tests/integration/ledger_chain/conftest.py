@@ -15,7 +15,6 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import StoredEvent as LibraryStoredEvent
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
@@ -24,6 +23,7 @@ from projections.ledger_chain import LedgerTables, install_chain
 from projections.ledger_checkpoints import write_checkpoints
 from projections.ledger_verify import verify_ledger
 from projections.migrations import migrate
+from tests.databases import scratch_database, sibling_name
 
 pytestmark = pytest.mark.postgres
 
@@ -33,15 +33,9 @@ TOPIC = "domain.claim:Claim.NoteAdded"
 
 @pytest.fixture(scope="package")
 def chain_database_url(database_url: str) -> Iterator[str]:
-    params = conninfo_to_dict(database_url)
-    name = f"{params['dbname']}_chain"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_conninfo(**{**params, "dbname": name})
-    migrate(url)
-    yield url
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(database_url, sibling_name(database_url, "chain")) as url:
+        migrate(url)
+        yield url
 
 
 @pytest.fixture(scope="package")
