@@ -10,8 +10,10 @@ events stay contiguous, and a save either lands whole or not at all.
 
 A save that conflicts (an aggregate version already taken) must not fail the
 others: two saves of the same aggregate version in one batch are written in
-different batches, and when the database refuses a batch, its saves are
-written again one transaction each, so each gets its own answer.
+different batches; an insert that names the taken versions (the service's
+one-statement append) fails only those saves and writes the rest at once;
+otherwise, when the database refuses a batch, its saves are written again one
+transaction each, so each gets its own answer.
 """
 
 from __future__ import annotations
