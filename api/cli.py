@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import typer
@@ -12,13 +10,12 @@ import typer
 from api import cli_customers, cli_import, cli_ledger, cli_projections, cli_serve, cli_users
 from api.bootstrap import open_ledger
 from api.claim_view import claim_tables
+from api.cli_session import ledger_session
 from api.console import console
 from api.database import resolve_database
 from api.demo import load_demo
 from api.settings import get_settings
-from domain.application import ClaimsLedger
 from domain.calendar import years_without_official_data
-from domain.errors import SanbaoError
 from projections.migrations import migrate as apply_migrations
 
 app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
@@ -31,19 +28,6 @@ app.command("access-log")(cli_customers.access_log)
 app.command("serve")(cli_serve.serve)
 app.command("import")(cli_import.import_claims)
 cli_ledger.register(app)
-
-
-@contextmanager
-def ledger_session() -> Iterator[ClaimsLedger]:
-    """Opens the ledger for one command and turns domain errors into a clean exit."""
-    ledger, _ = open_ledger(get_settings())
-    try:
-        yield ledger
-    except SanbaoError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(code=1) from None
-    finally:
-        ledger.close()
 
 
 @app.command()

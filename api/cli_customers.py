@@ -8,8 +8,6 @@ shows of personal data is logged like the API's answers, under role ``cli``.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -17,15 +15,14 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from api.bootstrap import open_ledger
 from api.claim_view import local
+from api.cli_session import ledger_session
 from api.console import console
 from api.keyfile import rotate_master_key
 from api.settings import get_settings
 from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.erasure import erase_customer
-from domain.errors import SanbaoError
 from domain.personal_data import SEALED_FIELDS, mask
 from domain.values import Actor
 from domain.vocabulary import Role
@@ -38,18 +35,6 @@ CLI_ROLE = "cli"
 
 def operator() -> str:
     return getpass.getuser()
-
-
-@contextmanager
-def ledger_session() -> Iterator[ClaimsLedger]:
-    ledger, _ = open_ledger(get_settings())
-    try:
-        yield ledger
-    except SanbaoError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(code=1) from None
-    finally:
-        ledger.close()
 
 
 @app.command("erase")

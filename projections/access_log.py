@@ -21,6 +21,8 @@ from psycopg import Connection, sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import class_row
 
+from projections.where import where_given
+
 MAX_LIMIT = 1000
 Disclosure = Literal["masked", "revealed"]
 PERSONAL_FIELDS = ("name", "phone", "email", "address")
@@ -104,14 +106,11 @@ def search_access_log(
         "accessed_at < %s": accessed_to,
         "id < %s": before_id,
     }
-    chosen = {clause: param for clause, param in filters.items() if param is not None}
-    where = (
-        sql.SQL(" AND ").join(sql.SQL(clause) for clause in chosen) if chosen else sql.SQL("TRUE")
-    )
+    where, params = where_given(filters)
     query = sql.SQL(
         "SELECT id, accessed_at, actor, role, claim_id, customer_id, fields, disclosure, route,"
         " request_id FROM privacy.access_log WHERE {} ORDER BY id DESC LIMIT %s"
     ).format(where)
     bounded = max(1, min(limit, MAX_LIMIT))
     with conn.cursor(row_factory=class_row(AccessRecord)) as cur:
-        return cur.execute(query, (*chosen.values(), bounded)).fetchall()
+        return cur.execute(query, (*params, bounded)).fetchall()

@@ -15,6 +15,8 @@ from uuid import UUID
 from psycopg import Connection, sql
 from psycopg.rows import class_row
 
+from projections.where import where_given
+
 MAX_LIMIT = 1000
 
 
@@ -58,10 +60,7 @@ def search_audit(
         "recorded_at < %s": recorded_to,
         "position > %s": after_position,
     }
-    chosen = {clause: param for clause, param in filters.items() if param is not None}
-    where = (
-        sql.SQL(" AND ").join(sql.SQL(clause) for clause in chosen) if chosen else sql.SQL("TRUE")
-    )
+    where, params = where_given(filters)
     query = sql.SQL(
         "SELECT position, claim_id, claim_number, version, event_type, actor, role, "
         "occurred_at, recorded_at, summary, payload FROM views.audit_trail "
@@ -69,4 +68,4 @@ def search_audit(
     ).format(where)
     bounded = max(1, min(limit, MAX_LIMIT))
     with conn.cursor(row_factory=class_row(AuditRow)) as cur:
-        return cur.execute(query, (*chosen.values(), bounded)).fetchall()
+        return cur.execute(query, (*params, bounded)).fetchall()

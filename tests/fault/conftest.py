@@ -13,11 +13,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.runtime import Runtime
 from domain.vocabulary import Role
 from tests.databases import scratch_database, sibling_name
-from tests.e2e.conftest import api_settings
+from tests.e2e.conftest import client  # noqa: F401 - the fixture, reused here
 
 FULL = os.environ.get("SANBAO_FAULT_FULL") == "1"
 
@@ -28,24 +27,15 @@ def full_or(reduced: int, full: int) -> int:
 
 
 @pytest.fixture(scope="package")
-def fault_database_url(database_url: str) -> Iterator[str]:
-    """A database of the fault tests' own, on the session's server."""
+def api_database_url(database_url: str) -> Iterator[str]:
+    """A database of the fault tests' own, on the session's server (the e2e ``client`` runs
+    the service, views in-process, on it)."""
     with scratch_database(database_url, sibling_name(database_url, "fault")) as url:
         yield url
 
 
 @pytest.fixture(scope="package")
-def client(fault_database_url: str) -> Iterator[TestClient]:
-    """The service (views in-process) on the fault tests' database."""
-    app = create_app(api_settings(fault_database_url))
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        runtime: Runtime = app.state.runtime
-        assert runtime.wait_until_ready(30), "the ledger did not open"
-        yield test_client
-
-
-@pytest.fixture(scope="package")
-def agent(client: TestClient) -> dict[str, str]:
+def agent(client: TestClient) -> dict[str, str]:  # noqa: F811 - the imported fixture
     """Authorization headers of an agent."""
     runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
     return {"Authorization": f"Bearer {runtime.users.add('fault.agent', Role.AGENT)}"}

@@ -26,9 +26,9 @@ AGENT = Actor("fault.writer", Role.AGENT)
 
 
 @pytest.fixture(scope="module")
-def ledger(fault_database_url: str) -> Iterator[ClaimsLedger]:
+def ledger(api_database_url: str) -> Iterator[ClaimsLedger]:
     """The ledger as the service opens it (group commit, hash chain)."""
-    opened, _ = open_ledger(api_settings(fault_database_url, pool_size=WRITERS + 2))
+    opened, _ = open_ledger(api_settings(api_database_url, pool_size=WRITERS + 2))
     yield opened
     opened.close()
 
@@ -48,7 +48,7 @@ def report(ledger: ClaimsLedger, n: int) -> object:
 
 @pytest.mark.parametrize("run", range(full_or(10, 50)))
 def test_a_tailing_reader_misses_nothing_eight_writers_commit(
-    ledger: ClaimsLedger, fault_database_url: str, run: int
+    ledger: ClaimsLedger, api_database_url: str, run: int
 ) -> None:
     claims = [report(ledger, run * WRITERS + w) for w in range(WRITERS)]
 
@@ -58,7 +58,7 @@ def test_a_tailing_reader_misses_nothing_eight_writers_commit(
             for n in range(COMMANDS_PER_WRITER)
         ]
 
-    with TailingReader(fault_database_url, "sanbaoledger_events") as reader:
+    with TailingReader(api_database_url, "sanbaoledger_events") as reader:
         with ThreadPoolExecutor(max_workers=WRITERS) as pool:
             positions = [p for written in pool.map(write, claims) for p in written]
     assert len(positions) == WRITERS * COMMANDS_PER_WRITER
