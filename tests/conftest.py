@@ -9,8 +9,10 @@ dropped at the end.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -25,16 +27,20 @@ settings.load_profile("sanbao")
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """The PostgreSQL server the session uses: the one named, or an embedded one."""
     url = os.environ.get("SANBAO_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
         yield url
         return
-    data_dir = tmp_path_factory.mktemp("embedded")
-    yield start_embedded(data_dir)
-    # Stop it here, while pytest's streams are open, rather than at interpreter exit.
-    stop_embedded(data_dir)
+    # Not under pytest's own temporary directory: another pytest session of the same
+    # user prunes old ones there, which would pull the data directory from under
+    # the running server.
+    with tempfile.TemporaryDirectory(prefix="sanbao-embedded-") as directory:
+        data_dir = Path(directory)
+        yield start_embedded(data_dir)
+        # Stop it here, while pytest's streams are open, rather than at interpreter exit.
+        stop_embedded(data_dir)
 
 
 @pytest.fixture(scope="session")
