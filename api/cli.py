@@ -7,7 +7,15 @@ from datetime import datetime
 
 import typer
 
-from api import cli_customers, cli_import, cli_ledger, cli_projections, cli_serve, cli_users
+from api import (
+    cli_background,
+    cli_customers,
+    cli_import,
+    cli_ledger,
+    cli_projections,
+    cli_serve,
+    cli_users,
+)
 from api.bootstrap import open_ledger
 from api.claim_view import claim_tables
 from api.cli_session import ledger_session
@@ -26,6 +34,7 @@ app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_customers.app, name="customers")
 app.command("access-log")(cli_customers.access_log)
 app.command("serve")(cli_serve.serve)
+app.command("background")(cli_background.run_background)
 app.command("import")(cli_import.import_claims)
 cli_ledger.register(app)
 

@@ -22,7 +22,13 @@ from domain.vocabulary import Role
 
 pytestmark = pytest.mark.postgres
 
-BACKGROUND = ("prepare-and-project", "sla-sweep", "position-watcher", "prefetch")
+BACKGROUND = (
+    "view-runner",
+    "sla-sweep",
+    "ledger-checkpoints",
+    "position-watcher",
+    "prefetch",
+)
 SESSION = ["the signed-in session"]
 # Each page, and the views it shows (each should be one round trip).
 PAGES = {
