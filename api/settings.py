@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="level of the JSON logs")
     projections: bool = Field(
-        default=True, description="run the views and the SLA sweep in the API process"
+        default=True,
+        description="run the views, the SLA sweep and the checkpoints: in one companion "
+        "process under `sanbao serve`, in the app itself when it is created directly",
     )
     ledger_signing_key: SecretStr | None = Field(
         default=None,
