@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 
 from api.deps import check_request_text
 from api.handlers import install_problem_handlers
@@ -53,10 +53,11 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(check_request_text)])
-    api.include_router(claims.router)
-    api.include_router(commands.router)
+    # Each router is included into the app itself: FastAPI matches a request once per
+    # level of inclusion, so one level less is a measurable share of a request.
     for router in (
+        claims.router,
+        commands.router,
         audit.router,
         trace.router,
         reports.router,
@@ -65,8 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
         access_log.router,
         ledger.router,
     ):
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(check_request_text)])
     app.include_router(ops.router)
     install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
     install_problem_handlers(app)

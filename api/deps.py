@@ -31,35 +31,44 @@ async def check_request_text(request: Request) -> None:
     check_arguments(dict(request.query_params) | dict(request.path_params))
 
 
-async def get_runtime(request: Request) -> Runtime:
+def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def get_runtime(request: Request) -> Runtime:
+    return runtime_of(request)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_ledger(runtime: RuntimeDep) -> ClaimsLedger:
-    return runtime.ledger
+async def get_ledger(request: Request) -> ClaimsLedger:
+    # From the request, not from RuntimeDep: each dependency costs every request.
+    return runtime_of(request).ledger
 
 
 LedgerDep = Annotated[ClaimsLedger, Depends(get_ledger)]
 
 
-async def get_current_user(
-    request: Request,
-    runtime: RuntimeDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> User:
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
     """The user holding the bearer token; 401 without a valid one."""
     if credentials is None:
         raise NotAuthenticatedError("a bearer token is required")
     token = credentials.credentials
+    runtime = runtime_of(request)
     user = runtime.users.cached(token) or await run_in_threadpool(runtime.users.verify, token)
     if user is None:
         raise NotAuthenticatedError("the bearer token is unknown or revoked")
     request.state.user = user.name  # for the request's log line
     return user
+
+
+async def get_current_user(request: Request, credentials: BearerCredentials) -> User:
+    return await authenticate(request, credentials)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -68,7 +77,8 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def requires(permission: str) -> Any:
     """A dependency giving the current user, or 403 naming their role and the permission."""
 
-    async def check(user: CurrentUser) -> User:
+    async def check(request: Request, credentials: BearerCredentials) -> User:
+        user = await authenticate(request, credentials)
         if not allows(user.role, permission):
             raise PermissionDeniedError(user.role.value, permission)
         return user

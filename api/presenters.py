@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Response
 
-from api.schemas.claims import ClaimPublic, HistoryEntryPublic
+from api.schemas.claims import ClaimChange, ClaimPublic, HistoryEntryPublic
 from api.schemas.customers import CustomerPublic
 from domain.application import CommandResult, HistoryEntry
 from domain.claim import Claim
@@ -23,6 +23,15 @@ def etag(version: int) -> str:
 
 def change_fields(result: CommandResult) -> dict[str, Any]:
     return asdict(result)
+
+
+def change_response(result: CommandResult) -> Response:
+    """A command's answer as JSON, serialised once (returning the model would have
+    FastAPI validate it again), with the change's headers."""
+    change = ClaimChange(**change_fields(result))
+    response = Response(change.model_dump_json(), media_type="application/json")
+    change_headers(response, result)
+    return response
 
 
 def change_headers(response: Response, result: CommandResult) -> None:

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from api import presenters
+from api.blocking import run_blocking
 from api.deps import LedgerDep, ViewConnection, requires
 from api.personal_data import disclose_customer, mark_response, withheld_customer
 from api.schemas.claims import (
@@ -20,6 +21,7 @@ from api.schemas.claims import (
 )
 from api.schemas.filters import ClaimFilterParams
 from api.users import User
+from domain.application import ClaimsLedger
 from projections.claims_queries import list_claims
 
 router = APIRouter(prefix="/claims", tags=["claims"])
@@ -55,33 +57,46 @@ def read_claims(
     return ClaimsPublic(data=page.rows, count=len(page.rows), next_cursor=page.next_cursor)
 
 
-@router.get("/{claim_id}")
-def read_claim(
+@router.get("/{claim_id}", response_model=ClaimPublic)
+async def read_claim(
     claim_id: UUID,
     ledger: LedgerDep,
     user: Annotated[User, requires("claims:read")],
-    response: Response,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
     as_of: Annotated[datetime | None, Query(description="the state recorded at this time")] = None,
     reveal: Annotated[
         Literal["personal"] | None,
         Query(description="show the customer's personal data unmasked (logged)"),
     ] = None,
-) -> ClaimPublic:
+) -> Response:
     """Read a claim's current state from the ledger, or its state at a version or time.
 
     The customer's name, phone, email and address are masked for agents, specialists
     and supervisors (``reveal=personal`` shows them), withheld from the other roles;
     every answer carrying them is recorded in the access log first.
     """
+    return await run_blocking(claim_answer, ledger, user, claim_id, version, as_of, bool(reveal))
+
+
+def claim_answer(
+    ledger: ClaimsLedger,
+    user: User,
+    claim_id: UUID,
+    version: int | None,
+    as_of: datetime | None,
+    reveal: bool,
+) -> Response:
+    """The claim as ``user`` may see it, serialised once, with its ETag."""
     if as_of is not None:
         claim = ledger.get_claim_as_of(claim_id, presenters.aware(as_of, "as_of"))
     else:
         claim = ledger.get_claim(claim_id, version=version)
-    customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=bool(reveal))
+    customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=reveal)
+    public = presenters.claim_public(claim, customer)
+    response = Response(public.model_dump_json(), media_type="application/json")
     response.headers["ETag"] = presenters.etag(claim.version)
     mark_response(response, customer)
-    return presenters.claim_public(claim, customer)
+    return response
 
 
 @router.get("/{claim_id}/history")
