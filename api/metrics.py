@@ -10,11 +10,13 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 COMMAND_PREFIX = "/api/v1/claims"
+_Series = tuple[Counter, Histogram, Counter | None]
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._series: dict[tuple[str, str, int], _Series] = {}
         self.requests = Counter(
             "sanbao_http_requests",
             "HTTP requests by method, route template and status",
@@ -48,10 +50,24 @@ class Metrics:
     def observe(
         self, method: str, route: str, status: int, seconds: float, problem: str | None
     ) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        series = self._series.get(key) or self._series.setdefault(key, self._series_of(*key))
+        requests, latency, command = series
+        requests.inc()
+        latency.observe(seconds)
         if problem is not None:
             self.refusals.labels(problem).inc()
-        elif method == "POST" and status < 300 and route.startswith(COMMAND_PREFIX):
-            command = route.rsplit("/", 1)[-1] if route != COMMAND_PREFIX else "report"
-            self.commands.labels(command).inc()
+        elif command is not None:
+            command.inc()
+
+    def _series_of(self, method: str, route: str, status: int) -> _Series:
+        """The counters one kind of request moves (``labels`` costs a lock and a lookup)."""
+        command = None
+        if method == "POST" and status < 300 and route.startswith(COMMAND_PREFIX):
+            name = route.rsplit("/", 1)[-1] if route != COMMAND_PREFIX else "report"
+            command = self.commands.labels(name)
+        return (
+            self.requests.labels(method, route, str(status)),
+            self.latency.labels(method, route),
+            command,
+        )

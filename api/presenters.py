@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +21,8 @@ def etag(version: int) -> str:
 
 
 def change_fields(result: CommandResult) -> dict[str, Any]:
-    return asdict(result)
+    # Not dataclasses.asdict: it deep-copies every value (the UUID too), on every command.
+    return dict(vars(result))
 
 
 def change_response(result: CommandResult) -> Response:

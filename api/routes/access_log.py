@@ -6,17 +6,18 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import ViewConnection, requires
 from api.presenters import aware_or_none
 from api.roles import ACCESS_LOG_READ
+from api.routes import api_router
 from api.schemas.customers import AccessLogPublic
 from api.users import User
 from domain.errors import InvalidInputError
 from projections.access_log import MAX_LIMIT, search_access_log
 
-router = APIRouter(prefix="/access-log", tags=["access log"])
+router = api_router(prefix="/access-log", tags=["access log"])
 
 
 @router.get("")

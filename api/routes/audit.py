@@ -7,20 +7,21 @@ from itertools import chain
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from api.audit_export import MEDIA_TYPES, export_lines
 from api.deps import ViewConnection, requires
 from api.presenters import aware_or_none
 from api.roles import AUDIT_EXPORT
+from api.routes import api_router
 from api.routes.ledger import IntegrityDep
 from api.schemas.reads import AuditPublic
 from api.users import User
 from projections.audit_export import ExportFilters, ExportHead
 from projections.audit_queries import MAX_LIMIT, search_audit
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = api_router(prefix="/audit", tags=["audit"])
 
 
 @router.get("")

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from api import presenters
 from api.blocking import run_blocking
 from api.deps import LedgerDep, ViewConnection, requires
 from api.personal_data import disclose_customer, mark_response, withheld_customer
+from api.routes import api_router
 from api.schemas.claims import (
     ClaimPublic,
     ClaimReport,
@@ -24,7 +25,7 @@ from api.users import User
 from domain.application import ClaimsLedger
 from projections.claims_queries import list_claims
 
-router = APIRouter(prefix="/claims", tags=["claims"])
+router = api_router(prefix="/claims", tags=["claims"])
 READ_CLAIM_ROUTE = "GET /api/v1/claims/{claim_id}"
 
 

@@ -10,17 +10,18 @@ and the answer serialised once.
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api import presenters
 from api.blocking import run_blocking
 from api.commands import COMMAND_SPECS, CommandSpec, run_command
 from api.deps import ExpectedVersion, LedgerDep, requires
 from api.roles import command_permission
+from api.routes import api_router
 from api.schemas.claims import ClaimChange
 from api.users import User
 
-router = APIRouter(prefix="/claims", tags=["claim commands"])
+router = api_router(prefix="/claims", tags=["claim commands"])
 
 
 def add_command_route(spec: CommandSpec) -> None:

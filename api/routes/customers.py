@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from api.deps import LedgerDep, requires
 from api.roles import CUSTOMERS_ERASE
+from api.routes import api_router
 from api.schemas.customers import ErasedClaimPublic, ErasurePublic
 from api.users import User
 from domain.erasure import erase_customer
 
-router = APIRouter(prefix="/customers", tags=["customers"])
+router = api_router(prefix="/customers", tags=["customers"])
 
 
 @router.post("/{customer_id}/erase")

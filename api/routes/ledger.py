@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 
 from api.deps import RuntimeDep, requires
 from api.ledger_integrity import LedgerIntegrity
 from api.roles import LEDGER_VERIFY
+from api.routes import api_router
 from api.schemas.ledger import PublicKeyPublic, VerificationPublic
 from api.users import User
 from projections.ledger_status import IntegrityStatus
 
-router = APIRouter(tags=["ledger"])
+router = api_router(tags=["ledger"])
 Position = Annotated[int | None, Query(ge=1, le=2**62)]
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import LedgerDep, requires
+from api.routes import api_router
 from api.schemas.reads import PolicyEvaluation, PolicyPublic
 from api.users import User
 from domain.policy import evaluate
 from domain.values import CoverageDecision
 
-router = APIRouter(prefix="/policy", tags=["policy"])
+router = api_router(prefix="/policy", tags=["policy"])
 Reader = Annotated[User, requires("policy:read")]
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import ViewConnection, requires
 from api.presenters import aware_or_none, month_start
+from api.routes import api_router
 from api.schemas.reads import BreachesPublic, MonthlyReport, SatisfactionPublic
 from api.users import User
 from projections.satisfaction import satisfaction_report
 from projections.sla_queries import breaches
 from projections.statistics import monthly_statistics
 
-router = APIRouter(tags=["reports"])
+router = api_router(tags=["reports"])
 
 
 @router.get("/sla/breaches")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from api.deps import ViewConnection, requires
+from api.routes import api_router
 from api.users import User
 from projections import trace_queries as q
 
-router = APIRouter(prefix="/trace", tags=["traceability"])
+router = api_router(prefix="/trace", tags=["traceability"])
 Key = Annotated[str, Path(min_length=1, max_length=200)]
 Tracer = Annotated[User, requires("trace:read")]
 

@@ -1,0 +1,67 @@
+"""``GET /metrics``: requests by route template and status, commands by type, refusals by reason."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from domain.vocabulary import Role
+from tests.e2e.claims import new_claim
+
+pytestmark = pytest.mark.postgres
+Headers = dict[Role, dict[str, str]]
+NOTES_ROUTE = "/api/v1/claims/{claim_id}/notes"
+
+
+def sample(client: TestClient, name: str, **labels: str) -> float:
+    """One series' value from the Prometheus text (0 when the series does not exist yet)."""
+    text = client.get("/metrics").text
+    wanted = ",".join(f'{key}="{value}"' for key, value in sorted(labels.items()))
+    for line in text.splitlines():
+        match = re.fullmatch(rf"{name}\{{(.*)\}} (\S+)", line)
+        if match and ",".join(sorted(match[1].split(","))) == wanted:
+            return float(match[2])
+    return 0.0
+
+
+def test_commands_requests_and_refusals_are_counted(client: TestClient, as_role: Headers) -> None:
+    supervisor = as_role[Role.SUPERVISOR]
+    claim_id = new_claim(client, supervisor)["claim_id"]
+    before = {
+        "notes": sample(client, "sanbao_commands_total", command="notes"),
+        "refund": sample(client, "sanbao_commands_total", command="refund"),
+        "ok": sample(
+            client, "sanbao_http_requests_total", method="POST", route=NOTES_ROUTE, status="200"
+        ),
+        "latency": sample(
+            client, "sanbao_http_request_duration_seconds_count", method="POST", route=NOTES_ROUTE
+        ),
+        "refused": sample(client, "sanbao_refusals_total", reason="permission-denied"),
+    }
+    for _ in range(3):
+        answer = client.post(
+            f"/api/v1/claims/{claim_id}/notes", json={"text": "回访客户"}, headers=supervisor
+        )
+        assert answer.status_code == 200, answer.text
+    refused = client.post(
+        f"/api/v1/claims/{claim_id}/refund", json={"amount": "1.00"}, headers=as_role[Role.AGENT]
+    )
+    assert refused.status_code == 403
+
+    assert sample(client, "sanbao_commands_total", command="notes") == before["notes"] + 3
+    assert (
+        sample(client, "sanbao_http_requests_total", method="POST", route=NOTES_ROUTE, status="200")
+        == before["ok"] + 3
+    )
+    assert (
+        sample(
+            client, "sanbao_http_request_duration_seconds_count", method="POST", route=NOTES_ROUTE
+        )
+        == before["latency"] + 3
+    )
+    assert (
+        sample(client, "sanbao_refusals_total", reason="permission-denied") == before["refused"] + 1
+    )
+    assert sample(client, "sanbao_commands_total", command="refund") == before["refund"]
