@@ -5,7 +5,8 @@
 Needs ``wrk`` (Debian package ``wrk``). Starts, on a fresh database, the
 ledger service (``sanbao serve``, projections in-process) and the bare app
 (``bench/bare_app.py``) under the same uvicorn settings (one worker), and
-drives each with wrk, alternating subject and baseline (3 rounds, medians):
+drives each with wrk, alternating subject and baseline (3 rounds; rates are medians,
+ratios the median of each round's ratio):
 
 - ``POST /api/v1/claims/{id}/notes`` vs ``POST /notes/{id}`` (one INSERT);
 - ``GET /api/v1/claims/{id}`` vs ``GET /claims/{id}`` (one SELECT).
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -179,10 +181,20 @@ def run(
         name: median_run([r | {"rate": r["requests_per_s"]} for r in runs])
         for name, runs in results["runs"].items()
     }
-    median = results["median"]
-    results["command_vs_bare_insert"] = median["command"]["rate"] / median["bare_insert"]["rate"]
-    results["read_vs_bare_select"] = median["read"]["rate"] / median["bare_select"]["rate"]
+    # Each ratio is taken round by round, subject against the baseline measured right
+    # after it: the machine's speed drifts between rounds (a shared virtual machine
+    # varied by a third within minutes), and a ratio of medians would mix the drift in.
+    runs = results["runs"]
+    results["command_vs_bare_insert"] = median_ratio(runs["command"], runs["bare_insert"])
+    results["read_vs_bare_select"] = median_ratio(runs["read"], runs["bare_select"])
     return results
+
+
+def median_ratio(subject: list[dict[str, float]], baseline: list[dict[str, float]]) -> float:
+    """The median over rounds of the subject's rate over the baseline's in that round."""
+    return statistics.median(
+        s["requests_per_s"] / b["requests_per_s"] for s, b in zip(subject, baseline, strict=True)
+    )
 
 
 def rows(r: dict[str, Any]) -> list[list[str]]:
