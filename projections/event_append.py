@@ -63,8 +63,11 @@ class EventAppender:
             "channel": sql.Identifier(recorder.channel_name),
         }
         self.lock_timeout = f"{self.datastore.lock_timeout}s"
-        self.statement = sql.SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s)").format(
-            **self.names
+        # Rendered once: a composed statement is rendered again on every execution.
+        self.statement = (
+            sql.SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s)")
+            .format(**self.names)
+            .as_string()
         )
 
     def install(self) -> None:
