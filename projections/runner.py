@@ -26,13 +26,14 @@ from projections.view import View
 
 DEFAULT_BATCH_SIZE = 1000
 RECONNECT_SECONDS = 1.0
-# Under a stream of commands, new events gather for at least this long between two
-# catch-ups, so each batch (one transaction per view) carries many events; an event
-# arriving after a quiet spell is applied at once. Each catch-up costs a dozen
-# statements whatever its size: at 10 ms the views took a third of a core (and
-# PostgreSQL more) under 350 commands/s, at 50 ms less than half that, for views
-# at most about 50 ms later under load.
-MIN_CATCH_UP_INTERVAL = 0.05
+# Under a stream of commands, new events gather between two catch-ups, so each
+# batch (one transaction for all views) carries many: a catch-up costs a dozen
+# statements whatever its size (at a fixed 10 ms the views took a third of a core,
+# and PostgreSQL more, under 350 commands/s). The wait grows with the size of the
+# last catch-up, up to 50 ms: one event after another (a user at work) waits
+# 5 ms, a steady stream gathers 50 ms, an event after a quiet spell none.
+GATHER_SECONDS_PER_EVENT = 0.005
+MAX_GATHER_SECONDS = 0.05
 Progress = Callable[[int, int], None]
 
 
@@ -127,11 +128,11 @@ class ViewRunner:
                 with self._listen_connection() as conn:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     while not self.stopping.is_set():
-                        self.catch_up()
+                        applied = self.catch_up()
                         caught_up = time.monotonic()
                         for _ in conn.notifies(timeout=poll_seconds, stop_after=1):
                             pass
-                        gather = caught_up + MIN_CATCH_UP_INTERVAL - time.monotonic()
+                        gather = caught_up + gather_seconds(applied) - time.monotonic()
                         if gather > 0 and not self.stopping.wait(gather):
                             for _ in conn.notifies(timeout=0):
                                 pass  # announcements of what the next catch-up applies
@@ -148,3 +149,8 @@ class ViewRunner:
 
     def _listen_connection(self) -> psycopg.Connection[Any]:
         return psycopg.connect(autocommit=True, **self.connect_kwargs())
+
+
+def gather_seconds(applied: int) -> float:
+    """How long events gather before the next catch-up, after one that applied ``applied``."""
+    return min(MAX_GATHER_SECONDS, GATHER_SECONDS_PER_EVENT * applied)
