@@ -8,6 +8,7 @@ dependency (a measurable share of a command's cost).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
@@ -28,7 +29,8 @@ bearer = HTTPBearer(auto_error=False, description="a token from `sanbao users ad
 
 async def check_request_text(request: Request) -> None:
     """Refuses (422) query and path values PostgreSQL cannot hold (NUL characters)."""
-    check_arguments(dict(request.query_params) | dict(request.path_params))
+    query = dict(request.query_params) if request.scope.get("query_string") else {}
+    check_arguments(query | dict(request.path_params))
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -74,25 +76,33 @@ async def get_current_user(request: Request, credentials: BearerCredentials) -> 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+async def authorised(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, permission: str
+) -> User:
+    """The current user if their role has ``permission``; 403 naming both otherwise."""
+    user = await authenticate(request, credentials)
+    if not allows(user.role, permission):
+        raise PermissionDeniedError(user.role.value, permission)
+    return user
+
+
 def requires(permission: str) -> Any:
     """A dependency giving the current user, or 403 naming their role and the permission."""
 
     async def check(request: Request, credentials: BearerCredentials) -> User:
-        user = await authenticate(request, credentials)
-        if not allows(user.role, permission):
-            raise PermissionDeniedError(user.role.value, permission)
-        return user
+        return await authorised(request, credentials, permission)
 
     return Depends(check)
 
 
-async def get_expected_version(
-    if_match: Annotated[
-        str | None,
-        Header(description='the claim version (ETag) the change is based on, e.g. "7"'),
-    ] = None,
-) -> int | None:
-    """The version in ``If-Match`` (``"7"``, ``W/"7"`` or ``7``); ``*`` means any."""
+IfMatch = Annotated[
+    str | None,
+    Header(description='the claim version (ETag) the change is based on, e.g. "7"'),
+]
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version in ``If-Match`` (``"7"``, ``W/"7"`` or ``7``); ``*`` or none means any."""
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
@@ -101,7 +111,27 @@ async def get_expected_version(
     return int(value)
 
 
-ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
+@dataclass(frozen=True)
+class Caller:
+    """A command's caller: the ledger, the permitted user, the version they expect."""
+
+    ledger: ClaimsLedger
+    user: User
+    expected_version: int | None
+
+
+def command_caller(permission: str) -> Any:
+    """One dependency for a command route instead of three (ledger, user, If-Match):
+    FastAPI's resolution of each dependency is a share of every request's time."""
+
+    async def caller(
+        request: Request, credentials: BearerCredentials, if_match: IfMatch = None
+    ) -> Caller:
+        ledger = runtime_of(request).ledger  # 503 first when the database is unreachable
+        user = await authorised(request, credentials, permission)
+        return Caller(ledger, user, expected_version(if_match))
+
+    return Depends(caller)
 
 
 def get_view_connection(

@@ -15,11 +15,10 @@ from fastapi import Response
 from api import presenters
 from api.blocking import run_blocking
 from api.commands import COMMAND_SPECS, CommandSpec, run_command
-from api.deps import ExpectedVersion, LedgerDep, requires
+from api.deps import Caller, command_caller
 from api.roles import command_permission
 from api.routes import api_router
 from api.schemas.claims import ClaimChange
-from api.users import User
 
 router = api_router(prefix="/claims", tags=["claim commands"])
 
@@ -31,12 +30,16 @@ def add_command_route(spec: CommandSpec) -> None:
     async def endpoint(
         claim_id: UUID,
         body: Body,  # type: ignore[valid-type]
-        ledger: LedgerDep,
-        user: Annotated[User, requires(permission)],
-        expected_version: ExpectedVersion,
+        caller: Annotated[Caller, command_caller(permission)],
     ) -> Response:
         result = await run_blocking(
-            run_command, ledger, spec, claim_id, user.actor, body, expected_version
+            run_command,
+            caller.ledger,
+            spec,
+            claim_id,
+            caller.user.actor,
+            body,
+            caller.expected_version,
         )
         return presenters.change_response(result)
 
