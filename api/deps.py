@@ -69,13 +69,6 @@ async def authenticate(request: Request, credentials: HTTPAuthorizationCredentia
     return user
 
 
-async def get_current_user(request: Request, credentials: BearerCredentials) -> User:
-    return await authenticate(request, credentials)
-
-
-CurrentUser = Annotated[User, Depends(get_current_user)]
-
-
 async def authorised(
     request: Request, credentials: HTTPAuthorizationCredentials | None, permission: str
 ) -> User:

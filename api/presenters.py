@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import Response
+from pydantic import BaseModel
 
 from api.schemas.claims import ClaimChange, ClaimPublic, HistoryEntryPublic
 from api.schemas.customers import CustomerPublic
@@ -25,11 +26,15 @@ def change_fields(result: CommandResult) -> dict[str, Any]:
     return dict(vars(result))
 
 
+def json_answer(model: BaseModel) -> Response:
+    """The model as a JSON answer, serialised once (a route returning the model would
+    have FastAPI validate it again); the route declares it as its response model."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def change_response(result: CommandResult) -> Response:
-    """A command's answer as JSON, serialised once (returning the model would have
-    FastAPI validate it again), with the change's headers."""
-    change = ClaimChange(**change_fields(result))
-    response = Response(change.model_dump_json(), media_type="application/json")
+    """A command's answer with the change's headers."""
+    response = json_answer(ClaimChange(**change_fields(result)))
     change_headers(response, result)
     return response
 

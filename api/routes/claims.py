@@ -93,8 +93,7 @@ def claim_answer(
     else:
         claim = ledger.get_claim(claim_id, version=version)
     customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=reveal)
-    public = presenters.claim_public(claim, customer)
-    response = Response(public.model_dump_json(), media_type="application/json")
+    response = presenters.json_answer(presenters.claim_public(claim, customer))
     response.headers["ETag"] = presenters.etag(claim.version)
     mark_response(response, customer)
     return response

@@ -8,7 +8,6 @@ The service runs as ``sanbao serve`` in a subprocess on a private PostgreSQL clu
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 
 from bench.private_postgres import PrivatePostgres, free_port
 from tests.e2e.claims import report_body
+from tests.e2e.processes import answers_ready, service_env, wait_for
 
 from .conftest import full_or
 
@@ -62,8 +62,7 @@ def cluster() -> Iterator[PrivatePostgres]:
 
 @pytest.fixture
 def service(cluster: PrivatePostgres, tmp_path: Path) -> Iterator[Service]:
-    env = {**os.environ, "DATABASE_URL": cluster.url, "SANBAO_DATA_DIR": str(tmp_path)}
-    env.pop("SANBAO_TEST_DATABASE_URL", None)
+    env = service_env(cluster.url, tmp_path)
     added = subprocess.run(
         [sys.executable, "-m", "api.cli", "users", "add", "fault.agent", "--role", "agent"],
         env=env,
@@ -80,14 +79,7 @@ def service(cluster: PrivatePostgres, tmp_path: Path) -> Iterator[Service]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
+    wait_for(lambda: answers_ready(base), 60, "the service to be ready")
     yield Service(base, {"Authorization": f"Bearer {token}"}, process)
     process.terminate()
     process.wait(timeout=20)
