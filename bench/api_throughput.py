@@ -142,7 +142,7 @@ def run(
     url = fresh_database(server)
     uvicorn = ["--host", "127.0.0.1", "--workers", "1", "--no-access-log", "--log-level", "warning"]
     ledger_app = start(
-        [sys.executable, "-m", "api.cli", "serve", "--port", "8101", *serve_args.split()],
+        [sys.executable, "-m", "api.cli.main", "serve", "--port", "8101", *serve_args.split()],
         url,
         8101,
     )

@@ -14,7 +14,7 @@ On a fresh database, at each concurrency (client threads), alternating:
 - **crud**: what an ERP add-on does: ``UPDATE`` the claim's row and
   ``INSERT`` an audit row, in one transaction.
 
-During every run a tailing reader (``bench.tailing``) follows the table by its
+During every run a tailing reader (``tests.support.tailing``) follows the table by its
 sequence and counts rows that became visible after a higher id was read
 ("gaps"): the ledger must show none; plain INSERTs may.
 """
@@ -39,10 +39,10 @@ from bench.common import (
     server_url,
     without_group_commit,
 )
-from bench.tailing import TailingReader
 from domain.application import ClaimsLedger
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
+from tests.support.tailing import TailingReader
 
 AGENT = Actor("bench-agent", Role.AGENT)
 NOTE = "客户来电询问维修进度"

@@ -7,7 +7,7 @@ of ``domain.history_import``) and, from it once, the same rows already encoded
 as a binary COPY file. Then, per round, in a fresh database opened as the
 service opens it (hash chain trigger attached):
 
-- **import**: ``api.cli_import.import_history`` (read, check, fold, encode in
+- **import**: ``api.cli.import_claims.import_history`` (read, check, fold, encode in
   worker processes, COPY under the event store's table lock, trigger fires);
 - **import, chain trigger disabled**: a diagnostic, to show what the hash
   chain's trigger costs (never how the product runs);
@@ -28,12 +28,12 @@ from typing import Any
 
 import psycopg
 
-from api.cli_import import import_history
+from api.cli.import_claims import import_history
 from bench.common import alternate, open_ledger, scratch_database, server_url
-from bench.generate import build_claim
 from domain.application import ClaimsLedger
 from domain.history_import import history_line
-from projections.event_import import encode_chunk, start_encoder
+from storage.event_import import encode_chunk, start_encoder
+from tests.support.generate import build_claim
 
 PLAIN = """
 CREATE TABLE plain_events (

@@ -43,13 +43,13 @@ from bench.common import (
     server_facts,
     server_url,
 )
-from bench.generate import generate
 from bench.peak_rss import PEAK_PREFIX
 from domain.application import ClaimsLedger
-from projections.envelope import Envelope
-from projections.migrations import migrate
-from projections.registry import view_factories
-from projections.runner import ViewRunner
+from projections.engine.envelope import Envelope
+from projections.engine.registry import view_factories
+from projections.engine.runner import ViewRunner
+from storage.migrations import migrate
+from tests.support.generate import generate
 
 __all__ = ["RESULTS", "drop_database", "fresh_database", "server_facts"]
 REBUILT = re.compile(r"^(\w+): rebuilt up to position \d+ \(([\d,]+) events/s", re.M)
@@ -162,7 +162,7 @@ def run(server: str, events: int, single: int, embedded: bool = False) -> dict[s
         with open_ledger(url, pool_size=2) as ledger:
             reset_views(url, ledger)
         results["batched_two_workers_events_per_s"] = saved / split_catch_up(url)
-        seconds, rss, output = child(["api.cli", "projections", "rebuild"], url)
+        seconds, rss, output = child(["api.cli.main", "projections", "rebuild"], url)
         results["rebuild_all_views_seconds"] = seconds
         results["rebuild_peak_rss_mib"] = rss
         results["rebuild_events_per_s"] = {

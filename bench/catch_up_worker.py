@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sys
 
-from api.bootstrap import open_ledger
+from api.service.bootstrap import open_ledger
 from api.settings import get_settings
-from projections.registry import build_views
-from projections.runner import ViewRunner
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
 
 
 def main() -> None:

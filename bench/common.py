@@ -15,11 +15,11 @@ from eventsourcing.application import Application
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.bootstrap import build_ledger
-from api.database import Database, start_embedded
+from api.service.bootstrap import build_ledger
+from api.service.database import Database, start_embedded
 from api.settings import Settings
 from domain.application import ClaimsLedger
-from projections.migrations import migrate
+from storage.migrations import migrate
 
 RESULTS = Path(__file__).parent / "results"
 BENCH_DIR = Path(".sanbao-bench")

@@ -5,7 +5,7 @@
 One database grows through each size (generated claims of 10 events, views
 caught up); at each size the same measures are taken: loading a random claim
 (repository without the aggregate cache, with snapshots, as a cold service
-loads it) and the claims list (``projections.claims_queries.list_claims``):
+loads it) and the claims list (``projections.claims.claims_queries.list_claims``):
 the first page of 50, and a page filtered by region and model. The work per
 request does not grow with the log, so neither should the latency.
 """
@@ -21,10 +21,10 @@ import psycopg
 from eventsourcing.application import Repository
 
 from bench.common import latency_ms, open_ledger, scratch_database, server_url
-from bench.generate import MODELS, REGIONS, generate
-from projections.claims_queries import ClaimFilters, list_claims
-from projections.registry import build_views
-from projections.runner import ViewRunner
+from projections.claims.claims_queries import ClaimFilters, list_claims
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
+from tests.support.generate import MODELS, REGIONS, generate
 
 
 def sampled(samples: int, call: Any) -> dict[str, float]:

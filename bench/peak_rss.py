@@ -1,6 +1,6 @@
 """Runs a module as a program and reports its own peak RSS on stderr.
 
-python -m bench.peak_rss api.cli projections rebuild
+python -m bench.peak_rss api.cli.main projections rebuild
 """
 
 from __future__ import annotations

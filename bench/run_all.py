@@ -27,7 +27,7 @@ from typing import Any
 
 from bench import api_throughput, append, bulk_import, catch_up, growth, read
 from bench.common import RESULTS, scratch_database, server_facts, server_url
-from bench.private_postgres import PrivatePostgres
+from tests.support.private_postgres import PrivatePostgres
 
 Section = tuple[Callable[[str, bool], dict[str, Any]], Callable[[dict[str, Any]], list[list[str]]]]
 

@@ -37,15 +37,15 @@ from typing import Any
 
 import psycopg
 
-from api.bootstrap import build_ledger
-from api.database import Database, start_embedded
-from api.ledger_integrity import install_ledger_chain
+from api.service.bootstrap import build_ledger
+from api.service.database import Database, start_embedded
+from api.service.ledger_integrity import install_ledger_chain
 from api.settings import Settings
 from bench.catch_up import RESULTS, child, drop_database, fresh_database, server_facts
-from bench.generate import AGENT, generate
 from domain.application import ClaimsLedger
-from projections.ledger_chain import LedgerTables
-from projections.migrations import migrate
+from storage.hash_chain import LedgerTables
+from storage.migrations import migrate
+from tests.support.generate import AGENT, generate
 
 SEED = base64.b64encode(bytes(range(7, 39))).decode()
 CHECKED = re.compile(r"checked ([\d,]+) events \(([\d,]+) events/s\)")
@@ -183,9 +183,9 @@ def main() -> None:
     results["events"] = saved
     results["generate_events_per_s"] = saved / (time.perf_counter() - started)
     os.environ["SANBAO_LEDGER_SIGNING_KEY"] = SEED
-    seconds, rss, _ = child(["api.cli", "ledger", "checkpoint"], url)
+    seconds, rss, _ = child(["api.cli.main", "ledger", "checkpoint"], url)
     results["checkpoint_events_per_s"] = saved / seconds
-    seconds, rss, output = child(["api.cli", "verify"], url)
+    seconds, rss, output = child(["api.cli.main", "verify"], url)
     match = CHECKED.search(output)
     assert match and "intact up to" in output, output
     results["verify_events_per_s"] = float(match[2].replace(",", ""))

@@ -18,16 +18,16 @@ import time
 from datetime import date
 from pathlib import Path
 
-from api.database import start_embedded
+from api.service.database import start_embedded
 from api.settings import eventsourcing_env
 from bench.catch_up import RESULTS, drop_database, fresh_database, server_facts
 from domain.application import ClaimsLedger
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
-from projections.migrations import migrate
-from projections.registry import build_views
-from projections.runner import ViewRunner
-from projections.watcher import PositionWatcher
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
+from projections.engine.watcher import PositionWatcher
+from storage.migrations import migrate
 
 AGENT = Actor("bench", Role.AGENT)
 

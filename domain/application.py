@@ -37,13 +37,13 @@ from domain.errors import (
     SanbaoError,
     StaleVersionError,
 )
-from domain.group_commit import GroupCommitRecorder
 from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.text import check_arguments
 from domain.transcodings import register_claim_transcodings
 from domain.values import Actor, CoverageDecision, Customer
+from storage.group_commit import GroupCommitRecorder
 
 MAX_ATTEMPTS = 30
 # Business times may be back-dated by the caller, but not without limit.
@@ -103,7 +103,7 @@ class ClaimsLedger(Application[UUID]):
         self.sla_targets = sla_targets
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.max_backdate = max_backdate
-        # Customers' keys; the service puts them in PostgreSQL (api/bootstrap.py).
+        # Customers' keys; the service puts them in PostgreSQL (api/service/bootstrap.py).
         self.customer_keys: CustomerKeys = EphemeralCustomerKeys()
 
     def construct_event_store(self) -> EventStore[UUID]:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from api.database import start_embedded, stop_embedded
-from tests.databases import scratch_database
+from api.service.database import start_embedded, stop_embedded
+from tests.support.databases import scratch_database
 
 # Property tests judge behaviour, never speed: no per-example deadline, so a
 # loaded machine (CI, parallel work) cannot turn a slow example into a failure.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from api.commands import COMMAND_SPECS, CommandSpec
+from api.http.command_specs import COMMAND_SPECS, CommandSpec
 from api.roles import allows, command_permission
 from domain.claim import Claim
 from domain.errors import LifecycleError, SanbaoError

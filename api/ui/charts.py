@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from projections.satisfaction import SatisfactionRow
-from projections.statistics import Figures, MonthlyStatistics
+from projections.reports.satisfaction import SatisfactionRow
+from projections.reports.statistics import Figures, MonthlyStatistics
 
 TARGET = 0.95  # the satisfaction target: 95 % for three consecutive months
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from api.deps import RuntimeDep
-from api.errors import PermissionDeniedError
+from api.http.deps import RuntimeDep
+from api.http.http_errors import PermissionDeniedError
 from api.roles import allows
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from api.ui.i18n import Translator
-from api.ui.sessions import Session, SessionStore
+from storage.console_sessions import Session, SessionStore
 
 SESSION_COOKIE = "sanbao_session"
 LANGUAGE_COOKIE = "sanbao_lang"

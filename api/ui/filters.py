@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from pydantic import TypeAdapter, ValidationError
 
-from api.schemas.filters import ClaimFilterParams
+from api.http.schemas.filters import ClaimFilterParams
 from api.ui.forms import FormErrors
 from domain.claim import BUSINESS_TZ
 

@@ -1,6 +1,6 @@
 """Command forms, generated from the API's own request schemas, and parsed back into them.
 
-Each command's form is built from its pydantic schema (``api/schemas/commands.py``):
+Each command's form is built from its pydantic schema (``api/http/schemas/command_bodies.py``):
 an enum becomes a select, a date a date picker, a list of lines a few repeated
 rows. A posted form is turned into the JSON the API would receive and
 validated by the same schema, so a form fails with the API's field errors.
@@ -18,7 +18,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from api.schemas.commands import CommandBody
+from api.http.schemas.command_bodies import CommandBody
 from api.ui.labels import enum_group
 
 LINE_ROWS = 3  # empty rows offered for quote lines and deductions

@@ -3,7 +3,7 @@
 ``UiRoute`` wraps every console route: a missing session redirects to the
 sign-in page, and the errors the API would answer as ``application/problem+json``
 are shown as an HTML page with the same status, title and detail
-(``api.problems`` decides both).
+(``api.http.problems`` decides both).
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from api.errors import ApiError
-from api.logs import logger
-from api.problems import INTERNAL, VALIDATION, problem_body, problem_type
+from api.http.http_errors import ApiError
+from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type
 from api.roles import LEDGER_VERIFY, allows
-from api.runtime import DATABASE_ERRORS
+from api.service.logs import logger
+from api.service.runtime import DATABASE_ERRORS
 from api.ui import labels
 from api.ui.deps import CSRF_FIELD, CsrfRefused, SignInRequired, get_translator
-from api.ui.sessions import Session
 from domain.errors import SanbaoError
+from storage.console_sessions import Session
 
 UI_PREFIX = "/ui"
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from projections.claims_queries import ClaimRow
+from projections.claims.claims_queries import ClaimRow
 
 
 def sla_badge(row: ClaimRow, now: datetime, due_soon: timedelta) -> str:

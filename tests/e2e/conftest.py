@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.roles import API_ROLES
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from api.settings import Settings
 from domain.vocabulary import Role
-from tests.databases import scratch_database, sibling_name
+from tests.support.databases import scratch_database, sibling_name
 
 
 def api_settings(database_url: str, **overrides: object) -> Settings:

@@ -1,6 +1,6 @@
 """A stand-in for ``ClaimsLedger`` that runs the demo's commands over HTTP.
 
-``api.demo``'s case players call ``report``, ``command`` and ``diagnose``; this
+``api.cli.demo``'s case players call ``report``, ``command`` and ``diagnose``; this
 class sends each as the API request a front end would send, with the token of a
 user in the actor's role, so the lamp-factory cases walk through the HTTP API.
 """
@@ -16,7 +16,7 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
-from api.commands import COMMAND_SPECS
+from api.http.command_specs import COMMAND_SPECS
 from domain.application import CommandResult
 from domain.values import Actor
 from domain.vocabulary import Role

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx2
 
-BACKGROUND_COMMAND = ["-m", "api.cli", "background"]
+BACKGROUND_COMMAND = ["-m", "api.cli.main", "background"]
 
 
 def sanbao(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """``sanbao ARGS`` in a subprocess; its output (the JSON logs on stderr) goes to ``log``."""
-    command = [sys.executable, "-m", "api.cli", *args]
+    command = [sys.executable, "-m", "api.cli.main", *args]
     with log.open("ab") as output:
         return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
 

@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.app import create_app
-from api.runtime import Runtime
-from projections.ledger_status import latest_integrity_status
+from api.http.app import create_app
+from api.service.runtime import Runtime
+from storage.integrity_status import latest_integrity_status
 from tests.e2e.conftest import api_settings
 from tests.integration.reports import AGENT, new_report
 

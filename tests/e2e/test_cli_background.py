@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from psycopg.conninfo import make_conninfo
 
-from api.bootstrap import open_ledger
+from api.service.bootstrap import open_ledger
 from api.settings import Settings
 from domain.application import ClaimsLedger
-from projections.registry import build_views
-from projections.runner import ViewRunner
-from tests.databases import scratch_database, sibling_name
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
 from tests.integration.reports import AGENT, new_report
+from tests.support.databases import scratch_database, sibling_name
 
 from .processes import sanbao, service_env, wait_for
 

@@ -14,11 +14,11 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from typer.testing import CliRunner
 
-from api.cli import app
+from api.cli.main import app
 from api.settings import get_settings
-from bench.generate import build_claim
 from domain.application import ClaimsLedger
 from domain.history_import import history_line
+from tests.support.generate import build_claim
 
 pytestmark = pytest.mark.postgres
 

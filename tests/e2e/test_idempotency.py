@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body
 from tests.e2e.conftest import api_settings

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.demo import CASES, CasePlayer
+from api.cli.demo import CASES, CasePlayer
 from domain.application import ClaimsLedger
 from domain.vocabulary import Role
 from tests.e2e.http_ledger import HttpLedger

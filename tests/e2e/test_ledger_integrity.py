@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.roles import AUDIT_EXPORT, LEDGER_VERIFY, PERMISSIONS
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.integrity.checkpoints import public_key_from_b64
 from domain.integrity.proof import ProofError, verify_proof
 from domain.vocabulary import Role

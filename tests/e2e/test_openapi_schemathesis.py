@@ -22,7 +22,7 @@ from schemathesis.checks import CheckContext
 from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi import checks
 
-from api.app import create_app
+from api.http.app import create_app
 from domain.vocabulary import Role
 from tests.e2e.conftest import api_settings
 

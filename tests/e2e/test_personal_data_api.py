@@ -12,9 +12,9 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from api.idempotency import PERSONAL_DATA_HEADER, IdempotencyStore, StoredResponse, Ticket
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.vocabulary import Role
+from storage.idempotency import PERSONAL_DATA_HEADER, IdempotencyStore, StoredResponse, Ticket
 from tests.e2e.claims import report_body
 from tests.integration.personal_data_support import tables_holding
 

@@ -7,7 +7,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.commands import COMMAND_SPECS
+from api.http.command_specs import COMMAND_SPECS
 from api.roles import API_ROLES, PERMISSIONS, command_permission
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body

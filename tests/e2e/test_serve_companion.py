@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from api.bootstrap import open_ledger
+from api.service.bootstrap import open_ledger
 from api.settings import Settings
-from api.users import UserStore
-from bench.private_postgres import free_port
 from domain.vocabulary import Role
-from tests.databases import scratch_database, sibling_name
+from storage.users import UserStore
 from tests.e2e.claims import report_body
+from tests.support.databases import scratch_database, sibling_name
+from tests.support.private_postgres import free_port
 
 from .processes import answers_ready, companions, is_running, sanbao, service_env, wait_for
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.vocabulary import Role
-from tests.databases import scratch_database, sibling_name
 from tests.e2e.conftest import client  # noqa: F401 - the fixture, reused here
+from tests.support.databases import scratch_database, sibling_name
 
 FULL = os.environ.get("SANBAO_FAULT_FULL") == "1"
 

@@ -3,7 +3,7 @@ acknowledged with a 2xx is in the ledger, the API answered 503 (never another 5x
 while the database was down, and it recovered without being restarted.
 
 The service runs as ``sanbao serve`` in a subprocess on a private PostgreSQL cluster
-(``bench.private_postgres``): the shared server is never stopped.
+(``tests.support.private_postgres``): the shared server is never stopped.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from bench.private_postgres import PrivatePostgres, free_port
 from tests.e2e.claims import report_body
 from tests.e2e.processes import answers_ready, service_env, wait_for
+from tests.support.private_postgres import PrivatePostgres, free_port
 
 from .conftest import full_or
 
@@ -64,7 +64,7 @@ def cluster() -> Iterator[PrivatePostgres]:
 def service(cluster: PrivatePostgres, tmp_path: Path) -> Iterator[Service]:
     env = service_env(cluster.url, tmp_path)
     added = subprocess.run(
-        [sys.executable, "-m", "api.cli", "users", "add", "fault.agent", "--role", "agent"],
+        [sys.executable, "-m", "api.cli.main", "users", "add", "fault.agent", "--role", "agent"],
         env=env,
         capture_output=True,
         text=True,
@@ -73,7 +73,7 @@ def service(cluster: PrivatePostgres, tmp_path: Path) -> Iterator[Service]:
     token = next(t for t in added.stdout.split() if re.fullmatch(r"[\w-]{20,}", t))
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api.cli.main", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

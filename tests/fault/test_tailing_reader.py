@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from api.bootstrap import open_ledger
-from bench.tailing import TailingReader
+from api.service.bootstrap import open_ledger
 from domain.application import ClaimsLedger
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from tests.e2e.conftest import api_settings
+from tests.support.tailing import TailingReader
 
 from .conftest import full_or
 

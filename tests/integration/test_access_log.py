@@ -11,8 +11,8 @@ import pytest
 from eventsourcing.postgres import PostgresDatastore
 
 from domain.application import ClaimsLedger
-from projections.access_log import record_access, search_access_log
-from projections.migrations import migrate
+from storage.access_log import record_access, search_access_log
+from storage.migrations import migrate
 
 pytestmark = pytest.mark.postgres
 

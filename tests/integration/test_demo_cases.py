@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from domain.application import ClaimsLedger
 from domain.claim import ClaimStatus
 from domain.item_track import ItemStage

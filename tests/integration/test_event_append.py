@@ -12,8 +12,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.application import ClaimsLedger
-from domain.group_commit import VersionsTaken
-from projections.event_append import EventAppender
+from storage.event_append import EventAppender
+from storage.group_commit import VersionsTaken
 
 from .reports import AGENT, new_report
 

@@ -14,14 +14,14 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.bootstrap import open_ledger
-from api.cli_import import import_history
-from bench.generate import build_claim
+from api.cli.import_claims import import_history
+from api.service.bootstrap import open_ledger
 from domain.application import ClaimsLedger
 from domain.history_import import history_line
-from projections.registry import build_views
-from projections.runner import ViewRunner
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
 from tests.e2e.conftest import api_settings
+from tests.support.generate import build_claim
 
 pytestmark = pytest.mark.postgres
 

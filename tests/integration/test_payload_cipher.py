@@ -13,14 +13,14 @@ import pytest
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
-from api.bootstrap import build_ledger
-from api.database import Database
+from api.service.bootstrap import build_ledger
+from api.service.database import Database
 from api.settings import CIPHER_TOPIC, Settings, eventsourcing_env
 from domain.application import ClaimsLedger
-from projections.migrations import migrate
-from projections.rebuild import rebuild_view
-from projections.registry import build_views, view_factories
-from projections.runner import ViewRunner
+from projections.engine.rebuild import rebuild_view
+from projections.engine.registry import build_views, view_factories
+from projections.engine.runner import ViewRunner
+from storage.migrations import migrate
 from tests.integration.personal_data_support import own_database, tables_holding
 from tests.integration.reports import AGENT, new_report
 

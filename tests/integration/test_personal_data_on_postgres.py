@@ -12,8 +12,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from api.bootstrap import build_ledger
-from api.database import Database
+from api.service.bootstrap import build_ledger
+from api.service.database import Database
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from domain.claim import business_date
@@ -21,11 +21,11 @@ from domain.erasure import erase_customer
 from domain.errors import SealedDataError
 from domain.values import Actor, Customer
 from domain.vocabulary import Role
-from projections.customer_keys import PostgresCustomerKeys
-from projections.migrations import migrate
-from projections.registry import build_views
-from projections.runner import ViewRunner
-from projections.statistics import monthly_statistics
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
+from projections.reports.statistics import monthly_statistics
+from storage.customer_keys import PostgresCustomerKeys
+from storage.migrations import migrate
 from tests.integration.personal_data_support import own_database, tables_holding
 from tests.integration.reports import AGENT, new_report
 

@@ -15,11 +15,11 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.demo import load_demo
-from api.runtime import Runtime
+from api.cli.demo import load_demo
+from api.service.runtime import Runtime
 from domain.vocabulary import Role
-from tests.databases import scratch_database, sibling_name
 from tests.e2e.conftest import client, runtime, tokens  # noqa: F401 - fixtures reused here
+from tests.support.databases import scratch_database, sibling_name
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

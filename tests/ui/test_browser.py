@@ -21,9 +21,9 @@ import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.app import create_app
-from api.demo import load_demo
-from api.runtime import Runtime
+from api.cli.demo import load_demo
+from api.http.app import create_app
+from api.service.runtime import Runtime
 from domain.claim import BUSINESS_TZ
 from domain.vocabulary import Role
 from tests.e2e.conftest import api_settings

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.commands import COMMAND_SPECS
+from api.http.command_specs import COMMAND_SPECS
 from api.ui.i18n import LANGUAGES, catalog
 from api.ui.labels import ENUM_GROUPS
 

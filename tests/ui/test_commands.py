@@ -8,7 +8,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim
 from tests.ui.conftest import csrf_of

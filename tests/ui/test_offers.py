@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from api.ui.actions import offers
 from domain.application import ClaimsLedger
 from domain.claim import Claim

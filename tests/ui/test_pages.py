@@ -7,8 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.runtime import Runtime
+from api.http.app import create_app
+from api.service.runtime import Runtime
 from domain.claim import Claim, business_date
 from domain.vocabulary import Role
 from tests.e2e.claims import report_body

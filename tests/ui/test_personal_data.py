@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.claim import Claim
 from domain.vocabulary import Role
-from projections.access_log import search_access_log
+from storage.access_log import search_access_log
 from tests.ui.conftest import csrf_of
 
 pytestmark = pytest.mark.postgres

@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.claim import Claim
 from domain.vocabulary import Role
 from tests.ui.conftest import csrf_of

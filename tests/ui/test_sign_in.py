@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.runtime import Runtime
+from api.service.runtime import Runtime
 from domain.vocabulary import Role
 from tests.ui.conftest import csrf_of, new_browser, sign_in
 

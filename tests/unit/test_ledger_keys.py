@@ -6,9 +6,9 @@ import base64
 import stat
 from pathlib import Path
 
-from api.ledger_keys import key_path, load_signing_key
 from api.settings import Settings
 from domain.integrity.checkpoints import public_key_b64
+from storage.signing_key import key_path, load_signing_key
 
 
 def settings(data_dir: Path, **overrides: object) -> Settings:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from api.keyfile import KEY_FILE, personal_data_master_key
 from api.settings import Settings
+from storage.personal_data_key import KEY_FILE, personal_data_master_key
 
 KEY = base64.b64encode(bytes(range(32))).decode()
 

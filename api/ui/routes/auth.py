@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from api.deps import RuntimeDep
+from api.http.deps import RuntimeDep
 from api.ui.deps import (
     CSRF_FIELD,
     LANGUAGE_COOKIE,
@@ -27,7 +27,7 @@ from api.ui.deps import (
 )
 from api.ui.i18n import LANGUAGES
 from api.ui.pages import UI_PREFIX, UiRoute, render, safe_next
-from api.ui.sessions import SESSION_LIFETIME
+from storage.console_sessions import SESSION_LIFETIME
 
 router = APIRouter(route_class=UiRoute)
 YEAR = 365 * 24 * 3600

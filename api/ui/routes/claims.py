@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.commands import COMMAND_SPECS, run_command
-from api.deps import LedgerDep, ViewConnection
-from api.errors import PermissionDeniedError
-from api.personal_data import disclose_customer, mark_response
-from api.problems import problem_body, problem_type
+from api.http.command_specs import COMMAND_SPECS, run_command
+from api.http.deps import LedgerDep, ViewConnection
+from api.http.disclosure import disclose_customer, mark_response
+from api.http.http_errors import PermissionDeniedError
+from api.http.problems import problem_body, problem_type
 from api.roles import PERSONAL_READ, allows, command_permission
 from api.ui import presenters
 from api.ui.actions import offers
@@ -21,12 +21,12 @@ from api.ui.deps import CheckedForm, page_requires
 from api.ui.filters import PAGE_SIZES, list_query
 from api.ui.forms import FormErrors, form_fields, parse_form
 from api.ui.pages import UiRoute, render
-from api.ui.sessions import Session
 from domain.claim import ClaimStatus
 from domain.errors import SanbaoError
 from domain.vocabulary import ClaimKind, Priority, ProblemCategory
-from projections.claims_queries import list_claims
-from projections.sla_queries import DUE_SOON, clocks_for_claim
+from projections.claims.claims_queries import list_claims
+from projections.sla.sla_queries import DUE_SOON, clocks_for_claim
+from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/claims", route_class=UiRoute)
 SPECS = {spec.action: spec for spec in COMMAND_SPECS}

@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.deps import ViewConnection
-from api.ledger_integrity import LedgerIntegrity
+from api.http.deps import ViewConnection
+from api.http.routes.ledger import get_integrity
 from api.roles import LEDGER_VERIFY
-from api.routes.ledger import get_integrity
+from api.service.ledger_integrity import LedgerIntegrity
 from api.ui.deps import CheckedForm, page_requires
 from api.ui.pages import UiRoute, render
-from api.ui.sessions import Session
-from projections.ledger_status import latest_integrity_status
+from storage.console_sessions import Session
+from storage.integrity_status import latest_integrity_status
 
 router = APIRouter(prefix="/ui/integrity", route_class=UiRoute)
 Verifier = Annotated[Session, page_requires(LEDGER_VERIFY)]

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ViewConnection
-from api.presenters import month_start
+from api.http.deps import ViewConnection
+from api.http.presenters import month_start
 from api.ui.charts import (
     TARGET,
     count_chart,
@@ -19,10 +19,10 @@ from api.ui.charts import (
 )
 from api.ui.deps import page_requires
 from api.ui.pages import UiRoute, render
-from api.ui.sessions import Session
 from domain.claim import BUSINESS_TZ
-from projections.satisfaction import satisfaction_report
-from projections.statistics import monthly_statistics
+from projections.reports.satisfaction import satisfaction_report
+from projections.reports.statistics import monthly_statistics
+from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/reports", route_class=UiRoute)
 Month = Annotated[str | None, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$")]

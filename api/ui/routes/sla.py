@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ViewConnection
+from api.http.deps import ViewConnection
 from api.ui.deps import page_requires
 from api.ui.pages import UiRoute, render
-from api.ui.sessions import Session
 from domain.errors import InvalidInputError
 from domain.vocabulary import Team
-from projections.sla_queries import DUE_SOON, SlaClock, sla_board
+from projections.sla.sla_queries import DUE_SOON, SlaClock, sla_board
+from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/sla", route_class=UiRoute)
 Watcher = Annotated[Session, page_requires("sla:read")]

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ViewConnection
+from api.http.deps import ViewConnection
 from api.ui.deps import page_requires
 from api.ui.pages import UiRoute, render
-from api.ui.sessions import Session
 from domain.errors import InvalidInputError
-from projections import trace_queries as q
+from projections.trace import trace_queries as q
+from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/trace", route_class=UiRoute)
 Tracer = Annotated[Session, page_requires("trace:read")]

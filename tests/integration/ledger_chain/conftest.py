@@ -19,11 +19,11 @@ from eventsourcing.persistence import StoredEvent as LibraryStoredEvent
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.integrity.faults import VerificationReport
-from projections.ledger_chain import LedgerTables, install_chain
-from projections.ledger_checkpoints import write_checkpoints
-from projections.ledger_verify import verify_ledger
-from projections.migrations import migrate
-from tests.databases import scratch_database, sibling_name
+from storage.checkpoint_store import write_checkpoints
+from storage.hash_chain import LedgerTables, install_chain
+from storage.migrations import migrate
+from storage.verification import verify_ledger
+from tests.support.databases import scratch_database, sibling_name
 
 pytestmark = pytest.mark.postgres
 

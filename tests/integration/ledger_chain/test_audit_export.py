@@ -11,8 +11,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from domain.application import ClaimsLedger
-from projections.audit_export import ExportFilters, ExportHead, export_audit
-from projections.audit_queries import AuditRow
+from projections.audit.audit_export import ExportFilters, ExportHead, export_audit
+from projections.audit.audit_queries import AuditRow
 from tests.integration.ledger_chain.conftest import checkpoint, write_claims
 
 T0 = datetime(2026, 11, 2, 8, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 
 from domain.application import ClaimsLedger
 from domain.integrity.hashing import ZERO, claim_link, event_hash, log_link
-from projections.ledger_chain import install_chain
+from storage.hash_chain import install_chain
 from tests.integration.ledger_chain.conftest import (
     TOPIC,
     stored,

@@ -10,8 +10,8 @@ import pytest
 from domain.application import ClaimsLedger
 from domain.integrity.checkpoints import CheckpointBody
 from domain.integrity.faults import FaultKind, LedgerIntegrityError
-from projections.ledger_checkpoints import write_checkpoints
-from projections.ledger_status import latest_integrity_status
+from storage.checkpoint_store import write_checkpoints
+from storage.integrity_status import latest_integrity_status
 from tests.integration.ledger_chain.conftest import KEY, tables, verify, write_claims
 
 

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from domain.application import ClaimsLedger
 from domain.integrity.faults import LedgerIntegrityError
 from domain.integrity.proof import ProofError, verify_proof
-from projections.ledger_proof import claim_proof
+from storage.proof_queries import claim_proof
 from tests.integration.ledger_chain.conftest import KEY, checkpoint, tables, write_claims
 
 

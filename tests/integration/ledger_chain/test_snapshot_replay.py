@@ -9,7 +9,7 @@ import psycopg
 
 from domain.application import ClaimsLedger
 from domain.integrity.faults import FaultKind
-from projections.ledger_snapshots import snapshot_replayer
+from storage.snapshot_check import snapshot_replayer
 from tests.integration.ledger_chain.conftest import tables, verify
 from tests.integration.reports import AGENT, new_report
 

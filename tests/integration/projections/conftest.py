@@ -6,9 +6,9 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
-from projections.migrations import migrate
-from projections.runner import ViewRunner
-from projections.view import View
+from projections.engine.runner import ViewRunner
+from projections.engine.view import View
+from storage.migrations import migrate
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from typing import Any
 
 from psycopg import Cursor, sql
 
-from projections.envelope import Envelope
-from projections.view import View
+from projections.engine.envelope import Envelope
+from projections.engine.view import View
 
 
 class RecordingView(View):

@@ -12,9 +12,9 @@ import pytest
 from domain.application import ClaimsLedger
 from domain.values import Actor
 from domain.vocabulary import Role
-from projections.audit_queries import search_audit
-from projections.audit_view import AuditTrailView
-from projections.runner import ViewRunner
+from projections.audit.audit_queries import search_audit
+from projections.audit.audit_view import AuditTrailView
+from projections.engine.runner import ViewRunner
 
 from ..reports import AGENT, new_report
 

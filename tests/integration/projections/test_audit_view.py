@@ -30,9 +30,9 @@ from domain.vocabulary import (
     Role,
     Team,
 )
-from projections.audit_queries import AuditRow, search_audit
-from projections.audit_view import AuditTrailView
-from projections.runner import ViewRunner
+from projections.audit.audit_queries import AuditRow, search_audit
+from projections.audit.audit_view import AuditTrailView
+from projections.engine.runner import ViewRunner
 
 from ..reports import AGENT, TECH, new_report
 

@@ -3,7 +3,7 @@
 Each demo case starts at 09:30 China time on its report day and its steps happen
 ``hours`` working hours later, counted as 8-hour days (``CasePlayer.at``): step
 ``h`` falls ``h // 8`` days and ``h % 8`` hours after the report. The expected
-times below are worked out from the scripts in ``api/demo.py`` by hand.
+times below are worked out from the scripts in ``api/cli/demo.py`` by hand.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.claim import BUSINESS_TZ
-from projections.claims_view import ClaimsView
-from projections.runner import ViewRunner
+from projections.claims.claims_view import ClaimsView
+from projections.engine.runner import ViewRunner
 
 pytestmark = pytest.mark.postgres
 

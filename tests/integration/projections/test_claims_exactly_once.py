@@ -17,10 +17,10 @@ from psycopg.rows import dict_row
 from domain.application import ClaimsLedger
 from domain.values import Purchase
 from domain.vocabulary import Cause, Priority, ProblemCategory, Remedy, Team
-from projections.claims_view import ClaimsView
-from projections.envelope import Envelope
-from projections.runner import ViewRunner
-from projections.view import View
+from projections.claims.claims_view import ClaimsView
+from projections.engine.envelope import Envelope
+from projections.engine.runner import ViewRunner
+from projections.engine.view import View
 from tests.integration.reports import AGENT, TECH, new_report
 
 pytestmark = pytest.mark.postgres

@@ -19,14 +19,14 @@ from domain.application import ClaimsLedger
 from domain.errors import InvalidInputError
 from domain.values import Customer, Item, Purchase
 from domain.vocabulary import Cause, ClaimKind, Priority, ProblemCategory, Remedy, Team
-from projections.claims_queries import (
+from projections.claims.claims_queries import (
     ClaimFilters,
     ClaimsPage,
     encode_cursor,
     get_claim_row,
     list_claims,
 )
-from projections.claims_view import ClaimsView
+from projections.claims.claims_view import ClaimsView
 from tests.integration.reports import AGENT, TECH, new_report
 
 pytestmark = pytest.mark.postgres

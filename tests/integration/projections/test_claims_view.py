@@ -25,7 +25,7 @@ from domain.vocabulary import (
     Role,
     Team,
 )
-from projections.claims_view import ClaimsView
+from projections.claims.claims_view import ClaimsView
 from tests.integration.reports import AGENT, TECH, new_report
 
 pytestmark = pytest.mark.postgres

@@ -17,12 +17,12 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.settings import eventsourcing_env
-from bench.generate import generate
 from domain.application import ClaimsLedger
-from projections.migrations import migrate
-from projections.rebuild import rebuild_view
-from projections.registry import view_factories
-from projections.runner import ViewRunner
+from projections.engine.rebuild import rebuild_view
+from projections.engine.registry import view_factories
+from projections.engine.runner import ViewRunner
+from storage.migrations import migrate
+from tests.support.generate import generate
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.fault]
 KILLS = 10
@@ -57,7 +57,7 @@ def progress(runner: ViewRunner) -> int:
 
 def worker(url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": url}
-    command = [sys.executable, "-m", "api.cli", "projections", "run"]
+    command = [sys.executable, "-m", "api.cli.main", "projections", "run"]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

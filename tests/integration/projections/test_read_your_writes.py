@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
-from projections.runner import ViewRunner
-from projections.watcher import PositionWatcher
+from projections.engine.runner import ViewRunner
+from projections.engine.watcher import PositionWatcher
 
 from ..reports import AGENT, new_report
 from .recording_view import RecordingView, applied

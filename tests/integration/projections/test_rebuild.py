@@ -11,9 +11,9 @@ import pytest
 
 from domain.application import ClaimsLedger
 from domain.vocabulary import Priority, ProblemCategory
-from projections.rebuild import rebuild_view
-from projections.registry import build_views, view_factories
-from projections.runner import ViewRunner
+from projections.engine.rebuild import rebuild_view
+from projections.engine.registry import build_views, view_factories
+from projections.engine.runner import ViewRunner
 
 from ..reports import AGENT, new_report
 

@@ -9,8 +9,8 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
-from projections.runner import ViewRunner
-from projections.tracking import ViewRecorder
+from projections.engine.runner import ViewRunner
+from projections.engine.tracking import ViewRecorder
 
 from ..reports import AGENT, new_report
 from .recording_view import RecordingView, applied

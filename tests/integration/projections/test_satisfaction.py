@@ -22,8 +22,8 @@ from domain.claim import BUSINESS_TZ
 from domain.errors import InvalidInputError
 from domain.values import Purchase
 from domain.vocabulary import Cause, ClaimKind, Team
-from projections.claims_view import ClaimsView
-from projections.satisfaction import SatisfactionRow, satisfaction_report
+from projections.claims.claims_view import ClaimsView
+from projections.reports.satisfaction import SatisfactionRow, satisfaction_report
 from tests.integration.reports import AGENT, TECH, new_report
 
 pytestmark = pytest.mark.postgres

@@ -15,9 +15,9 @@ import pytest
 
 from domain.application import ClaimsLedger
 from domain.vocabulary import PauseReason, Team
-from projections.runner import ViewRunner
-from projections.sla_queries import sla_board
-from projections.sla_view import SlaView
+from projections.engine.runner import ViewRunner
+from projections.sla.sla_queries import sla_board
+from projections.sla.sla_view import SlaView
 
 from .test_sla_support import Story, china, ledger_at
 

@@ -17,11 +17,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from api.demo import CASES, load_demo
+from api.cli.demo import CASES, load_demo
 from domain.application import ClaimsLedger
-from projections.runner import ViewRunner
-from projections.sla_queries import clocks_for_claim
-from projections.sla_view import SlaView
+from projections.engine.runner import ViewRunner
+from projections.sla.sla_queries import clocks_for_claim
+from projections.sla.sla_view import SlaView
 
 from .test_sla_support import china, ledger_at, own_database
 

@@ -18,7 +18,7 @@ from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.values import Actor, Purchase
 from domain.vocabulary import Cause, ClaimKind, Role
-from projections.migrations import migrate
+from storage.migrations import migrate
 
 from ..reports import AGENT, new_report
 

@@ -18,11 +18,11 @@ import pytest
 
 from domain.application import ClaimsLedger
 from domain.vocabulary import EscalationReason, PauseReason, Role
-from projections import sla_sweep
-from projections.runner import ViewRunner
-from projections.sla_queries import SlaClock, breaches, clocks_for_claim
-from projections.sla_sweep import RunKey, run_sweeper, sweep
-from projections.sla_view import SlaView
+from projections.engine.runner import ViewRunner
+from projections.sla import sla_sweep
+from projections.sla.sla_queries import SlaClock, breaches, clocks_for_claim
+from projections.sla.sla_sweep import RunKey, run_sweeper, sweep
+from projections.sla.sla_view import SlaView
 
 from .test_sla_support import Story, china, ledger_at, own_database
 

@@ -23,9 +23,9 @@ from domain.vocabulary import (
     RepairMode,
     RepairOutcome,
 )
-from projections.runner import ViewRunner
-from projections.sla_queries import SlaClock, clocks_for_claim
-from projections.sla_view import SlaView
+from projections.engine.runner import ViewRunner
+from projections.sla.sla_queries import SlaClock, clocks_for_claim
+from projections.sla.sla_view import SlaView
 
 from .test_sla_support import Story, china, complaint, ledger_at
 

@@ -31,9 +31,9 @@ from domain.vocabulary import (
     RepairMode,
     RepairOutcome,
 )
-from projections.runner import ViewRunner
-from projections.statistics import MonthlyStatistics, OutlierRules, monthly_statistics
-from projections.trace_view import TraceView
+from projections.engine.runner import ViewRunner
+from projections.reports.statistics import MonthlyStatistics, OutlierRules, monthly_statistics
+from projections.trace.trace_view import TraceView
 
 from ..reports import AGENT, TECH, new_report
 

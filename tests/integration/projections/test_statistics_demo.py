@@ -16,17 +16,17 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.claim import BUSINESS_TZ
-from projections.audit_queries import search_audit
-from projections.audit_view import AuditTrailView
-from projections.migrations import migrate
-from projections.runner import ViewRunner
-from projections.statistics import MonthlyStatistics, monthly_statistics
-from projections.trace_queries import serial_story, supplier_summary
-from projections.trace_view import TraceView
+from projections.audit.audit_queries import search_audit
+from projections.audit.audit_view import AuditTrailView
+from projections.engine.runner import ViewRunner
+from projections.reports.statistics import MonthlyStatistics, monthly_statistics
+from projections.trace.trace_queries import serial_story, supplier_summary
+from projections.trace.trace_view import TraceView
+from storage.migrations import migrate
 
 pytestmark = pytest.mark.postgres
 

@@ -22,15 +22,15 @@ from domain.vocabulary import (
     RepairMode,
     RepairOutcome,
 )
-from projections.audit_view import AuditTrailView
-from projections.runner import ViewRunner
-from projections.trace_queries import (
+from projections.audit.audit_view import AuditTrailView
+from projections.engine.runner import ViewRunner
+from projections.trace.trace_queries import (
     batch_summary,
     model_summary,
     serial_story,
     supplier_summary,
 )
-from projections.trace_view import TraceView
+from projections.trace.trace_view import TraceView
 
 from ..reports import AGENT, TECH, new_report
 

@@ -27,8 +27,8 @@ from domain.vocabulary import (
     RepairMode,
     RepairOutcome,
 )
-from projections.runner import ViewRunner
-from projections.trace_view import TraceView
+from projections.engine.runner import ViewRunner
+from projections.trace.trace_view import TraceView
 
 from ..reports import AGENT, TECH, new_report
 

@@ -1,6 +1,6 @@
 """Between catch-ups the view runner lets events gather longer the more the last one applied."""
 
-from projections.runner import MAX_GATHER_SECONDS, gather_seconds
+from projections.engine.runner import MAX_GATHER_SECONDS, gather_seconds
 
 
 def test_after_a_quiet_spell_the_next_event_is_applied_at_once() -> None:

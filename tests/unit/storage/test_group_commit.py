@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 from eventsourcing.popo import POPOApplicationRecorder, POPOProcessRecorder
 
-from domain.group_commit import GroupCommitRecorder
+from storage.group_commit import GroupCommitRecorder
 
 
 class GatedRecorder(POPOApplicationRecorder):

@@ -1,0 +1,144 @@
+"""``sanbao customers erase`` and ``sanbao access-log``; the customer line of ``claim show``.
+
+The command line has no API user: it acts as the operator's login name
+(``--by`` to name someone else), in the supervisor role for erasure; what it
+shows of personal data is logged like the API's answers, under role ``cli``.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.table import Table
+
+from api.cli.claim_tables import local
+from api.cli.ledger_session import ledger_session
+from api.cli.terminal import console
+from api.settings import get_settings
+from domain.application import ClaimsLedger
+from domain.claim import Claim
+from domain.erasure import erase_customer
+from domain.personal_data import SEALED_FIELDS, mask
+from domain.values import Actor
+from domain.vocabulary import Role
+from storage.access_log import record_access, search_access_log
+from storage.customer_keys import PostgresCustomerKeys
+from storage.personal_data_key import rotate_master_key
+
+app = typer.Typer(help="Customers' personal data: erase it on request (PIPL).")
+CLI_ROLE = "cli"
+
+
+def operator() -> str:
+    return getpass.getuser()
+
+
+@app.command("erase")
+def erase(
+    customer_id: Annotated[str, typer.Argument(help="the customer id, e.g. claim:LF-2026-0001")],
+    by: Annotated[str | None, typer.Option(help="who erases (default: your login)")] = None,
+) -> None:
+    """Destroy a customer's key and record the erasure on each of their claims."""
+    actor = Actor(by or operator(), Role.SUPERVISOR)
+    with ledger_session() as ledger:
+        erasure = erase_customer(ledger, customer_id, actor)
+    when = local(erasure.erased_at)
+    if erasure.newly:
+        console.print(f"customer {customer_id} erased at {when} by {erasure.erased_by}")
+    else:
+        console.print(f"customer {customer_id} was already erased at {when} by {erasure.erased_by}")
+    for claim in erasure.claims:
+        recorded = f"position {claim.position}" if claim.position else "recorded before"
+        console.print(f"  {claim.claim_number}: PersonalDataErased, {recorded}")
+
+
+@app.command("rotate-master-key")
+def rotate_master_key_command() -> None:
+    """Re-wrap every customer's key under a new master key (stop the service first)."""
+    settings = get_settings()
+    with ledger_session() as ledger:
+        keys = ledger.customer_keys
+        assert isinstance(keys, PostgresCustomerKeys)
+        try:
+            count, text = rotate_master_key(settings, keys)
+        except ValueError as refusal:
+            console.print(f"[red]error:[/red] {refusal}")
+            raise typer.Exit(code=1) from None
+    console.print(f"{count} customers' keys re-wrapped under a new master key")
+    if text is None:
+        console.print(f"the key file in {settings.data_dir} was replaced; the old key is gone")
+    else:
+        console.print("set SANBAO_PERSONAL_DATA_KEY to this new key (shown once) and restart:")
+        print(text)
+
+
+def describe_keys(ledger: ClaimsLedger) -> None:
+    """Which master key wraps customers' keys, and whether another one wrapped some."""
+    keys = ledger.customer_keys
+    if not isinstance(keys, PostgresCustomerKeys):
+        return
+    console.print(f"personal data: customers' keys wrapped by master key {keys.master_key_id}")
+    foreign = keys.foreign_master_keys()
+    if foreign:
+        console.print(
+            f"[red]warning:[/red] some customers' keys were wrapped by master key(s) "
+            f"{', '.join(foreign)}: set SANBAO_PERSONAL_DATA_KEY to the key in use"
+        )
+
+
+def customer_line(ledger: ClaimsLedger, claim: Claim, reveal: bool) -> str:
+    """The customer as ``sanbao claim show`` prints them (masked unless revealed, logged)."""
+    region = claim.customer.region or "unknown region"
+    plain = None if claim.personal_data_erased else ledger.customer_of(claim)
+    if plain is None:
+        return f"personal data erased ({region})"
+    shown = plain if reveal else mask(plain)
+    record_access(
+        ledger.recorder.datastore,  # type: ignore[attr-defined]
+        operator(),
+        CLI_ROLE,
+        claim.id,
+        [name for name in SEALED_FIELDS if getattr(plain, name)],
+        "sanbao claim show",
+        disclosure="revealed" if reveal else "masked",
+        customer_id=plain.customer_id,
+    )
+    contact = ", ".join(v for v in (shown.phone, shown.email, shown.address) if v)
+    return f"{shown.name} ({region}) {contact}".strip()
+
+
+def access_log(
+    claim: Annotated[UUID | None, typer.Option(help="only this claim id")] = None,
+    actor: Annotated[str | None, typer.Option(help="only this user")] = None,
+    since: Annotated[datetime | None, typer.Option("--from", help="from this time")] = None,
+    until: Annotated[datetime | None, typer.Option("--to", help="before this time")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """Show who was shown which claim's personal data, newest first."""
+    with ledger_session() as ledger:
+        datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.get_connection() as conn:
+            rows = search_access_log(conn, claim, actor, _aware(since), _aware(until), None, limit)
+    table = Table(title=f"Access log ({len(rows)} newest)")
+    for column in ("when", "who", "role", "claim", "fields", "shown", "route"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            local(row.accessed_at),
+            row.actor,
+            row.role,
+            str(row.claim_id),
+            ", ".join(row.fields),
+            row.disclosure,
+            row.route,
+        )
+    console.print(table)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time typed without a zone is the operator's local time."""
+    return moment.astimezone() if moment is not None and moment.tzinfo is None else moment

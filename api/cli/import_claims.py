@@ -1,0 +1,119 @@
+"""``sanbao import FILE``: bulk import of historical claims (one JSON line per claim).
+
+The file is read in chunks of lines; worker processes check and encode each
+chunk with the ledger's mapper while this process COPYs the previous one into
+the events table (``storage.event_import``). Each chunk is one
+transaction: if a line is refused, the chunks before it stay imported, and
+running the import again skips the claims already in the ledger.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.terminal import console
+from api.service.bootstrap import open_ledger
+from api.settings import get_settings
+from domain.application import ClaimsLedger
+from storage.event_import import EncodedChunk, EventWriter, encode_chunk, start_encoder
+
+CHUNK_LINES = 200
+
+
+@dataclass
+class ImportSummary:
+    claims: int = 0
+    events: int = 0
+    skipped: int = 0
+    error: str | None = None
+
+
+def _chunks(path: Path, size: int) -> Iterator[tuple[int, list[bytes]]]:
+    with path.open("rb") as lines:
+        first = 1
+        while chunk := [line for line in islice(lines, size) if line.strip()]:
+            yield first, chunk
+            first += size
+
+
+def _encode(args: tuple[int, list[bytes]]) -> EncodedChunk:
+    return encode_chunk(*args)
+
+
+def import_history(
+    ledger: ClaimsLedger,
+    path: Path,
+    jobs: int = 0,
+    chunk_lines: int = CHUNK_LINES,
+    progress: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """Imports every claim of ``path``; stops at the first refused line (see ``error``)."""
+    summary = ImportSummary()
+    writer = EventWriter(ledger)
+    env = {k: v for k, v in ledger.env.items() if isinstance(v, str)}
+    jobs = jobs or max((os.cpu_count() or 1), 1)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=start_encoder, initargs=(env,)) as pool:
+        for chunk in pool.imap(_encode, _chunks(path, chunk_lines)):
+            written, skipped = writer.write(chunk)
+            summary.events += written
+            summary.skipped += skipped
+            summary.claims += len(chunk.claims) - skipped
+            if progress:
+                progress(summary)
+            if chunk.error:
+                summary.error = chunk.error
+                pool.terminate()
+                break
+    return summary
+
+
+def import_claims(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON, one claim a line")
+    ],
+    jobs: Annotated[int, typer.Option(min=0, help="encoding processes (0: one per CPU)")] = 0,
+) -> None:
+    """Import historical claims with their events (COPY; the views catch up as usual)."""
+    ledger, database = open_ledger(get_settings())
+    with file.open("rb") as lines:
+        total = sum(1 for line in lines if line.strip())
+    columns: list[Any] = [
+        TextColumn("[bold]import"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("claims  {task.fields[events]:,} events  {task.fields[rate]:,.0f} events/s"),
+        TimeElapsedColumn(),
+    ]
+    try:
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("import", total=max(total, 1), events=0, rate=0.0)
+
+            def advance(summary: ImportSummary) -> None:
+                elapsed = bar.tasks[task].elapsed or 0.0
+                rate = summary.events / elapsed if elapsed else 0.0
+                done = summary.claims + summary.skipped
+                bar.update(task, completed=done, events=summary.events, rate=rate)
+
+            summary = import_history(ledger, file, jobs, progress=advance)
+    finally:
+        ledger.close()
+    console.print(
+        f"imported {summary.claims:,} claims ({summary.events:,} events) into "
+        f"{database.describe()}; {summary.skipped:,} already present, skipped"
+    )
+    if summary.error:
+        console.print(
+            f"[red]refused:[/red] {summary.error}; the lines before it are imported. "
+            "Fix it and run again: claims already imported are skipped."
+        )
+        raise typer.Exit(code=1)

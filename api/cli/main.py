@@ -1,0 +1,107 @@
+"""The ``sanbao`` command line: load the demo, show a claim, say which database is used."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import typer
+
+from api.cli import (
+    background,
+    customers,
+    import_claims,
+    ledger,
+    serve,
+    user_tokens,
+    views,
+)
+from api.cli.claim_tables import claim_tables
+from api.cli.demo import load_demo
+from api.cli.ledger_session import ledger_session
+from api.cli.terminal import console
+from api.service.bootstrap import open_ledger
+from api.service.database import resolve_database
+from api.settings import get_settings
+from domain.calendar import years_without_official_data
+from storage.migrations import migrate as apply_migrations
+
+app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
+claim_app = typer.Typer(help="Read claims.")
+app.add_typer(claim_app, name="claim")
+app.add_typer(views.app, name="projections")
+app.add_typer(user_tokens.app, name="users")
+app.add_typer(customers.app, name="customers")
+app.command("access-log")(customers.access_log)
+app.command("serve")(serve.serve)
+app.command("background")(background.run_background)
+app.command("import")(import_claims.import_claims)
+ledger.register(app)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending read-model migrations (also done automatically at start-up)."""
+    database = resolve_database(get_settings())
+    applied = apply_migrations(database.url)
+    console.print(f"applied: {', '.join(applied) or 'nothing, already up to date'}")
+    console.print(f"read-model schema up to date on {database.describe()}")
+
+
+@app.command()
+def db() -> None:
+    """Say which PostgreSQL the ledger uses and how far its log reaches."""
+    ledger, database = open_ledger(get_settings())
+    try:
+        head = ledger.recorder.max_notification_id() or 0
+        console.print(database.describe())
+        console.print(f"ledger head position: {head}")
+        this_year = datetime.now().year
+        missing = years_without_official_data([this_year, this_year + 1])
+        if missing:
+            console.print(
+                f"business calendar: no official holiday data for {missing}; "
+                "using weekends plus SANBAO_EXTRA_HOLIDAYS / SANBAO_EXTRA_WORKDAYS"
+            )
+        customers.describe_keys(ledger)
+    finally:
+        ledger.close()
+
+
+@app.command()
+def demo() -> None:
+    """Load realistic claims from the reference manuals (skips those already loaded)."""
+    with ledger_session() as ledger:
+        started = time.perf_counter()
+        loaded, commands = load_demo(ledger, datetime.now().astimezone())
+        elapsed = time.perf_counter() - started
+        if not loaded:
+            console.print("demo claims already loaded")
+            return
+        console.print(f"loaded {len(loaded)} claims: {', '.join(loaded)}")
+        rate = commands / elapsed if elapsed else 0.0
+        console.print(f"{commands} commands in {elapsed:.2f} s ({rate:.0f} commands/s)")
+        console.print("try: sanbao claim show LF-2026-0001")
+
+
+@claim_app.command("show")
+def show_claim(
+    number: str = typer.Argument(help="claim number, e.g. LF-2026-0001"),
+    reveal: bool = typer.Option(False, "--reveal", help="show personal data unmasked (logged)"),
+) -> None:
+    """Print a claim's current state and its history."""
+    with ledger_session() as ledger:
+        claim = ledger.get_claim_by_number(number)
+        customer = customers.customer_line(ledger, claim, reveal)
+        history, clocks = ledger.history(claim.id), ledger.sla_clocks(claim.id)
+        tables = claim_tables(claim, history, clocks, customer=customer)
+        for table in tables:
+            console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

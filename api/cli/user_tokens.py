@@ -1,0 +1,71 @@
+"""``sanbao users``: issue, revoke and list API bearer tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli.terminal import console
+from api.roles import API_ROLES
+from api.service.bootstrap import open_ledger
+from api.settings import get_settings
+from domain.errors import InvalidInputError
+from domain.vocabulary import Role
+from storage.users import UserStore
+
+app = typer.Typer(help="Issue, revoke and list API users and their bearer tokens.")
+ROLE_NAMES = ", ".join(role.value for role in API_ROLES)
+
+
+@contextmanager
+def user_store() -> Iterator[UserStore]:
+    ledger, _ = open_ledger(get_settings())
+    try:
+        yield UserStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
+    except InvalidInputError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=1) from None
+    finally:
+        ledger.close()
+
+
+@app.command("add")
+def add_user(
+    name: Annotated[str, typer.Argument(help="the user id recorded on events, e.g. wang.fang")],
+    role: Annotated[str, typer.Option(help=f"one of: {ROLE_NAMES}")],
+) -> None:
+    """Create a user and print their bearer token (shown only this once)."""
+    if role not in {r.value for r in API_ROLES}:
+        raise typer.BadParameter(f"unknown role {role!r}; use one of: {ROLE_NAMES}")
+    with user_store() as users:
+        token = users.add(name, Role(role))
+    console.print(f"user {name} ({role}) created; bearer token (shown once, keep it safe):")
+    print(token)
+
+
+@app.command("revoke")
+def revoke_user(name: Annotated[str, typer.Argument(help="the user to revoke")]) -> None:
+    """Revoke a user's token; their name stays on the events they recorded."""
+    with user_store() as users:
+        if not users.revoke(name):
+            console.print(f"[red]error:[/red] no active user {name!r}")
+            raise typer.Exit(code=1)
+    console.print(f"user {name} revoked")
+
+
+@app.command("list")
+def list_users() -> None:
+    """List users, their roles and whether they are revoked (never their tokens)."""
+    with user_store() as users:
+        records = users.list()
+    table = Table(title="Users")
+    for column in ("name", "role", "created", "revoked"):
+        table.add_column(column)
+    for record in records:
+        revoked = f"{record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "-"
+        table.add_row(record.name, record.role, f"{record.created_at:%Y-%m-%d %H:%M}", revoked)
+    console.print(table)

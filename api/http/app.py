@@ -1,0 +1,77 @@
+"""The FastAPI application: routers under ``/api/v1``, problem answers, middleware, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.http.handlers import install_problem_handlers
+from api.http.middleware import IdempotencyMiddleware, RequestContextMiddleware
+from api.http.openapi import problem_openapi
+from api.http.routes import (
+    access_log,
+    add_routes,
+    audit,
+    claim_commands,
+    claims,
+    customers,
+    ledger,
+    ops,
+    policy,
+    reports,
+    trace,
+)
+from api.service.logs import configure_logging
+from api.service.metrics import Metrics
+from api.service.runtime import Runtime
+from api.settings import Settings, get_settings
+from api.ui import install_console
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service; its lifespan opens the ledger and runs the views and the SLA sweep."""
+    configure_logging(settings.log_level)
+    runtime = Runtime(settings, projections=settings.projections)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start()
+        try:
+            yield
+        finally:
+            runtime.stop()
+
+    app = FastAPI(
+        title="Sanbao Ledger",
+        version="1.0",
+        description="An event-sourced ledger of after-sales claims under the 三包 rules.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.metrics = Metrics()
+    for router in (
+        claims.router,
+        claim_commands.router,
+        audit.router,
+        trace.router,
+        reports.router,
+        policy.router,
+        customers.router,
+        access_log.router,
+        ledger.router,
+    ):
+        add_routes(app, router)
+    app.include_router(ops.router)
+    install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
+    install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware, runtime=runtime)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn workers (``sanbao serve --workers N``)."""
+    return create_app(get_settings())

@@ -1,0 +1,144 @@
+"""Route dependencies as ``Annotated`` aliases: the ledger, the user, permissions, views.
+
+FastAPI runs a plain ``def`` dependency in a worker thread; those that never
+block are ``async def`` so that a request does not hop threads once per
+dependency (a measurable share of a command's cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from psycopg import Connection
+
+from api.http.http_errors import NotAuthenticatedError, PermissionDeniedError
+from api.roles import allows
+from api.service.runtime import Runtime
+from domain.application import ClaimsLedger
+from domain.errors import InvalidInputError
+from domain.text import check_arguments
+from storage.users import User
+
+bearer = HTTPBearer(auto_error=False, description="a token from `sanbao users add`")
+
+
+async def check_request_text(request: Request) -> None:
+    """Refuses (422) query and path values PostgreSQL cannot hold (NUL characters)."""
+    query = dict(request.query_params) if request.scope.get("query_string") else {}
+    check_arguments(query | dict(request.path_params))
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def get_runtime(request: Request) -> Runtime:
+    return runtime_of(request)
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_ledger(request: Request) -> ClaimsLedger:
+    # From the request, not from RuntimeDep: each dependency costs every request.
+    return runtime_of(request).ledger
+
+
+LedgerDep = Annotated[ClaimsLedger, Depends(get_ledger)]
+
+
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
+    """The user holding the bearer token; 401 without a valid one."""
+    if credentials is None:
+        raise NotAuthenticatedError("a bearer token is required")
+    token = credentials.credentials
+    runtime = runtime_of(request)
+    user = runtime.users.cached(token) or await run_in_threadpool(runtime.users.verify, token)
+    if user is None:
+        raise NotAuthenticatedError("the bearer token is unknown or revoked")
+    request.state.user = user.name  # for the request's log line
+    return user
+
+
+async def authorised(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, permission: str
+) -> User:
+    """The current user if their role has ``permission``; 403 naming both otherwise."""
+    user = await authenticate(request, credentials)
+    if not allows(user.role, permission):
+        raise PermissionDeniedError(user.role.value, permission)
+    return user
+
+
+def requires(permission: str) -> Any:
+    """A dependency giving the current user, or 403 naming their role and the permission."""
+
+    async def check(request: Request, credentials: BearerCredentials) -> User:
+        return await authorised(request, credentials, permission)
+
+    return Depends(check)
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(description='the claim version (ETag) the change is based on, e.g. "7"'),
+]
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version in ``If-Match`` (``"7"``, ``W/"7"`` or ``7``); ``*`` or none means any."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInputError("If-Match", 'must be a claim version such as "7"')
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A command's caller: the ledger, the permitted user, the version they expect."""
+
+    ledger: ClaimsLedger
+    user: User
+    expected_version: int | None
+
+
+def command_caller(permission: str) -> Any:
+    """One dependency for a command route instead of three (ledger, user, If-Match):
+    FastAPI's resolution of each dependency is a share of every request's time."""
+
+    async def caller(
+        request: Request, credentials: BearerCredentials, if_match: IfMatch = None
+    ) -> Caller:
+        ledger = runtime_of(request).ledger  # 503 first when the database is unreachable
+        user = await authorised(request, credentials, permission)
+        return Caller(ledger, user, expected_version(if_match))
+
+    return Depends(caller)
+
+
+def get_view_connection(
+    runtime: RuntimeDep,
+    min_position: Annotated[
+        int | None,
+        Query(ge=0, le=2**62, description="wait until the views applied this ledger position"),
+    ] = None,
+) -> Iterator[Connection[Any]]:
+    """A connection for view queries, once the views reached ``min_position`` (else 503)."""
+    if min_position:
+        runtime.wait_for_views(min_position)
+    with runtime.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        yield conn
+
+
+ViewConnection = Annotated[Connection[Any], Depends(get_view_connection)]

@@ -1,0 +1,109 @@
+"""Installs the exception handlers that answer every error as ``application/problem+json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.http.problems import (
+    INTERNAL,
+    PROBLEM_JSON,
+    PROBLEMS,
+    VALIDATION,
+    ProblemType,
+    problem_body,
+    problem_type,
+    retry_after,
+)
+from api.service.logs import logger
+
+HTTP_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+}
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+
+def respond(request: Request, kind: ProblemType, body: dict[str, Any]) -> ProblemResponse:
+    request.state.problem = kind.slug  # counted as a refusal reason by the metrics
+    headers = retry_after(kind)
+    if kind.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return ProblemResponse(body, status_code=kind.status, headers=headers)
+
+
+async def known_error(request: Request, error: Exception) -> ProblemResponse:
+    kind = problem_type(error) or INTERNAL
+    if kind.status >= 500:
+        logger.warning("request failed", problem=kind.slug, error_type=type(error).__name__)
+    return respond(request, kind, problem_body(error, kind, request.url.path))
+
+
+async def validation_error(request: Request, error: Exception) -> ProblemResponse:
+    """Pydantic's errors as ``errors: [{field, reason}]``, without echoing the input."""
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {
+            "field": ".".join(str(part) for part in e["loc"][1:]) or str(e["loc"][0]),
+            "reason": e["msg"],
+        }
+        for e in error.errors()
+    ]
+    body = {
+        "type": VALIDATION.uri,
+        "title": VALIDATION.title,
+        "status": VALIDATION.status,
+        "detail": f"{len(errors)} invalid value(s) in the request",
+        "instance": request.url.path,
+        "errors": errors,
+    }
+    return respond(request, VALIDATION, body)
+
+
+def _field(location: tuple[int | str, ...]) -> str:
+    """``("body", "items", 0, "model")`` → ``items.0.model``."""
+    return ".".join(str(part) for part in location[1:]) or str(location[0])
+
+
+async def http_error(request: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, StarletteHTTPException)
+    title = HTTP_TITLES.get(error.status_code, "HTTP error")
+    kind = ProblemType(error.status_code, title.lower().replace(" ", "-"), title)
+    body = {
+        "type": kind.uri,
+        "title": title,
+        "status": error.status_code,
+        "detail": str(error.detail),
+        "instance": request.url.path,
+    }
+    return respond(request, kind, body)
+
+
+async def unexpected_error(request: Request, error: Exception) -> ProblemResponse:
+    """Anything unforeseen: 500, logged by class only (no traceback, no data)."""
+    logger.error("unexpected error", error_type=type(error).__name__)
+    body = {
+        "type": INTERNAL.uri,
+        "title": INTERNAL.title,
+        "status": 500,
+        "detail": "an unexpected error occurred; it was logged with this request's id",
+        "instance": request.url.path,
+    }
+    return respond(request, INTERNAL, body)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    for error_class in PROBLEMS:
+        app.add_exception_handler(error_class, known_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

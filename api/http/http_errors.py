@@ -1,0 +1,63 @@
+"""Errors raised by the HTTP layer itself (the domain's are in ``domain/errors.py``).
+
+::
+
+    ApiError
+     ├── NotAuthenticatedError      no bearer token, or one that is unknown or revoked
+     ├── PermissionDeniedError      the user's role lacks the permission the route needs
+     ├── IdempotencyKeyReusedError  an Idempotency-Key came back with another request
+     ├── IdempotencyInProgressError the first request with this key has not finished
+     ├── ViewsBehindError           the views did not reach min_position in time
+     └── DatabaseUnavailableError   PostgreSQL cannot be reached (also raised for the
+                                    library's and psycopg's connection errors)
+
+``api/http/problems.py`` maps each class to its HTTP answer.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base class of the errors the HTTP layer raises on purpose."""
+
+
+class NotAuthenticatedError(ApiError):
+    """Raised when a request has no valid bearer token."""
+
+
+class PermissionDeniedError(ApiError):
+    """Raised when the authenticated user's role does not grant the route's permission."""
+
+    def __init__(self, role: str, permission: str) -> None:
+        super().__init__(f"the role {role!r} does not have the permission {permission!r}")
+        self.role = role
+        self.permission = permission
+
+
+class IdempotencyKeyReusedError(ApiError):
+    """Raised when an Idempotency-Key is sent again with a different method, path or body."""
+
+    def __init__(self) -> None:
+        super().__init__("this Idempotency-Key was used with a different request")
+
+
+class IdempotencyInProgressError(ApiError):
+    """Raised when a retry waited in vain for the first request with its key to finish."""
+
+    def __init__(self) -> None:
+        super().__init__("the first request with this Idempotency-Key is still running")
+
+
+class ViewsBehindError(ApiError):
+    """Raised when the views do not reach the requested ledger position in time."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"the views have not reached ledger position {position} yet")
+        self.position = position
+
+
+class DatabaseUnavailableError(ApiError):
+    """Raised when PostgreSQL cannot be reached."""
+
+    def __init__(self) -> None:
+        super().__init__("the database is unavailable")

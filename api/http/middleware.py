@@ -1,0 +1,228 @@
+"""ASGI middleware: request ids, the request log line and metrics; idempotency keys."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+import structlog
+from anyio import to_thread
+from fastapi.routing import iter_route_contexts
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.http.handlers import known_error
+from api.http.http_errors import ApiError, IdempotencyInProgressError
+from api.service.logs import logger, request_id_from
+from api.service.metrics import Metrics
+from api.service.runtime import DATABASE_ERRORS, Runtime
+from storage.idempotency import (
+    POLL_SECONDS,
+    STORED_HEADERS,
+    IdempotencyStore,
+    StoredResponse,
+    Ticket,
+    request_digest,
+)
+
+MAX_KEY_LENGTH = 200
+
+
+class RequestContextMiddleware:
+    """Tags the request with an id (logs, ``X-Request-ID``), logs it once, counts it."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.templates: dict[int, str] = {}
+
+    def template(self, scope: Scope) -> str:
+        """The matched route's full path template (``/api/v1/claims/{claim_id}``)."""
+        route = scope.get("route")
+        if route is None:
+            return "unmatched"
+        if not self.templates:
+            # FastAPI hands the router's own route (path without the include prefix).
+            contexts = iter_route_contexts(scope["app"].routes)
+            self.templates = {id(c.original_route): str(c.path) for c in contexts}
+        return self.templates.get(id(route), getattr(route, "path", "unmatched"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_from(Headers(scope=scope).get("x-request-id"))
+        state = scope.setdefault("state", {})
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                state.setdefault("problem", "internal")
+                raise
+            finally:
+                elapsed = time.perf_counter() - started
+                template = self.template(scope)
+                method = scope["method"]
+                self.metrics.observe(method, template, status, elapsed, state.get("problem"))
+                logger.info(
+                    "request",
+                    method=method,
+                    route=template,
+                    status=status,
+                    ms=round(elapsed * 1000, 1),
+                    user=state.get("user"),
+                    problem=state.get("problem"),
+                )
+
+
+class IdempotencyMiddleware:
+    """Runs a POST with an ``Idempotency-Key`` once per (user, key); replays it to retries."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        key = headers.get("idempotency-key")
+        if not key:
+            await self.app(scope, receive, send)
+            return
+        user = await self._user(headers.get("authorization", ""))
+        if user is None or len(key) > MAX_KEY_LENGTH:
+            await self.app(scope, receive, send)  # the route answers 401 / 422
+            return
+        body = await _read_body(receive)
+        digest = request_digest(
+            scope["method"], scope["path"], scope.get("query_string", b"").decode(), body
+        )
+        try:
+            store = self._store()
+            outcome = await self._begin(store, user, key, digest)
+        except (ApiError, *DATABASE_ERRORS) as error:
+            request = Request(scope)
+            await (await known_error(request, error))(scope, receive, send)
+            return
+        if isinstance(outcome, StoredResponse):
+            await _replay(outcome, send)
+            return
+        await self._run(scope, body, receive, send, store, outcome)
+
+    @staticmethod
+    async def _begin(
+        store: IdempotencyStore, user: str, key: str, digest: str
+    ) -> Ticket | StoredResponse:
+        """The store's ``begin``, waiting on the event loop: a waiting retry holds no
+        worker thread (fifty waiting retries would otherwise take every thread the
+        first request needs to finish)."""
+        deadline = time.monotonic() + store.wait_seconds
+        while (outcome := await to_thread.run_sync(store.attempt, user, key, digest)) is None:
+            if time.monotonic() > deadline:
+                raise IdempotencyInProgressError()
+            await anyio.sleep(POLL_SECONDS)
+        return outcome
+
+    async def _run(
+        self,
+        scope: Scope,
+        body: bytes,
+        receive: Receive,
+        send: Send,
+        store: IdempotencyStore,
+        ticket: Ticket,
+    ) -> None:
+        captured: dict[str, Any] = {"chunks": []}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = {
+                    k.decode().lower(): v.decode()
+                    for k, v in message.get("headers", [])
+                    if k.decode().lower() in STORED_HEADERS
+                }
+            elif message["type"] == "http.response.body":
+                captured["chunks"].append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, _replay_body(body, receive), capture)
+        except BaseException:
+            await to_thread.run_sync(store.abandon, ticket)
+            raise
+        status = captured.get("status", 500)
+        if status >= 500:
+            await to_thread.run_sync(store.abandon, ticket)
+            return
+        response = StoredResponse(status, captured["headers"], b"".join(captured["chunks"]))
+        await to_thread.run_sync(store.finish, ticket, response)
+
+    async def _user(self, authorization: str) -> str | None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        try:
+            user = await to_thread.run_sync(self.runtime.users.verify, token.strip())
+        except (ApiError, *DATABASE_ERRORS):
+            return None  # the route reports the outage
+        return user.name if user else None
+
+    def _store(self) -> IdempotencyStore:
+        settings = self.runtime.settings
+        return IdempotencyStore(
+            self.runtime.ledger.recorder.datastore,  # type: ignore[attr-defined]
+            settings.idempotency_wait_seconds,
+            settings.idempotency_lease_seconds,
+        )
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay_body(body: bytes, receive: Receive) -> Receive:
+    """Hands the app the body already read, then the client's further messages."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _replay(stored: StoredResponse, send: Send) -> None:
+    headers = [(k.encode(), v.encode()) for k, v in stored.headers.items()]
+    headers.append((b"idempotent-replayed", b"true"))
+    headers.append((b"content-length", str(len(stored.body)).encode()))
+    await send({"type": "http.response.start", "status": stored.status, "headers": headers})
+    await send({"type": "http.response.body", "body": stored.body})

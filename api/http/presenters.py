@@ -1,0 +1,88 @@
+"""Turns the ledger's results into response fields and headers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Response
+from pydantic import BaseModel
+
+from api.http.schemas.claims import ClaimChange, ClaimPublic, HistoryEntryPublic
+from api.http.schemas.customers import CustomerPublic
+from domain.application import CommandResult, HistoryEntry
+from domain.claim import Claim
+from domain.errors import InvalidInputError
+
+API_PREFIX = "/api/v1"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def change_fields(result: CommandResult) -> dict[str, Any]:
+    # Not dataclasses.asdict: it deep-copies every value (the UUID too), on every command.
+    return dict(vars(result))
+
+
+def json_answer(model: BaseModel) -> Response:
+    """The model as a JSON answer, serialised once (a route returning the model would
+    have FastAPI validate it again); the route declares it as its response model."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+def change_response(result: CommandResult) -> Response:
+    """A command's answer with the change's headers."""
+    response = json_answer(ClaimChange(**change_fields(result)))
+    change_headers(response, result)
+    return response
+
+
+def change_headers(response: Response, result: CommandResult) -> None:
+    """ETag (the claim version), X-Ledger-Position and the claim's Location."""
+    response.headers["ETag"] = etag(result.version)
+    response.headers["X-Ledger-Position"] = str(result.position)
+    response.headers["Location"] = f"{API_PREFIX}/claims/{result.claim_id}"
+
+
+def claim_public(claim: Claim, customer: CustomerPublic) -> ClaimPublic:
+    """The claim's state with its customer as this answer may show them."""
+    fields = {name: getattr(claim, name) for name in ClaimPublic.model_fields if name != "customer"}
+    return ClaimPublic.model_validate({**fields, "customer": customer})
+
+
+def history_entry(entry: HistoryEntry) -> HistoryEntryPublic:
+    """One event of the history; a Reported event's customer is reduced to id and region
+    (the sealed personal data is read, and logged, through the claim itself)."""
+    data = entry.data
+    customer = data.get("customer")
+    if customer is not None:
+        reduced = {"customer_id": getattr(customer, "customer_id", ""), "region": customer.region}
+        data = {**data, "customer": reduced}
+    return HistoryEntryPublic(
+        version=entry.version,
+        event_type=entry.event_type,
+        actor=entry.actor.user_id,
+        role=entry.actor.role.value,
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        data=data,
+    )
+
+
+def aware(moment: datetime, field: str) -> datetime:
+    """The moment, which must carry a time zone (a naive time is ambiguous)."""
+    if moment.tzinfo is None:
+        raise InvalidInputError(field, "must include a time zone")
+    return moment
+
+
+def aware_or_none(moment: datetime | None, field: str) -> datetime | None:
+    return None if moment is None else aware(moment, field)
+
+
+def month_start(month: str) -> date:
+    """``2026-11`` → the first day of that month."""
+    year, number = month.split("-")
+    return date(int(year), int(number), 1)

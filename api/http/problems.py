@@ -1,0 +1,134 @@
+"""The one table that turns errors into HTTP answers: ``application/problem+json`` (RFC 9457).
+
+Each error class has a status, a stable ``type`` URI and a title. The most specific
+class in an error's MRO wins, so ``ClaimClosedError`` answers as itself and an
+unlisted ``LifecycleError`` subclass as a lifecycle refusal. The ``detail`` is the
+error's own message, which names what was refused and why and never carries
+personal data; stack traces are never sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from api.http import http_errors as api
+from domain import errors as domain
+from domain.integrity.faults import LedgerIntegrityError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:sanbao:problem:"
+RETRY_AFTER_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    status: int
+    slug: str
+    title: str
+
+    @property
+    def uri(self) -> str:
+        return TYPE_PREFIX + self.slug
+
+
+PROBLEMS: dict[type[BaseException], ProblemType] = {
+    domain.InvalidInputError: ProblemType(422, "invalid-input", "A value breaks a domain rule"),
+    domain.ClaimNotFoundError: ProblemType(404, "claim-not-found", "No such claim"),
+    domain.ItemNotFoundError: ProblemType(422, "item-not-found", "The claim has no such item"),
+    domain.LifecycleError: ProblemType(409, "lifecycle", "Not possible in the claim's state"),
+    domain.ClaimClosedError: ProblemType(409, "claim-closed", "The claim is closed"),
+    domain.QuoteRequiredError: ProblemType(409, "quote-required", "A quote must be accepted"),
+    domain.AlreadyEscalatedError: ProblemType(409, "already-escalated", "Already escalated"),
+    domain.PolicyError: ProblemType(422, "policy", "The 三包 policy cannot answer"),
+    domain.UnknownPolicyVersionError: ProblemType(
+        404, "policy-version-not-found", "No such policy version"
+    ),
+    domain.UnknownCategoryError: ProblemType(
+        422, "unknown-category", "The policy has no rules for the category"
+    ),
+    domain.RemedyNotAllowedError: ProblemType(
+        422, "remedy-not-allowed", "The remedy is not open under the decision"
+    ),
+    domain.ConcurrencyConflictError: ProblemType(409, "conflict", "A concurrent change won"),
+    domain.StaleVersionError: ProblemType(412, "stale-version", "The claim changed meanwhile"),
+    domain.DuplicateClaimError: ProblemType(
+        409, "duplicate-claim", "The claim number is taken by another report"
+    ),
+    domain.CalendarDataError: ProblemType(422, "calendar-data", "No calendar data for the date"),
+    domain.AlreadyErasedError: ProblemType(409, "already-erased", "Already erased"),
+    domain.CustomerNotFoundError: ProblemType(404, "customer-not-found", "No such customer"),
+    domain.CustomerErasedError: ProblemType(
+        409, "customer-erased", "The customer's personal data was erased"
+    ),
+    domain.SealedDataError: ProblemType(500, "sealed-data", "Personal data cannot be opened"),
+    LedgerIntegrityError: ProblemType(409, "ledger-not-intact", "The ledger is not intact"),
+    domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
+    api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
+    api.PermissionDeniedError: ProblemType(403, "permission-denied", "Permission denied"),
+    api.IdempotencyKeyReusedError: ProblemType(
+        422, "idempotency-key-reused", "Idempotency-Key reused with another request"
+    ),
+    api.IdempotencyInProgressError: ProblemType(
+        409, "idempotency-in-progress", "The first request with this key is still running"
+    ),
+    api.ViewsBehindError: ProblemType(503, "views-behind", "The views are not up to date yet"),
+    api.DatabaseUnavailableError: ProblemType(
+        503, "database-unavailable", "The database is unavailable"
+    ),
+    OperationalError: ProblemType(503, "database-unavailable", "The database is unavailable"),
+    InterfaceError: ProblemType(503, "database-unavailable", "The database is unavailable"),
+    psycopg.OperationalError: ProblemType(
+        503, "database-unavailable", "The database is unavailable"
+    ),
+}
+VALIDATION = ProblemType(422, "validation", "The request is not valid")
+INTERNAL = ProblemType(500, "internal", "Internal error")
+UNAVAILABLE_DETAIL = "the database cannot be reached; retry shortly"
+
+
+def problem_type(error: BaseException) -> ProblemType | None:
+    """The table's entry for the most specific class of the error, if any."""
+    for cls in type(error).__mro__:
+        if cls in PROBLEMS:
+            return PROBLEMS[cls]
+    return None
+
+
+def problem_body(error: BaseException, kind: ProblemType, instance: str) -> dict[str, Any]:
+    """The problem document for a known error, with the fields its class adds."""
+    detail = UNAVAILABLE_DETAIL if kind.slug == "database-unavailable" else str(error)
+    body: dict[str, Any] = {
+        "type": kind.uri,
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail,
+        "instance": instance,
+    }
+    body.update(extensions(error))
+    return body
+
+
+def extensions(error: BaseException) -> dict[str, Any]:
+    """The machine-readable members of a problem: action and state, fields, versions."""
+    if isinstance(error, domain.LifecycleError):
+        return {"action": error.action, "state": error.state, "reason": error.reason}
+    if isinstance(error, domain.InvalidInputError):
+        return {"errors": [{"field": error.field, "reason": error.reason}]}
+    if isinstance(error, domain.ItemNotFoundError):
+        return {"errors": [{"field": "item_no", "reason": str(error)}]}
+    if isinstance(error, domain.StaleVersionError):
+        return {"current_version": error.current, "expected_version": error.expected}
+    if isinstance(error, api.PermissionDeniedError):
+        return {"role": error.role, "permission": error.permission}
+    return {}
+
+
+def retry_after(kind: ProblemType) -> dict[str, str]:
+    """503 and in-progress answers say when to come back."""
+    if kind.status == 503 or kind.slug == "idempotency-in-progress":
+        return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return {}

@@ -1,0 +1,85 @@
+"""The audit trail across claims, from the audit view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import chain
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import Query
+from fastapi.responses import StreamingResponse
+
+from api.http.deps import ViewConnection, requires
+from api.http.presenters import aware_or_none
+from api.http.routes import api_router
+from api.http.routes.ledger import IntegrityDep
+from api.http.schemas.reads import AuditPublic
+from api.roles import AUDIT_EXPORT
+from projections.audit.audit_export import ExportFilters, ExportHead
+from projections.audit.audit_queries import MAX_LIMIT, search_audit
+from projections.audit.export_formats import MEDIA_TYPES, export_lines
+from storage.users import User
+
+router = api_router(prefix="/audit", tags=["audit"])
+
+
+@router.get("")
+def read_audit(
+    conn: ViewConnection,
+    _: Annotated[User, requires("audit:read")],
+    claim_id: UUID | None = None,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    event_type: Annotated[str | None, Query(max_length=100)] = None,
+    recorded_from: datetime | None = None,
+    recorded_to: datetime | None = None,
+    after_position: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+) -> AuditPublic:
+    """Search the audit trail by claim, actor, event type and recorded period."""
+    rows = search_audit(
+        conn,
+        claim_id=claim_id,
+        actor=actor,
+        event_type=event_type,
+        recorded_from=aware_or_none(recorded_from, "recorded_from"),
+        recorded_to=aware_or_none(recorded_to, "recorded_to"),
+        after_position=after_position,
+        limit=limit,
+    )
+    following = rows[-1].position if len(rows) == limit else None
+    return AuditPublic(data=rows, count=len(rows), next_after_position=following)
+
+
+EXPORT_CONTENT = {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()}
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": EXPORT_CONTENT, "description": "the export, streamed"}},
+)
+def export_audit_trail(
+    integrity: IntegrityDep,
+    _: Annotated[User, requires(AUDIT_EXPORT)],
+    format: Literal["csv", "ndjson"] = "ndjson",
+    claim: Annotated[str | None, Query(max_length=100, description="claim number")] = None,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    recorded_from: datetime | None = None,
+    recorded_to: datetime | None = None,
+) -> StreamingResponse:
+    """Stream the audit trail (CSV or NDJSON) with the ledger head and checkpoint it was cut at."""
+    filters = ExportFilters(
+        recorded_from=aware_or_none(recorded_from, "recorded_from"),
+        recorded_to=aware_or_none(recorded_to, "recorded_to"),
+        claim_number=claim,
+        actor=actor,
+    )
+    items = integrity.export(filters)
+    head = next(items)  # reads the head now: a database error answers before streaming starts
+    assert isinstance(head, ExportHead)
+    headers = {"X-Ledger-Head-Position": str(head.head_position)}
+    if head.head_hash:
+        headers["X-Ledger-Head-Hash"] = head.head_hash
+    lines = export_lines(chain([head], items), filters, format)
+    return StreamingResponse(lines, media_type=MEDIA_TYPES[format], headers=headers)

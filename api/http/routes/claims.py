@@ -1,0 +1,110 @@
+"""Claims: report one, list them from the view, read one from the ledger, its history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import Depends, Query, Response, status
+
+from api.http import presenters
+from api.http.blocking import run_blocking
+from api.http.deps import LedgerDep, ViewConnection, requires
+from api.http.disclosure import disclose_customer, mark_response, withheld_customer
+from api.http.routes import api_router
+from api.http.schemas.claims import (
+    ClaimPublic,
+    ClaimReport,
+    ClaimReported,
+    ClaimsPublic,
+    HistoryPublic,
+)
+from api.http.schemas.filters import ClaimFilterParams
+from domain.application import ClaimsLedger
+from projections.claims.claims_queries import list_claims
+from storage.users import User
+
+router = api_router(prefix="/claims", tags=["claims"])
+READ_CLAIM_ROUTE = "GET /api/v1/claims/{claim_id}"
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_claim(
+    body: ClaimReport,
+    ledger: LedgerDep,
+    user: Annotated[User, requires("claims:report")],
+    response: Response,
+) -> ClaimReported:
+    """Report a claim (the answer withholds the customer's personal data; GET shows it)."""
+    result = ledger.report(user.actor, **body.to_kwargs())
+    claim = ledger.get_claim(result.claim_id, version=result.version)
+    presenters.change_headers(response, result)
+    # Replayed answers are stored (Idempotency-Key): they must not hold personal data.
+    public = presenters.claim_public(claim, withheld_customer(claim))
+    return ClaimReported(**presenters.change_fields(result), claim=public)
+
+
+@router.get("")
+def read_claims(
+    conn: ViewConnection,
+    filters: Annotated[ClaimFilterParams, Depends()],
+    _: Annotated[User, requires("claims:read")],
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ClaimsPublic:
+    """List claims from the claims view, newest first, a keyset page at a time."""
+    page = list_claims(conn, filters.to_filters(), cursor, limit)
+    return ClaimsPublic(data=page.rows, count=len(page.rows), next_cursor=page.next_cursor)
+
+
+@router.get("/{claim_id}", response_model=ClaimPublic)
+async def read_claim(
+    claim_id: UUID,
+    ledger: LedgerDep,
+    user: Annotated[User, requires("claims:read")],
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    as_of: Annotated[datetime | None, Query(description="the state recorded at this time")] = None,
+    reveal: Annotated[
+        Literal["personal"] | None,
+        Query(description="show the customer's personal data unmasked (logged)"),
+    ] = None,
+) -> Response:
+    """Read a claim's current state from the ledger, or its state at a version or time.
+
+    The customer's name, phone, email and address are masked for agents, specialists
+    and supervisors (``reveal=personal`` shows them), withheld from the other roles;
+    every answer carrying them is recorded in the access log first.
+    """
+    return await run_blocking(claim_answer, ledger, user, claim_id, version, as_of, bool(reveal))
+
+
+def claim_answer(
+    ledger: ClaimsLedger,
+    user: User,
+    claim_id: UUID,
+    version: int | None,
+    as_of: datetime | None,
+    reveal: bool,
+) -> Response:
+    """The claim as ``user`` may see it, serialised once, with its ETag."""
+    if as_of is not None:
+        claim = ledger.get_claim_as_of(claim_id, presenters.aware(as_of, "as_of"))
+    else:
+        claim = ledger.get_claim(claim_id, version=version)
+    customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=reveal)
+    response = presenters.json_answer(presenters.claim_public(claim, customer))
+    response.headers["ETag"] = presenters.etag(claim.version)
+    mark_response(response, customer)
+    return response
+
+
+@router.get("/{claim_id}/history")
+def read_claim_history(
+    claim_id: UUID,
+    ledger: LedgerDep,
+    _: Annotated[User, requires("history:read")],
+) -> HistoryPublic:
+    """Read a claim's events in order, with actor and both times."""
+    entries = [presenters.history_entry(entry) for entry in ledger.history(claim_id)]
+    return HistoryPublic(claim_id=claim_id, data=entries, count=len(entries))

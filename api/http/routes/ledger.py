@@ -1,0 +1,66 @@
+"""The tamper-evident ledger: verification, integrity status, public key, claim proofs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Query, Request
+
+from api.http.deps import RuntimeDep, requires
+from api.http.routes import api_router
+from api.http.schemas.ledger import PublicKeyPublic, VerificationPublic
+from api.roles import LEDGER_VERIFY
+from api.service.ledger_integrity import LedgerIntegrity
+from storage.integrity_status import IntegrityStatus
+from storage.users import User
+
+router = api_router(tags=["ledger"])
+Position = Annotated[int | None, Query(ge=1, le=2**62)]
+
+
+def get_integrity(request: Request, runtime: RuntimeDep) -> LedgerIntegrity:
+    """The integrity operations on the service's ledger (made once, with the signing key)."""
+    integrity: LedgerIntegrity | None = getattr(request.app.state, "integrity", None)
+    if integrity is None or integrity.ledger is not runtime.ledger:
+        integrity = LedgerIntegrity(runtime.ledger, runtime.settings)
+        request.app.state.integrity = integrity
+    return integrity
+
+
+IntegrityDep = Annotated[LedgerIntegrity, Depends(get_integrity)]
+
+
+@router.get("/ledger/verify")
+def verify_ledger(
+    integrity: IntegrityDep,
+    _: Annotated[User, requires(LEDGER_VERIFY)],
+    from_position: Annotated[Position, Query(alias="from")] = None,
+    to_position: Annotated[Position, Query(alias="to")] = None,
+) -> VerificationPublic:
+    """Check the ledger, or positions from..to, against its hash chain and signed checkpoints."""
+    return VerificationPublic.of(integrity.verify(from_position, to_position))
+
+
+@router.get("/ledger/status")
+def read_integrity_status(
+    integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
+) -> IntegrityStatus:
+    """The chain head, the last signed checkpoint and the last verification's outcome."""
+    return integrity.status()
+
+
+@router.get("/ledger/public-key")
+def read_public_key(
+    integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
+) -> PublicKeyPublic:
+    """The public key that checks checkpoints and proofs (`sanbao verify-proof --public-key`)."""
+    return PublicKeyPublic(public_key=integrity.public_key())
+
+
+@router.get("/claims/{claim_id}/proof")
+def read_claim_proof(
+    claim_id: UUID, integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
+) -> dict[str, Any]:
+    """The claim's stored events, their hashes and the signed checkpoints covering them."""
+    return integrity.proof(claim_id)

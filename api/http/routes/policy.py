@@ -1,0 +1,38 @@
+"""The 三包 policy: read a version, or try a decision without recording anything."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query
+
+from api.http.deps import LedgerDep, requires
+from api.http.routes import api_router
+from api.http.schemas.reads import PolicyEvaluation, PolicyPublic
+from domain.policy import evaluate
+from domain.values import CoverageDecision
+from storage.users import User
+
+router = api_router(prefix="/policy", tags=["policy"])
+Reader = Annotated[User, requires("policy:read")]
+
+
+@router.get("")
+def read_policy(
+    ledger: LedgerDep,
+    _: Reader,
+    version: Annotated[str | None, Query(max_length=50)] = None,
+) -> PolicyPublic:
+    """Read the policy in force today, or a given version."""
+    book = ledger.policies
+    document = book.get(version) if version else book.in_force(date.today())
+    return PolicyPublic(versions=book.versions(), policy=document)
+
+
+@router.post("/evaluate")
+def evaluate_policy(body: PolicyEvaluation, ledger: LedgerDep, _: Reader) -> CoverageDecision:
+    """Decide an item's coverage for the given facts (a dry run: nothing is recorded)."""
+    book = ledger.policies
+    document = book.get(body.version) if body.version else book.in_force(body.reported_on)
+    return evaluate(document, body.to_query())

@@ -1,0 +1,43 @@
+"""Query parameters of list endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Query
+
+from domain.claim import ClaimStatus
+from domain.vocabulary import ClaimKind, Priority, ProblemCategory
+from projections.claims.claims_queries import ClaimFilters
+
+Short = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+@dataclass
+class ClaimFilterParams:
+    """The filters of ``GET /claims``; every filter given must hold."""
+
+    status: Annotated[ClaimStatus | None, Query()] = None
+    kind: Annotated[ClaimKind | None, Query()] = None
+    category: Short = None
+    problem_category: Annotated[ProblemCategory | None, Query()] = None
+    priority: Annotated[Priority | None, Query()] = None
+    assignee: Short = None
+    region: Short = None
+    model: Short = None
+    serial_no: Short = None
+    overdue: Annotated[bool | None, Query()] = None
+    created_from: Annotated[datetime | None, Query()] = None
+    created_to: Annotated[datetime | None, Query()] = None
+    updated_from: Annotated[datetime | None, Query()] = None
+    updated_to: Annotated[datetime | None, Query()] = None
+    text: Short = None
+
+    def to_filters(self) -> ClaimFilters:
+        values = {
+            name: value.value if hasattr(value, "value") else value
+            for name, value in asdict(self).items()
+        }
+        return ClaimFilters(**values)

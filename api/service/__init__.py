@@ -1,0 +1,1 @@
+"""The running service: runtime, bootstrap, background work and its companion, logs, metrics."""

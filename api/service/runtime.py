@@ -1,0 +1,109 @@
+"""What the service runs besides the routes: the ledger, users, and (in-process) background work.
+
+The database may be down when the service starts: a thread opens the ledger and
+prepares the database (tables, migrations) as soon as it can; until then every
+request that needs the database answers 503. With ``projections`` it then starts
+the background work (views, SLA sweep, checkpoints) in this process; ``sanbao
+serve`` runs that work in a companion process instead and starts its workers
+without it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from api.http.http_errors import DatabaseUnavailableError, ViewsBehindError
+from api.service.background_work import DATABASE_ERRORS as DATABASE_ERRORS  # what the routes catch
+from api.service.background_work import BackgroundWork, open_when_reachable
+from api.service.database import Database, resolve_database
+from api.service.logs import logger
+from api.settings import Settings
+from domain.application import ClaimsLedger
+from projections.engine.watcher import PositionWatcher
+from storage.users import UserStore
+
+OPEN_STOP_SECONDS = 10.0
+
+
+class Runtime:
+    """The ledger, users, read-your-writes and (with ``projections``) the background work,
+    started and stopped with the app."""
+
+    def __init__(self, settings: Settings, projections: bool = True) -> None:
+        self.settings = settings
+        self.projections = projections
+        self.database: Database = resolve_database(settings)
+        self._ledger: ClaimsLedger | None = None
+        self._users: UserStore | None = None
+        self.watcher: PositionWatcher | None = None
+        self.background: BackgroundWork | None = None
+        self.stopping = threading.Event()
+        self.opening = threading.Thread(target=self._open, name="open-ledger", daemon=True)
+
+    @property
+    def ledger(self) -> ClaimsLedger:
+        """The ledger, once the database was reached; DatabaseUnavailableError before."""
+        if self._ledger is None:
+            raise DatabaseUnavailableError()
+        return self._ledger
+
+    @property
+    def users(self) -> UserStore:
+        if self._users is None:
+            raise DatabaseUnavailableError()
+        return self._users
+
+    def start(self) -> None:
+        self.opening.start()
+
+    def wait_until_ready(self, timeout: float) -> bool:
+        """True once the ledger is open (tests and the CLI wait for it)."""
+        deadline = time.monotonic() + timeout
+        while self._users is None and time.monotonic() < deadline:
+            self.stopping.wait(0.02)
+        return self._users is not None
+
+    def _open(self) -> None:
+        opened = open_when_reachable(self.settings, self.database, self.stopping)
+        if opened is None:
+            return
+        ledger, runner = opened
+        datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+        view_names = [view.name for view in runner.views]
+        self.watcher = PositionWatcher(runner.connect_kwargs(), "public", view_names).start()
+        self._ledger = ledger
+        self._users = UserStore(datastore, self.settings.token_cache_seconds)
+        logger.info("ledger open", database=self.database.describe())
+        if self.projections and not self.stopping.is_set():
+            self.background = BackgroundWork(ledger, runner, self.settings).start()
+
+    def wait_for_views(self, position: int) -> None:
+        """Returns once every view applied ``position``; ViewsBehindError after the timeout."""
+        watcher = self.watcher
+        if watcher is None or not watcher.wait(position, self.settings.read_your_writes_timeout):
+            raise ViewsBehindError(position)
+
+    def head(self) -> int:
+        return self.ledger.recorder.max_notification_id() or 0
+
+    def view_lag(self) -> int:
+        """How many ledger positions the slowest view is behind the head."""
+        reached = self.watcher.reached if self.watcher else 0
+        return max(self.head() - reached, 0)
+
+    def check_database(self) -> None:
+        """Raises a database error unless PostgreSQL answers."""
+        with self.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            conn.execute("SELECT 1")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.opening.is_alive():
+            self.opening.join(timeout=OPEN_STOP_SECONDS)
+        if self.background is not None:
+            self.background.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self._ledger is not None:
+            self._ledger.close()

@@ -1,0 +1,1 @@
+"""The audit trail view, its queries and its exports."""

@@ -1,0 +1,85 @@
+"""Audit exports as CSV or NDJSON, each saying which ledger head it was cut at.
+
+NDJSON: a first line ``{"type": "header", ...}`` (format, head position and
+hash, the last checkpoint with its signed body and signature, filters, row
+count), one ``{"type": "event", ...}`` line per audit row, and a last line
+``{"type": "trailer", "rows": N}``.
+
+CSV: leading comment lines starting with ``#`` (the same header fields as
+``key=value``), then a header row and one row per event (payload as JSON),
+then a trailing comment ``# rows=N``. Spreadsheet tools may show the comment
+lines as rows; skip lines starting with ``#`` when parsing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from projections.audit.audit_export import ExportFilters, ExportHead
+from projections.audit.audit_queries import AuditRow
+
+FORMAT = "sanbao-audit-export/1"
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+FIELDS = [
+    "position", "claim_id", "claim_number", "version", "event_type", "actor", "role",
+    "occurred_at", "recorded_at", "summary", "payload",
+]  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _header(head: ExportHead, filters: ExportFilters) -> dict[str, Any]:
+    chosen = {key: value for key, value in asdict(filters).items() if value is not None}
+    return {"type": "header", "format": FORMAT, **asdict(head), "filters": chosen}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_plain, separators=(",", ":"))
+
+
+def ndjson_lines(items: Iterable[ExportHead | AuditRow], filters: ExportFilters) -> Iterator[str]:
+    rows = 0
+    for item in items:
+        if isinstance(item, ExportHead):
+            yield _json(_header(item, filters)) + "\n"
+            continue
+        rows += 1
+        yield _json({"type": "event", **asdict(item)}) + "\n"
+    yield _json({"type": "trailer", "rows": rows}) + "\n"
+
+
+def csv_lines(items: Iterable[ExportHead | AuditRow], filters: ExportFilters) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = 0
+    for item in items:
+        if isinstance(item, ExportHead):
+            header = _header(item, filters)
+            del header["type"]
+            yield "".join(f"# {key}={_json(value)}\n" for key, value in header.items())
+            writer.writerow(FIELDS)
+        else:
+            rows += 1
+            values = asdict(item)
+            writer.writerow(
+                [_json(values[f]) if f == "payload" else _plain(values[f]) for f in FIELDS]
+            )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield f"# rows={rows}\n"
+
+
+def export_lines(
+    items: Iterable[ExportHead | AuditRow], filters: ExportFilters, form: str
+) -> Iterator[str]:
+    """The export in ``form`` ("csv" or "ndjson"), line by line."""
+    return csv_lines(items, filters) if form == "csv" else ndjson_lines(items, filters)

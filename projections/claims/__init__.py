@@ -1,0 +1,1 @@
+"""The claims view: one row per claim, and its list queries."""

@@ -1,0 +1,1 @@
+"""The read model engine: runs, tracks and rebuilds the views."""

@@ -1,0 +1,83 @@
+"""Exactly-once application of event batches: view changes and position in one transaction.
+
+Extends the library's ``PostgresTrackingRecorder`` (single-row tracking: one
+row per view holding the last applied ledger position). A batch is applied
+under a per-view advisory lock, after re-reading the position inside the
+transaction: a runner that read a stale position applies nothing, so two
+runners (or a crashed and restarted one) can never apply an event twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg import Cursor, sql
+
+from projections.engine.envelope import Envelope
+from projections.engine.view import View
+
+TRACKING_TABLE = "view_positions"
+VIEWS_CHANNEL = "sanbao_views"
+
+
+class StalePositionError(Exception):
+    """Raised inside a batch when another runner moved the view on first."""
+
+
+class ViewRecorder(PostgresTrackingRecorder):
+    """Records view changes together with the view's tracking position."""
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        super().__init__(datastore, tracking_table_name=TRACKING_TABLE)
+        self.create_table()
+
+    def position(self, tracking_name: str) -> int:
+        """The last ledger position applied to the view (0 when none)."""
+        return self.max_tracking_id(tracking_name) or 0
+
+    def positions(self) -> dict[str, int]:
+        """Every tracked view's position."""
+        statement = sql.SQL("SELECT application_name, notification_id FROM {}.{}").format(
+            sql.Identifier(self.datastore.schema), sql.Identifier(TRACKING_TABLE)
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as cur:
+            rows = cur.execute(statement).fetchall()
+        return {r["application_name"]: r["notification_id"] for r in rows}
+
+    def apply_batch(self, assignments: Sequence[tuple[View, str, int, Sequence[Envelope]]]) -> None:
+        """Applies each (view, tracking name, expected position, events) in one transaction.
+
+        Raises StalePositionError (and rolls everything back) if any view is no
+        longer at the expected position.
+        """
+        with self.datastore.transaction(commit=True) as cur:
+            for view, tracking_name, expected, events in sorted(assignments, key=lambda a: a[1]):
+                self.lock_view(cur, tracking_name)
+                current = self._max_tracking_id(tracking_name, cur) or 0
+                if current != expected:
+                    raise StalePositionError(f"{tracking_name} is at {current}, not {expected}")
+                view.apply(cur, events)
+                self._insert_tracking(cur, Tracking(tracking_name, events[-1].position))
+            cur.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(VIEWS_CHANNEL)))
+
+    @staticmethod
+    def lock_view(cur: Cursor[Any], tracking_name: str) -> None:
+        """Serialises writers of one view until the transaction ends."""
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("sanbao-view:" + tracking_name,))
+
+    def set_position(self, cur: Cursor[Any], tracking_name: str, position: int) -> None:
+        """Sets a view's position outright (used when a rebuilt view is swapped in)."""
+        statement = sql.SQL(
+            "INSERT INTO {}.{} VALUES (%s, %s) ON CONFLICT (application_name) "
+            "DO UPDATE SET notification_id = EXCLUDED.notification_id"
+        ).format(sql.Identifier(self.datastore.schema), sql.Identifier(TRACKING_TABLE))
+        cur.execute(statement, (tracking_name, position))
+
+    def forget(self, cur: Cursor[Any], tracking_name: str) -> None:
+        statement = sql.SQL("DELETE FROM {}.{} WHERE application_name = %s").format(
+            sql.Identifier(self.datastore.schema), sql.Identifier(TRACKING_TABLE)
+        )
+        cur.execute(statement, (tracking_name,))

@@ -1,0 +1,79 @@
+"""Read-your-writes: wait until the views have applied a given ledger position.
+
+Every batch the runner commits ends with a NOTIFY on ``sanbao_views``. A
+watcher keeps one LISTEN connection in a background thread, re-reads the
+views' positions when woken, and wakes the callers waiting on a position.
+No polling with back-off: a caller learns of a commit within milliseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from projections.engine.tracking import TRACKING_TABLE, VIEWS_CHANNEL
+
+RESYNC_SECONDS = 1.0
+
+
+class PositionWatcher:
+    """Tracks the lowest position reached by a set of views and lets callers wait on it."""
+
+    def __init__(self, connect_kwargs: dict[str, Any], schema: str, views: Sequence[str]) -> None:
+        self.connect_kwargs = {k: v for k, v in connect_kwargs.items() if k != "row_factory"}
+        self.views = list(views)
+        self.query = sql.SQL(
+            "SELECT application_name, notification_id FROM {}.{} WHERE application_name = ANY(%s)"
+        ).format(sql.Identifier(schema), sql.Identifier(TRACKING_TABLE))
+        self.reached = 0
+        self.changed = threading.Condition()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> PositionWatcher:
+        self.thread = threading.Thread(target=self._listen, name="position-watcher", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread:
+            self.thread.join(timeout=RESYNC_SECONDS + 1)
+
+    def wait(self, position: int, timeout: float) -> bool:
+        """True once every view has applied ``position``; False if ``timeout`` passes first."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.reached < position:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self.changed.wait(remaining)
+        return True
+
+    def _listen(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                with psycopg.connect(autocommit=True, **self.connect_kwargs) as conn:
+                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(VIEWS_CHANNEL)))
+                    self._refresh(conn)
+                    while not self.stopping.is_set():
+                        for _ in conn.notifies(timeout=RESYNC_SECONDS, stop_after=1):
+                            pass
+                        self._refresh(conn)
+            except psycopg.OperationalError:
+                # The database went away: try again shortly; waiters time out meanwhile.
+                self.stopping.wait(0.5)
+
+    def _refresh(self, conn: psycopg.Connection[Any]) -> None:
+        rows = conn.execute(self.query, (self.views,)).fetchall()
+        found = dict(rows)
+        lowest = min((found.get(v, 0) for v in self.views), default=0)
+        with self.changed:
+            self.reached = lowest
+            self.changed.notify_all()

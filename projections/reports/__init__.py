@@ -1,0 +1,1 @@
+"""Reports from the views: monthly statistics and satisfaction."""

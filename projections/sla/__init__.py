@@ -1,0 +1,1 @@
+"""The SLA view: clock runs, the board, and the breach sweep."""

@@ -1,0 +1,139 @@
+"""Reading the SLA view: the board, one claim's clocks, and the breaches.
+
+Each query is one round trip and judges the runs as of ``now`` in SQL, so the
+stored rows never go stale. The states follow the domain's ``ClockState``, plus
+``paused`` for an open run whose clock is stopped while it waits:
+
+- ``met`` / ``breached``: the run stopped on or before / after its due time;
+- ``breached``: the run is open and its due time has passed, while it counted (a
+  run paused after its due time stays breached, as ``compute_clocks`` says);
+- ``due_soon``: open, not paused, due within the ``due_soon`` window;
+- ``running``: open and not due yet; ``paused``: open, paused before its due time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from psycopg import Connection, sql
+from psycopg.rows import class_row
+
+from domain.vocabulary import Team
+from projections.engine.view import VIEWS_SCHEMA
+
+DUE_SOON = timedelta(hours=4)
+
+_SELECT = """
+SELECT c.claim_id, s.claim_number, s.team, s.assignee, c.clock, c.run, c.started_at,
+       c.due_at, c.paused_total, c.paused_since, c.stopped_at, c.stopped_by,
+       CASE WHEN c.stopped_at IS NOT NULL
+                 THEN CASE WHEN c.stopped_at <= c.due_at THEN 'met' ELSE 'breached' END
+            WHEN c.due_at < COALESCE(c.paused_since, %(now)s) THEN 'breached'
+            WHEN c.paused_since IS NOT NULL THEN 'paused'
+            WHEN c.due_at <= %(now)s + %(due_soon)s THEN 'due_soon'
+            ELSE 'running' END AS state,
+       c.escalated_at, c.breach_recorded_at, c.escalation
+  FROM {clocks} c JOIN {claims} s USING (claim_id)
+"""
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """One run of one SLA clock with its claim's number and owner, judged as of ``now``."""
+
+    claim_id: UUID
+    claim_number: str
+    team: str | None
+    assignee: str | None
+    clock: str
+    run: int
+    started_at: datetime
+    due_at: datetime
+    paused_total: timedelta
+    paused_since: datetime | None
+    stopped_at: datetime | None
+    stopped_by: str | None
+    state: str
+    escalated_at: datetime | None
+    breach_recorded_at: datetime | None
+    escalation: str | None
+
+    @property
+    def clock_run(self) -> str:
+        """The run's name in an ``Escalated`` event, e.g. ``repair#2``."""
+        return f"{self.clock}#{self.run}"
+
+
+def sla_board(
+    conn: Connection[Any],
+    now: datetime,
+    due_soon: timedelta = DUE_SOON,
+    team: Team | str | None = None,
+    assignee: str | None = None,
+    schema: str = VIEWS_SCHEMA,
+) -> list[SlaClock]:
+    """Breached and nearly due runs, earliest due first, optionally for one team or person.
+
+    Open runs count when breached or due before ``now + due_soon`` and not paused; a run that
+    stopped after its due time stays on the board while its claim is open, so a
+    supervisor sees it until the claim ends.
+    """
+    where = """
+     WHERE ((c.stopped_at IS NULL AND c.due_at <= %(now)s + %(due_soon)s
+             AND (c.paused_since IS NULL OR c.due_at < c.paused_since))
+            OR (c.stopped_at > c.due_at AND s.ended_at IS NULL))
+       AND (%(team)s::text IS NULL OR s.team = %(team)s)
+       AND (%(assignee)s::text IS NULL OR s.assignee = %(assignee)s)
+     ORDER BY c.due_at, c.claim_id, c.clock, c.run"""
+    params = {
+        "now": now,
+        "due_soon": due_soon,
+        "team": team.value if isinstance(team, Team) else team,
+        "assignee": assignee,
+    }
+    return _fetch(conn, schema, where, params)
+
+
+def clocks_for_claim(
+    conn: Connection[Any],
+    claim_id: UUID,
+    now: datetime | None = None,
+    due_soon: timedelta = DUE_SOON,
+    schema: str = VIEWS_SCHEMA,
+) -> list[SlaClock]:
+    """Every run of the claim's clocks in the order they started, judged as of ``now``."""
+    where = " WHERE c.claim_id = %(claim_id)s ORDER BY c.started_at, c.clock, c.run"
+    params = {"claim_id": claim_id, "now": now or datetime.now(UTC), "due_soon": due_soon}
+    return _fetch(conn, schema, where, params)
+
+
+def breaches(
+    conn: Connection[Any],
+    since: datetime | None = None,
+    now: datetime | None = None,
+    schema: str = VIEWS_SCHEMA,
+) -> list[SlaClock]:
+    """Breaches as facts: runs the sweep recorded as breached, or that stopped late.
+
+    ``since`` keeps the breaches whose due time (the moment of the breach) is at or
+    after it. An open run past its due time appears once the sweep has recorded it.
+    """
+    where = """
+     WHERE (c.breach_recorded_at IS NOT NULL OR c.stopped_at > c.due_at)
+       AND (%(since)s::timestamptz IS NULL OR c.due_at >= %(since)s)
+     ORDER BY c.due_at, c.claim_id, c.clock, c.run"""
+    params = {"since": since, "now": now or datetime.now(UTC), "due_soon": DUE_SOON}
+    return _fetch(conn, schema, where, params)
+
+
+def _fetch(
+    conn: Connection[Any], schema: str, where: str, params: dict[str, Any]
+) -> list[SlaClock]:
+    query = sql.SQL(_SELECT + where).format(
+        clocks=sql.Identifier(schema, "sla_clocks"), claims=sql.Identifier(schema, "sla_claims")
+    )
+    with conn.cursor(row_factory=class_row(SlaClock)) as cur:
+        return cur.execute(query, params).fetchall()

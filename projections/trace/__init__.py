@@ -1,0 +1,1 @@
+"""The traceability view: items, serials, batches, models and suppliers."""

@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the write side: the recorder, hash chain, keys, users, sessions."""

@@ -1,0 +1,1 @@
+"""What the tests (and the benchmarks) share: generators, scratch and private PostgreSQL."""
