@@ -1,10 +1,16 @@
 """The business calendar: which days are working days, and working-time arithmetic.
 
-Official Chinese public holidays and adjusted working weekends (调休) come from the
-``chinesecalendar`` package. It only knows the years the State Council has already
-announced (1.11: 2004–2026); for any other year the calendar falls back to an
-ordinary Monday–Friday week. Dates the operator configures (``extra_holidays``,
-``extra_workdays``) override both the official data and the fallback.
+Each year's public holidays come from one source (``holiday_source``):
+
+1. ``chinesecalendar``: the holidays and adjusted working weekends (调休) the State
+   Council announced. It only knows the years already announced (1.11: 2004–2026).
+2. ``holidays``: for a later (or earlier) year, the statutory holidays of China as the
+   ``holidays`` package computes them (0.108 knows 2027's, Spring Festival included).
+   It has no adjusted working weekends: the operator lists those (``extra_workdays``).
+3. ``weekdays``: a year neither package covers is an ordinary Monday–Friday week.
+
+Dates the operator configures (``extra_holidays``, ``extra_workdays``) override
+every source.
 
 Working hours are wall-clock times in the calendar's time zone; one working day of
 a target is ``work_end - work_start`` of working time.
@@ -16,10 +22,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
+from holidays import country_holidays
+from holidays.countries.china import China
 
 from domain.errors import CalendarDataError, InvalidInputError
 
@@ -46,8 +55,37 @@ def official_workday(day: date) -> bool:
 
 
 def years_without_official_data(years: Iterable[int]) -> list[int]:
-    """The years among ``years`` (sorted, once each) that run on the weekday fallback."""
+    """The years among ``years`` (sorted, once each) without announced 调休 data."""
     return sorted({year for year in years if not has_official_data(year)})
+
+
+class HolidaySource(StrEnum):
+    """Where a year's public holidays come from (see the module's docstring)."""
+
+    ANNOUNCED = "chinesecalendar"
+    STATUTORY = "holidays"
+    WEEKDAYS = "weekdays"
+
+
+@cache
+def holiday_source(year: int) -> HolidaySource:
+    """The source the calendar takes ``year``'s public holidays from."""
+    if has_official_data(year):
+        return HolidaySource.ANNOUNCED
+    if China.start_year <= year <= China.end_year:
+        return HolidaySource.STATUTORY
+    return HolidaySource.WEEKDAYS
+
+
+def holiday_sources(years: Iterable[int]) -> dict[int, HolidaySource]:
+    """Each of ``years`` (sorted, once each) with the source of its public holidays."""
+    return {year: holiday_source(year) for year in sorted(set(years))}
+
+
+@cache
+def statutory_holidays(year: int) -> frozenset[date]:
+    """China's statutory holidays (and their days off in lieu) in ``year``, from ``holidays``."""
+    return frozenset(country_holidays("CN", years=year))
 
 
 @dataclass(frozen=True)
@@ -105,8 +143,11 @@ class BusinessCalendar:
             return True
         if day in self.extra_holidays:
             return False
-        if has_official_data(day.year):
+        source = holiday_source(day.year)
+        if source is HolidaySource.ANNOUNCED:
             return official_workday(day)
+        if source is HolidaySource.STATUTORY and day in statutory_holidays(day.year):
+            return False
         return day.weekday() < 5
 
     def add_working_time(self, start: datetime, working_days: float) -> datetime:

@@ -23,7 +23,7 @@ from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.database import resolve_database
 from api.settings import get_settings
-from domain.calendar import years_without_official_data
+from domain.calendar import HolidaySource, holiday_sources
 from storage.migrations import migrate as apply_migrations
 
 app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
@@ -57,11 +57,15 @@ def db() -> None:
         console.print(database.describe())
         console.print(f"ledger head position: {head}")
         this_year = datetime.now().year
-        missing = years_without_official_data([this_year, this_year + 1])
-        if missing:
+        sources = holiday_sources([this_year, this_year + 1])
+        console.print(
+            "business calendar: "
+            + ", ".join(f"{year} {source}" for year, source in sources.items())
+        )
+        if any(source is not HolidaySource.ANNOUNCED for source in sources.values()):
             console.print(
-                f"business calendar: no official holiday data for {missing}; "
-                "using weekends plus SANBAO_EXTRA_HOLIDAYS / SANBAO_EXTRA_WORKDAYS"
+                "  years without announced data: statutory holidays only (or weekdays); "
+                "adjusted working days (调休) come from SANBAO_EXTRA_WORKDAYS"
             )
         customers.describe_keys(ledger)
     finally:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
 from api.settings import get_settings
+from domain.calendar import holiday_source
 
 pytestmark = pytest.mark.postgres
 
@@ -40,6 +42,14 @@ def test_db_names_the_database_in_use(cli: CliRunner) -> None:
     assert shown.exit_code == 0
     assert "PostgreSQL at DATABASE_URL" in shown.output
     assert "ledger head position" in shown.output
+
+
+def test_db_names_the_source_of_each_years_public_holidays(cli: CliRunner) -> None:
+    shown = cli.invoke(app, ["db"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    this_year = datetime.now().year
+    for year in (this_year, this_year + 1):
+        assert f"{year} {holiday_source(year)}" in shown.output
 
 
 def test_projections_rebuild_then_status_shows_no_lag_for_the_rebuilt_view(cli: CliRunner) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -10,6 +12,7 @@ from api.http.deps import RuntimeDep
 from api.http.http_errors import DatabaseUnavailableError
 from api.service.metrics import Metrics
 from api.service.runtime import DATABASE_ERRORS
+from domain.calendar import HolidaySource, holiday_sources
 
 router = APIRouter(tags=["operations"])
 
@@ -23,6 +26,8 @@ class Readiness(BaseModel):
     database: str
     head: int
     projection_lag: int
+    calendar: dict[str, HolidaySource]
+    """This year's and next year's source of public holidays (``domain.calendar``)."""
 
 
 @router.get("/healthz")
@@ -35,8 +40,13 @@ def read_health() -> Health:
 def read_readiness(runtime: RuntimeDep) -> Readiness:
     """Say whether the database answers and how far the views lag behind the ledger."""
     runtime.check_database()
+    this_year = datetime.now().year
     return Readiness(
-        status="ready", database="reachable", head=runtime.head(), projection_lag=runtime.view_lag()
+        status="ready",
+        database="reachable",
+        head=runtime.head(),
+        projection_lag=runtime.view_lag(),
+        calendar={str(y): s for y, s in holiday_sources([this_year, this_year + 1]).items()},
     )
 
 

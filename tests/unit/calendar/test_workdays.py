@@ -4,7 +4,13 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from domain.calendar import BusinessCalendar, has_official_data, years_without_official_data
+from domain.calendar import (
+    BusinessCalendar,
+    HolidaySource,
+    has_official_data,
+    holiday_sources,
+    years_without_official_data,
+)
 from domain.errors import InvalidInputError
 
 
@@ -32,9 +38,33 @@ def test_years_without_official_data_are_listed_sorted_and_once() -> None:
     assert years_without_official_data([2027, 2025, 2027, 2003, 2026]) == [2003, 2027]
 
 
-def test_year_without_official_data_counts_weekdays_as_working_days() -> None:
-    # 2027-01-01 is a Friday; without data nobody knows it is New Year's Day.
-    assert BusinessCalendar().is_workday(date(2027, 1, 1))
+def test_each_year_names_the_source_of_its_public_holidays() -> None:
+    assert holiday_sources([2027, 2026, 2101, 2027]) == {
+        2026: HolidaySource.ANNOUNCED,
+        2027: HolidaySource.STATUTORY,
+        2101: HolidaySource.WEEKDAYS,
+    }
+
+
+def test_new_years_day_2027_is_a_holiday_from_the_statutory_source() -> None:
+    # 2027-01-01 is a Friday; chinesecalendar 1.11 does not know 2027.
+    assert not BusinessCalendar().is_workday(date(2027, 1, 1))
+
+
+def test_spring_festival_2027_is_not_a_working_day() -> None:
+    calendar = BusinessCalendar()
+    assert [calendar.is_workday(date(2027, 2, day)) for day in range(4, 12)] == [
+        True, False, False, False, False, False, False, True,
+    ]  # fmt: skip
+
+
+def test_statutory_source_counts_ordinary_weekdays_as_working_days() -> None:
+    assert BusinessCalendar().is_workday(date(2027, 1, 4))
+
+
+def test_year_no_source_covers_counts_weekdays_as_working_days() -> None:
+    # 2101-01-03 is a Monday; the holidays package stops at 2100.
+    assert BusinessCalendar().is_workday(date(2101, 1, 3))
 
 
 def test_year_without_official_data_counts_weekends_as_rest_days() -> None:

@@ -45,3 +45,17 @@ def test_work_start_in_a_year_without_official_data_skips_operator_holidays() ->
     calendar = BusinessCalendar(extra_holidays=frozenset({date(2027, 1, 1)}))
     runs = clocks(ev("Diagnosed", sh(2026, 12, 31, 17)), now=sh(2027, 1, 4), calendar=calendar)
     assert only(runs, "work_start").due_at == sh(2027, 1, 6, 17)
+
+
+def test_work_start_diagnosed_before_spring_festival_2027_skips_the_holiday() -> None:
+    # 8 h on Thursday 02-04; 02-05 to 02-10 are New Year's Eve, the festival and the
+    # days off in lieu (the ``holidays`` package's 2027 data); 9 h on 02-11 and 02-12;
+    # the last hour on Monday 02-15.
+    runs = clocks(ev("Diagnosed", sh(2027, 2, 4, 10)), now=sh(2027, 2, 4, 11))
+    assert only(runs, "work_start").due_at == sh(2027, 2, 15, 10)
+
+
+def test_spring_festival_2027_counts_an_adjusted_working_saturday_the_operator_lists() -> None:
+    calendar = BusinessCalendar(extra_workdays=frozenset({date(2027, 2, 13)}))
+    runs = clocks(ev("Diagnosed", sh(2027, 2, 4, 10)), now=sh(2027, 2, 4, 11), calendar=calendar)
+    assert only(runs, "work_start").due_at == sh(2027, 2, 13, 10)
