@@ -23,6 +23,7 @@ from projections.engine.envelope import Envelope
 from projections.engine.prefetch import Prefetcher
 from projections.engine.tracking import StalePositionError, ViewRecorder
 from projections.engine.view import View
+from storage.recorder import datastore_of, recorder_of
 
 DEFAULT_BATCH_SIZE = 1000
 RECONNECT_SECONDS = 1.0
@@ -51,7 +52,7 @@ class ViewRunner:
         self.views = list(views)
         self.batch_size = batch_size
         self.tracking_suffix = tracking_suffix
-        datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+        datastore = datastore_of(ledger)
         self.recorder = ViewRecorder(datastore)
         self.stopping = threading.Event()
 
@@ -122,7 +123,7 @@ class ViewRunner:
         Survives the database going away: it waits, reconnects and resumes from the
         positions recorded with the views.
         """
-        channel = self.ledger.recorder.channel_name  # type: ignore[attr-defined]
+        channel = recorder_of(self.ledger).channel_name
         while not self.stopping.is_set():
             try:
                 with self._listen_connection() as conn:
@@ -144,8 +145,10 @@ class ViewRunner:
 
     def connect_kwargs(self) -> dict[str, Any]:
         """The connection arguments of the ledger's pool (host, dbname, user …)."""
-        kwargs: dict[str, Any] = dict(self.recorder.datastore.pool.kwargs)
-        return kwargs
+        kwargs = self.recorder.datastore.pool.kwargs
+        if callable(kwargs):  # psycopg_pool also accepts a function returning them
+            kwargs = kwargs()
+        return dict(kwargs or {})
 
     def _listen_connection(self) -> psycopg.Connection[Any]:
         return psycopg.connect(autocommit=True, **self.connect_kwargs())
