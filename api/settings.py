@@ -99,15 +99,20 @@ class Settings(BaseSettings):
 
 
 CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+LEDGER_FACTORY_TOPIC = "storage.recorder:LedgerFactory"
 
 
 def eventsourcing_env(
     database_url: str, pool_size: int, cipher_key: str | None = None
 ) -> dict[str, str]:
-    """Renders a PostgreSQL URL (and the payload cipher's key) as the library's environment."""
+    """Renders a PostgreSQL URL (and the payload cipher's key) as the library's environment.
+
+    The library's PostgreSQL persistence, with the ledger's recorder (group commit,
+    one-statement append, hash chain): the database must be migrated first.
+    """
     parts = conninfo_to_dict(database_url)
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": LEDGER_FACTORY_TOPIC,
         "POSTGRES_DBNAME": str(parts.get("dbname") or "postgres"),
         "POSTGRES_HOST": str(parts.get("host") or "localhost"),
         "POSTGRES_PORT": str(parts.get("port") or "5432"),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from eventsourcing.application import Application
+from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -20,6 +20,7 @@ from api.service.database import Database, start_embedded
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from storage.migrations import migrate
+from storage.recorder import recorder_of
 
 RESULTS = Path(__file__).parent / "results"
 BENCH_DIR = Path(".sanbao-bench")
@@ -77,7 +78,9 @@ def open_ledger(url: str, pool_size: int = 10) -> Iterator[ClaimsLedger]:
 def without_group_commit(ledger: ClaimsLedger) -> ClaimsLedger:
     """The same ledger saving each command in its own transaction (the library's own path):
     the "before" of group commit, measured in the same run as the "after"."""
-    ledger.events = Application.construct_event_store(ledger)
+    ours = recorder_of(ledger)
+    library = PostgresApplicationRecorder(ours.datastore, events_table_name=ours.events_table_name)
+    ledger.events = ledger.factory.event_store(mapper=ledger.mapper, recorder=library)
     ledger._repository = ledger.construct_repository()
     return ledger
 

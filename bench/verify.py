@@ -39,7 +39,6 @@ import psycopg
 
 from api.service.bootstrap import build_ledger
 from api.service.database import Database, start_embedded
-from api.service.ledger_integrity import install_ledger_chain
 from api.settings import Settings
 from bench.catch_up import RESULTS, child, drop_database, fresh_database, server_facts
 from domain.application import ClaimsLedger
@@ -56,9 +55,7 @@ def open_ledger(url: str) -> ClaimsLedger:
     settings = Settings(  # type: ignore[call-arg]
         DATABASE_URL=url, ledger_signing_key=SEED, data_dir=Path(".sanbao-bench")
     )
-    ledger = build_ledger(settings, Database(url, embedded=False))
-    install_ledger_chain(ledger)  # done by build_ledger too; harmless twice
-    return ledger
+    return build_ledger(settings, Database(url, embedded=False))
 
 
 def triggers(url: str, tables: LedgerTables, on: bool) -> None:

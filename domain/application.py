@@ -20,12 +20,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    EventStore,
-    IntegrityError,
-    JSONTranscoder,
-)
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
 
 from domain.calendar import BusinessCalendar
 from domain.claim import Claim, business_date
@@ -43,7 +38,6 @@ from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_c
 from domain.text import check_arguments
 from domain.transcodings import register_claim_transcodings
 from domain.values import Actor, CoverageDecision, Customer
-from storage.group_commit import GroupCommitRecorder
 
 MAX_ATTEMPTS = 30
 # Business times may be back-dated by the caller, but not without limit.
@@ -96,22 +90,19 @@ class ClaimsLedger(Application[UUID]):
         max_backdate: timedelta = DEFAULT_MAX_BACKDATE,
         calendar: BusinessCalendar | None = None,
         sla_targets: SlaTargets = DEFAULT_CLOCKS,
+        customer_keys: Callable[[ApplicationRecorder], CustomerKeys] | None = None,
     ) -> None:
+        """``customer_keys`` makes the customers' keys from the recorder the library built
+        (the service keeps them in the ledger's database); without it they live in memory."""
         super().__init__(env)
         self.policies = policies or default_policy_book()
         self.calendar = calendar or BusinessCalendar()
         self.sla_targets = sla_targets
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.max_backdate = max_backdate
-        # Customers' keys; the service puts them in PostgreSQL (api/service/bootstrap.py).
-        self.customer_keys: CustomerKeys = EphemeralCustomerKeys()
-
-    def construct_event_store(self) -> EventStore[UUID]:
-        """The event store, writing concurrent commands' events in shared transactions."""
-        self.group_commit = GroupCommitRecorder(self.recorder)
-        # The wrapper answers every recorder method (it delegates all but inserts).
-        recorder = cast(ApplicationRecorder, self.group_commit)
-        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
+        self.customer_keys: CustomerKeys = (
+            customer_keys(self.recorder) if customer_keys else EphemeralCustomerKeys()
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

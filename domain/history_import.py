@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from eventsourcing.domain import AggregateCreated, DomainEvent
+from eventsourcing.domain import AggregateCreated, AggregateEvent, DomainEvent
 from eventsourcing.persistence import Transcoder
 from eventsourcing.utils import get_topic
 
@@ -113,7 +113,8 @@ def _fold(events: Sequence[DomainEvent]) -> None:
     claim: Any = None
     for index, event in enumerate(events):
         try:
-            claim = event.mutate(claim)  # type: ignore[attr-defined]
+            assert isinstance(event, AggregateEvent)  # every claim event is one
+            claim = event.mutate(claim)
         except Exception as error:  # noqa: BLE001 - any failure means the claim cannot load
             reason = f"does not apply to the claim ({type(error).__name__}: {error})"
             raise InvalidInputError(f"events.{index}", reason) from None

@@ -12,9 +12,9 @@ the group commit refuses only their saves and writes the others at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 from psycopg.rows import tuple_row
 
@@ -53,7 +53,7 @@ $$
 class EventAppender:
     """Writes stored events through the append function; returns their positions."""
 
-    def __init__(self, recorder: Any) -> None:
+    def __init__(self, recorder: PostgresApplicationRecorder) -> None:
         self.datastore = recorder.datastore
         schema = sql.Identifier(self.datastore.schema or "public")
         self.names = {
@@ -77,8 +77,8 @@ class EventAppender:
         with self.datastore.get_connection() as conn, conn.transaction():
             cur = conn.cursor(row_factory=tuple_row)
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (FUNCTION,))
-            cur.execute("SELECT to_regprocedure(%s) IS NOT NULL", (signature,))
-            if not cur.fetchone()[0]:  # type: ignore[index]
+            found = cur.execute("SELECT to_regprocedure(%s) IS NOT NULL", (signature,)).fetchone()
+            if not (found and found[0]):
                 cur.execute(sql.SQL(CREATE_FUNCTION).format(**self.names))
 
     def __call__(self, events: Sequence[StoredEvent]) -> Sequence[int]:
@@ -94,7 +94,7 @@ class EventAppender:
         with self.datastore.get_connection() as conn:
             cur = conn.cursor(row_factory=tuple_row)
             cur.execute(self.statement, arguments, prepare=True)
-            answers = [row[0] for row in cur.fetchall()]
+            answers: list[int] = [row[0] for row in cur.fetchall()]
         if answers and answers[0] < 0:
             raise VersionsTaken(sorted(-answer - 1 for answer in answers))
         # Positions are drawn in insertion order, which is the order of the arrays.

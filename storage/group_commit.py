@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 Insert = Callable[[Sequence[StoredEvent]], Sequence[int]]
 """Stores events atomically, returns their positions; IntegrityError if a version is taken."""
@@ -60,17 +60,11 @@ class _PendingSave:
         return {(e.originator_id, e.originator_version) for e in self.events}
 
 
-class GroupCommitRecorder:
-    """The application's recorder, writing concurrent saves together.
+class GroupCommit:
+    """Writes concurrent saves together through one ``insert``, each save getting its answer."""
 
-    Everything but ``insert_events`` is the wrapped recorder's own.
-    """
-
-    def __init__(
-        self, recorder: ApplicationRecorder, max_batch_events: int = MAX_BATCH_EVENTS
-    ) -> None:
-        self._recorder = recorder
-        self.insert: Insert = lambda events: recorder.insert_events(events) or ()
+    def __init__(self, insert: Insert, max_batch_events: int = MAX_BATCH_EVENTS) -> None:
+        self.insert = insert
         self._max_batch_events = max_batch_events
         self._queue: list[_PendingSave] = []
         self._changed = threading.Condition()
@@ -84,14 +78,8 @@ class GroupCommitRecorder:
         with self._changed:
             return len(self._queue)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._recorder, name)
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+    def insert_events(self, stored_events: Sequence[StoredEvent]) -> Sequence[int]:
         """Stores the events atomically; returns their positions (or raises its error)."""
-        if any(value is not None for value in kwargs.values()):
-            # A tracking record (a process application's position): the library's own path.
-            return self._recorder.insert_events(stored_events, **kwargs) or ()
         pending = _PendingSave(stored_events)
         with self._changed:
             self._queue.append(pending)
@@ -165,7 +153,8 @@ class GroupCommitRecorder:
 
 def _saves_holding(batch: list[_PendingSave], indexes: Sequence[int]) -> list[_PendingSave]:
     """The saves of ``batch`` holding the events at ``indexes`` (of the batch's events)."""
-    refused, start, wanted = [], 0, set(indexes)
+    refused: list[_PendingSave] = []
+    start, wanted = 0, set(indexes)
     for pending in batch:
         end = start + len(pending.events)
         if any(start <= index < end for index in wanted):

@@ -21,15 +21,33 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
+from psycopg import Connection
 from psycopg.types.json import Jsonb
-
-from api.http.http_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 
 POLL_SECONDS = 0.02
 PERSONAL_DATA_HEADER = "x-personal-data"
 STORED_HEADERS = ("content-type", "location", "etag", "x-ledger-position", PERSONAL_DATA_HEADER)
+
+
+class IdempotencyError(Exception):
+    """Base class of the refusals of a request under an Idempotency-Key."""
+
+
+class IdempotencyKeyReusedError(IdempotencyError):
+    """Raised when an Idempotency-Key is sent again with a different method, path or body."""
+
+    def __init__(self) -> None:
+        super().__init__("this Idempotency-Key was used with a different request")
+
+
+class IdempotencyInProgressError(IdempotencyError):
+    """Raised when a retry waited in vain for the first request with its key to finish."""
+
+    def __init__(self) -> None:
+        super().__init__("the first request with this Idempotency-Key is still running")
 
 
 @dataclass(frozen=True)
@@ -111,8 +129,8 @@ class IdempotencyStore:
                 return ticket
         return None
 
-    def _take_over(self, conn: object, ticket: Ticket) -> bool:
-        taken = conn.execute(  # type: ignore[attr-defined]
+    def _take_over(self, conn: Connection[Any], ticket: Ticket) -> bool:
+        taken = conn.execute(
             "UPDATE api.idempotency_keys SET owner = %s,"
             " lease_until = now() + make_interval(secs => %s)"
             " WHERE user_name = %s AND key = %s AND state = 'running' AND lease_until < now()",

@@ -104,7 +104,8 @@ class UserStore:
     def exists(self) -> bool:
         """True once any user was ever created (active or revoked)."""
         with self.datastore.get_connection() as conn:
-            return conn.execute("SELECT EXISTS (SELECT 1 FROM api.users) AS any").fetchone()["any"]
+            row = conn.execute("SELECT EXISTS (SELECT 1 FROM api.users) AS any").fetchone()
+        return bool(row and row["any"])
 
     def cached(self, token: str) -> User | None:
         """The user holding the token if it was verified moments ago (no database access)."""

@@ -27,7 +27,8 @@ from domain.values import Actor
 from domain.vocabulary import Role
 from storage.access_log import record_access, search_access_log
 from storage.customer_keys import PostgresCustomerKeys
-from storage.personal_data_key import rotate_master_key
+from storage.key_files import PERSONAL_DATA_KEY_FILE, rotate_master_key
+from storage.recorder import datastore_of
 
 app = typer.Typer(help="Customers' personal data: erase it on request (PIPL).")
 CLI_ROLE = "cli"
@@ -64,7 +65,10 @@ def rotate_master_key_command() -> None:
         keys = ledger.customer_keys
         assert isinstance(keys, PostgresCustomerKeys)
         try:
-            count, text = rotate_master_key(settings, keys)
+            key_file = (
+                None if settings.personal_data_key else settings.data_dir / PERSONAL_DATA_KEY_FILE
+            )
+            count, text = rotate_master_key(keys, key_file)
         except ValueError as refusal:
             console.print(f"[red]error:[/red] {refusal}")
             raise typer.Exit(code=1) from None
@@ -98,7 +102,7 @@ def customer_line(ledger: ClaimsLedger, claim: Claim, reveal: bool) -> str:
         return f"personal data erased ({region})"
     shown = plain if reveal else mask(plain)
     record_access(
-        ledger.recorder.datastore,  # type: ignore[attr-defined]
+        datastore_of(ledger),
         operator(),
         CLI_ROLE,
         claim.id,
@@ -120,7 +124,7 @@ def access_log(
 ) -> None:
     """Show who was shown which claim's personal data, newest first."""
     with ledger_session() as ledger:
-        datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+        datastore = datastore_of(ledger)
         with datastore.get_connection() as conn:
             rows = search_access_log(conn, claim, actor, _aware(since), _aware(until), None, limit)
     table = Table(title=f"Access log ({len(rows)} newest)")

@@ -23,6 +23,7 @@ from api.service.companion import Companion
 from api.service.logs import configure_logging
 from api.settings import get_settings
 from domain.vocabulary import Role
+from storage.recorder import datastore_of
 from storage.users import UserStore
 
 FIRST_USER = "supervisor"
@@ -49,7 +50,7 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ledger, database = open_ledger(settings)
     try:
-        users = UserStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
+        users = UserStore(datastore_of(ledger))
         if not users.exists():
             token = users.add(FIRST_USER, Role.SUPERVISOR)
             console.print(f"first user {FIRST_USER!r} (supervisor); bearer token, shown once:")

@@ -15,6 +15,7 @@ from api.service.bootstrap import open_ledger
 from api.settings import get_settings
 from domain.errors import InvalidInputError
 from domain.vocabulary import Role
+from storage.recorder import datastore_of
 from storage.users import UserStore
 
 app = typer.Typer(help="Issue, revoke and list API users and their bearer tokens.")
@@ -25,7 +26,7 @@ ROLE_NAMES = ", ".join(role.value for role in API_ROLES)
 def user_store() -> Iterator[UserStore]:
     ledger, _ = open_ledger(get_settings())
     try:
-        yield UserStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
+        yield UserStore(datastore_of(ledger))
     except InvalidInputError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(code=1) from None

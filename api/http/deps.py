@@ -22,6 +22,7 @@ from api.service.runtime import Runtime
 from domain.application import ClaimsLedger
 from domain.errors import InvalidInputError
 from domain.text import check_arguments
+from storage.recorder import datastore_of
 from storage.users import User
 
 bearer = HTTPBearer(auto_error=False, description="a token from `sanbao users add`")
@@ -137,7 +138,7 @@ def get_view_connection(
     """A connection for view queries, once the views reached ``min_position`` (else 503)."""
     if min_position:
         runtime.wait_for_views(min_position)
-    with runtime.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+    with datastore_of(runtime.ledger).get_connection() as conn:
         yield conn
 
 

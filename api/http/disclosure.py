@@ -27,6 +27,7 @@ from domain.personal_data import SEALED_FIELDS, mask
 from domain.values import Customer
 from storage.access_log import record_access
 from storage.idempotency import PERSONAL_DATA_HEADER
+from storage.recorder import datastore_of
 from storage.users import User
 
 
@@ -60,7 +61,7 @@ def disclose_customer(
     shown: Customer = plain if reveal else mask(plain)
     disclosure: Literal["revealed", "masked"] = "revealed" if reveal else "masked"
     record_access(
-        ledger.recorder.datastore,  # type: ignore[attr-defined]
+        datastore_of(ledger),
         user.name,
         user.role.value,
         claim.id,

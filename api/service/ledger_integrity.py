@@ -21,20 +21,13 @@ from domain.integrity.faults import LedgerIntegrityError, VerificationReport
 from projections.audit.audit_export import ExportFilters, ExportHead, export_audit
 from projections.audit.audit_queries import AuditRow
 from storage.checkpoint_store import write_checkpoints
-from storage.hash_chain import LedgerTables, install_chain
+from storage.hash_chain import LedgerTables
 from storage.integrity_status import IntegrityStatus, latest_integrity_status
+from storage.key_files import load_signing_key
 from storage.proof_queries import claim_proof
-from storage.signing_key import load_signing_key
+from storage.recorder import datastore_of
 from storage.snapshot_check import snapshot_replayer
 from storage.verification import Progress, verify_ledger
-
-
-def install_ledger_chain(ledger: ClaimsLedger) -> None:
-    """Attaches the hash chain to the ledger's event tables (once; chains older events)."""
-    with ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
-        chained = install_chain(conn, LedgerTables.of(ledger))
-    if chained:
-        logger.info("hash chain attached", events_chained=chained)
 
 
 class LedgerIntegrity:
@@ -44,11 +37,14 @@ class LedgerIntegrity:
         self.ledger = ledger
         self.settings = settings
         self.tables = LedgerTables.of(ledger)
-        self.key = load_signing_key(settings)
+        configured = settings.ledger_signing_key
+        self.key = load_signing_key(
+            configured.get_secret_value() if configured else None, settings.data_dir
+        )
 
     @contextmanager
     def connection(self) -> Iterator[Connection[Any]]:
-        with self.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        with datastore_of(self.ledger).get_connection() as conn:
             yield conn
 
     def public_key(self) -> str:

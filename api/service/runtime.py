@@ -21,6 +21,7 @@ from api.service.logs import logger
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from projections.engine.watcher import PositionWatcher
+from storage.recorder import datastore_of
 from storage.users import UserStore
 
 OPEN_STOP_SECONDS = 10.0
@@ -69,7 +70,7 @@ class Runtime:
         if opened is None:
             return
         ledger, runner = opened
-        datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+        datastore = datastore_of(ledger)
         view_names = [view.name for view in runner.views]
         self.watcher = PositionWatcher(runner.connect_kwargs(), "public", view_names).start()
         self._ledger = ledger
@@ -94,7 +95,7 @@ class Runtime:
 
     def check_database(self) -> None:
         """Raises a database error unless PostgreSQL answers."""
-        with self.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        with datastore_of(self.ledger).get_connection() as conn:
             conn.execute("SELECT 1")
 
     def stop(self) -> None:

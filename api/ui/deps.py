@@ -12,6 +12,7 @@ from api.roles import allows
 from api.service.runtime import Runtime
 from api.ui.i18n import Translator
 from storage.console_sessions import Session, SessionStore
+from storage.recorder import datastore_of
 
 SESSION_COOKIE = "sanbao_session"
 LANGUAGE_COOKIE = "sanbao_lang"
@@ -35,7 +36,7 @@ TranslatorDep = Annotated[Translator, Depends(get_translator)]
 
 
 def session_store(runtime: Runtime) -> SessionStore:
-    return SessionStore(runtime.ledger.recorder.datastore)  # type: ignore[attr-defined]
+    return SessionStore(datastore_of(runtime.ledger))
 
 
 def get_session(request: Request, runtime: RuntimeDep) -> Session:

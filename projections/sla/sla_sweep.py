@@ -38,6 +38,7 @@ from domain.sla import SlaEvent, compute_clocks
 from domain.values import Actor
 from domain.vocabulary import EscalationReason, Role
 from projections.engine.view import VIEWS_SCHEMA
+from storage.recorder import datastore_of
 
 SWEEP_ACTOR = Actor("sla-sweep", Role.SYSTEM)
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def run_sweeper(
     escalate: bool = True,
 ) -> None:
     """Sweeps every ``interval_seconds`` until ``stop_event`` is set; survives outages."""
-    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    datastore = datastore_of(ledger)
     while not stop_event.is_set():
         try:
             result = sweep(ledger, datastore, ledger.clock(), escalate)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
@@ -43,10 +44,16 @@ def client(api_database_url: str) -> Iterator[TestClient]:
         yield test_client
 
 
+def runtime_of(client: TestClient) -> Runtime:
+    """The service's runtime behind a test client."""
+    assert isinstance(client.app, FastAPI)
+    app_runtime: Runtime = client.app.state.runtime
+    return app_runtime
+
+
 @pytest.fixture(scope="package")
 def runtime(client: TestClient) -> Runtime:
-    app_runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    return app_runtime
+    return runtime_of(client)
 
 
 @pytest.fixture(scope="package")

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from api.service.runtime import Runtime
 from domain.vocabulary import Role
 from storage.idempotency import PERSONAL_DATA_HEADER, IdempotencyStore, StoredResponse, Ticket
+from storage.recorder import datastore_of
 from tests.e2e.claims import report_body
 from tests.integration.personal_data_support import tables_holding
 
@@ -160,7 +161,7 @@ def test_the_report_answer_and_its_idempotent_replay_hold_no_personal_data(
 
 
 def test_an_answer_carrying_personal_data_is_never_kept_for_replays(runtime: Runtime) -> None:
-    store = IdempotencyStore(runtime.ledger.recorder.datastore, 1.0, 60.0)  # type: ignore[attr-defined]
+    store = IdempotencyStore(datastore_of(runtime.ledger), 1.0, 60.0)
     key, digest = uuid.uuid4().hex, "d" * 64
     ticket = store.begin("e2e.supervisor", key, digest)
     assert isinstance(ticket, Ticket)

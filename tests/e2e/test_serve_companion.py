@@ -18,6 +18,7 @@ import pytest
 from api.service.bootstrap import open_ledger
 from api.settings import Settings
 from domain.vocabulary import Role
+from storage.recorder import datastore_of
 from storage.users import UserStore
 from tests.e2e.claims import report_body
 from tests.support.databases import scratch_database, sibling_name
@@ -49,7 +50,7 @@ def serving(database: str, data_dir: Path, *options: str, **settings: str) -> It
     agent's token."""
     ledger, _ = open_ledger(Settings(DATABASE_URL=database, data_dir=data_dir))  # type: ignore[call-arg]
     try:
-        users = UserStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
+        users = UserStore(datastore_of(ledger))
         token = users.add(f"serve.{uuid.uuid4().hex[:8]}", Role.AGENT)
     finally:
         ledger.close()

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.service.runtime import Runtime
 from domain.vocabulary import Role
-from tests.e2e.conftest import client  # noqa: F401 - the fixture, reused here
+from tests.e2e.conftest import client, runtime_of  # noqa: F401 - the fixture, reused here
 from tests.support.databases import scratch_database, sibling_name
 
 FULL = os.environ.get("SANBAO_FAULT_FULL") == "1"
@@ -37,5 +36,5 @@ def api_database_url(database_url: str) -> Iterator[str]:
 @pytest.fixture(scope="package")
 def agent(client: TestClient) -> dict[str, str]:  # noqa: F811 - the imported fixture
     """Authorization headers of an agent."""
-    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime = runtime_of(client)
     return {"Authorization": f"Bearer {runtime.users.add('fault.agent', Role.AGENT)}"}

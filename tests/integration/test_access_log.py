@@ -13,6 +13,7 @@ from eventsourcing.postgres import PostgresDatastore
 from domain.application import ClaimsLedger
 from storage.access_log import record_access, search_access_log
 from storage.migrations import migrate
+from storage.recorder import datastore_of
 
 pytestmark = pytest.mark.postgres
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def datastore(ledger: ClaimsLedger, database_url: str) -> Iterator[PostgresDatastore]:
     migrate(database_url)
-    yield ledger.recorder.datastore  # type: ignore[attr-defined]
+    yield datastore_of(ledger)
 
 
 def test_a_recorded_access_is_committed_when_record_access_returns(

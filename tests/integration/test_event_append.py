@@ -5,15 +5,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from storage.event_append import EventAppender
-from storage.group_commit import VersionsTaken
+from storage.group_commit import GroupCommit, VersionsTaken
+from storage.recorder import LedgerRecorder, recorder_of
 
 from .reports import AGENT, new_report
 
@@ -22,14 +24,14 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def appender(ledger: ClaimsLedger) -> EventAppender:
-    appender = EventAppender(ledger.recorder)
-    appender.install()
+    """The ledger recorder's appender (its function installed when the ledger opened)."""
+    assert isinstance(ledger.recorder, LedgerRecorder)
+    appender = ledger.recorder.appender
     appender.install()  # a second start finds it there
-    ledger.group_commit.insert = appender
     return appender
 
 
-def stored(originator: object, version: int) -> StoredEvent:
+def stored(originator: UUID, version: int) -> StoredEvent:
     return StoredEvent(originator_id=originator, originator_version=version, topic="t", state=b"{}")
 
 
@@ -60,18 +62,19 @@ def test_a_taken_version_refuses_the_whole_batch(
 def test_an_append_is_announced_to_listeners(
     ledger: ClaimsLedger, appender: EventAppender, database_url: str
 ) -> None:
+    channel = recorder_of(ledger).channel_name
     with psycopg.connect(database_url, autocommit=True) as listener:
-        listener.execute(f"LISTEN {ledger.recorder.channel_name}")
+        listener.execute(f"LISTEN {channel}")
         appender([stored(uuid4(), 1)])
         announced = list(listener.notifies(timeout=5, stop_after=1))
-    assert [n.channel for n in announced] == [ledger.recorder.channel_name]
+    assert [n.channel for n in announced] == [channel]
 
 
 def test_the_ledger_commands_through_the_appender(
     ledger: ClaimsLedger, appender: EventAppender
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
-    result = ledger.command("add_note", claim_id, AGENT, text="through one statement")
+    result = ledger.command(Claim.add_note, claim_id, AGENT, text="through one statement")
     assert result.version == 2
     assert result.position == ledger.recorder.max_notification_id()
     assert ledger.history(claim_id)[-1].data["text"] == "through one statement"
@@ -90,13 +93,13 @@ def test_a_stale_save_in_a_batch_fails_alone_and_the_others_land_in_one_more_sta
         gate.wait(timeout=10)
         return appender(events)
 
-    ledger.group_commit.insert = gated
+    group_commit = GroupCommit(gated)
     outcomes: dict[str, object] = {}
 
     def save(name: str, events: list[StoredEvent]) -> threading.Thread:
         def run() -> None:
             try:
-                outcomes[name] = list(ledger.group_commit.insert_events(events))
+                outcomes[name] = list(group_commit.insert_events(events))
             except IntegrityError as refused:
                 outcomes[name] = refused
 
@@ -112,7 +115,7 @@ def test_a_stale_save_in_a_batch_fails_alone_and_the_others_land_in_one_more_sta
         save("two", [stored(fresh[1], 1), stored(fresh[1], 2)]),
     ]
     deadline = time.monotonic() + 10
-    while ledger.group_commit.queued_saves < 3 and time.monotonic() < deadline:
+    while group_commit.queued_saves < 3 and time.monotonic() < deadline:
         time.sleep(0.001)
     gate.set()
     for thread in threads:

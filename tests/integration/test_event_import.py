@@ -20,6 +20,7 @@ from domain.application import ClaimsLedger
 from domain.history_import import history_line
 from projections.engine.registry import build_views
 from projections.engine.runner import ViewRunner
+from storage.recorder import datastore_of
 from tests.e2e.conftest import api_settings
 from tests.support.generate import build_claim
 
@@ -67,7 +68,7 @@ def test_imported_claims_load_and_project_into_the_views(
             claim.status,
         )
     ViewRunner(ledger, build_views(ledger)).catch_up()
-    with ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+    with datastore_of(ledger).get_connection() as conn:
         rows = conn.execute("SELECT claim_number, status FROM views.claims").fetchall()
     assert {(r["claim_number"], r["status"]) for r in rows} == {
         (c.claim_number, c.status.value) for c in built

@@ -26,6 +26,7 @@ from projections.engine.runner import ViewRunner
 from projections.reports.statistics import monthly_statistics
 from storage.customer_keys import PostgresCustomerKeys
 from storage.migrations import migrate
+from storage.recorder import datastore_of
 from tests.integration.personal_data_support import own_database, tables_holding
 from tests.integration.reports import AGENT, new_report
 
@@ -162,7 +163,7 @@ def test_erasure_destroys_the_key_and_leaves_every_claim_view_and_event_intact(
         claim = ledger.get_claim(claim_id)
         assert claim.personal_data_erased and ledger.customer_of(claim) is None
     # Even with the master key, nothing opens the sealed data any more.
-    fresh = PostgresCustomerKeys(ledger.recorder.datastore, base64.b64decode(MASTER))  # type: ignore[attr-defined]
+    fresh = PostgresCustomerKeys(datastore_of(ledger), base64.b64decode(MASTER))
     assert fresh.key_of(customer.customer_id) is None
     assert ledger.customer_of(ledger.get_claim(kept_id)).name == bystander.name  # type: ignore[union-attr]
 
@@ -196,26 +197,29 @@ def test_after_rotating_the_master_key_old_copies_of_keys_open_nothing(
             "SELECT wrapped_key, master_key_id FROM privacy.customer_keys WHERE customer_id = %s",
             (erased.customer_id,),
         ).fetchone()
+    assert backup is not None
     erase_customer(ledger, erased.customer_id, BOSS)
     old_keys = ledger.customer_keys
     assert isinstance(old_keys, PostgresCustomerKeys)
     new_master = bytes(range(100, 132))
     assert old_keys.rewrap(new_master) >= 1
     rotated = open_ledger(url, base64.b64encode(new_master).decode())
+    new_keys = rotated.customer_keys
+    assert isinstance(new_keys, PostgresCustomerKeys)
     try:
         assert rotated.customer_of(rotated.get_claim(kept_id)).name == kept.name  # type: ignore[union-attr]
         with pytest.raises(SealedDataError, match="master key"):
             ledger.customer_of(ledger.get_claim(kept_id))
         # The backup's copy of the erased customer's key opens with the old master key
         # only: destroying it (the key file is replaced) ends that copy too.
-        assert old_keys._unwrap(erased.customer_id, bytes(backup[0]), backup[1])  # type: ignore[index]
+        assert old_keys._unwrap(erased.customer_id, bytes(backup[0]), backup[1])
         with pytest.raises(SealedDataError):
-            rotated.customer_keys._unwrap(  # type: ignore[attr-defined]
+            new_keys._unwrap(
                 erased.customer_id,
                 bytes(backup[0]),
-                rotated.customer_keys.master_key_id,  # type: ignore[index, attr-defined]
+                new_keys.master_key_id,
             )
     finally:
         # Back to the module's master key for the tests that follow.
-        rotated.customer_keys.rewrap(base64.b64decode(MASTER))  # type: ignore[attr-defined]
+        new_keys.rewrap(base64.b64decode(MASTER))
         rotated.close()

@@ -11,6 +11,7 @@ from api.service.runtime import Runtime
 from domain.claim import Claim
 from domain.vocabulary import Role
 from storage.access_log import search_access_log
+from storage.recorder import datastore_of
 from tests.ui.conftest import csrf_of
 
 pytestmark = pytest.mark.postgres
@@ -19,7 +20,7 @@ LF1 = Claim.create_id("LF-2026-0001")
 
 
 def log_of(runtime: Runtime, actor: str) -> list[Any]:
-    with runtime.ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+    with datastore_of(runtime.ledger).get_connection() as conn:
         return search_access_log(conn, claim_id=LF1, actor=actor)
 
 

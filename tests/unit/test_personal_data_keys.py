@@ -10,24 +10,37 @@ import pytest
 from pydantic import ValidationError
 
 from api.settings import Settings
-from storage.personal_data_key import KEY_FILE, personal_data_master_key
+from storage.key_files import PERSONAL_DATA_KEY_FILE as KEY_FILE
+from storage.key_files import personal_data_master_key, write_key_file
 
 KEY = base64.b64encode(bytes(range(32))).decode()
 
 
 def test_without_a_setting_a_key_is_generated_once_into_the_data_dir(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
-    first = personal_data_master_key(settings)
+    first = personal_data_master_key(None, tmp_path)
     assert len(first) == 32
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
-    assert personal_data_master_key(settings) == first
+    assert personal_data_master_key(None, tmp_path) == first
     assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
 
 
 def test_the_setting_wins_over_the_key_file(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, personal_data_key=KEY)  # type: ignore[arg-type]
-    assert personal_data_master_key(settings) == bytes(range(32))
+    assert personal_data_master_key(KEY, tmp_path) == bytes(range(32))
     assert not (tmp_path / KEY_FILE).exists()
+
+
+def test_a_key_file_written_second_keeps_the_first_key(tmp_path: Path) -> None:
+    path = tmp_path / KEY_FILE
+    assert write_key_file(path, "first") == "first"
+    assert write_key_file(path, "second") == "first"
+    assert path.read_text() == "first\n"
+    assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
+
+
+def test_a_damaged_key_file_is_refused_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / KEY_FILE).write_text("not a key\n")
+    with pytest.raises(ValueError, match="personal-data.key is not valid base64"):
+        personal_data_master_key(None, tmp_path)
 
 
 @pytest.mark.parametrize(

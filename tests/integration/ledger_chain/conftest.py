@@ -1,6 +1,6 @@
 """A ledger database with the hash chain installed, emptied before each test.
 
-Events are written through the library's recorder (raw stored rows, as the
+Events are written through the ledger's recorder (raw stored rows, as the
 ledger's mapper would hand them over), so these tests exercise the chain and
 its checks independently of what the events say.
 """
@@ -20,7 +20,7 @@ from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.integrity.faults import VerificationReport
 from storage.checkpoint_store import write_checkpoints
-from storage.hash_chain import LedgerTables, install_chain
+from storage.hash_chain import LedgerTables
 from storage.migrations import migrate
 from storage.verification import verify_ledger
 from tests.support.databases import scratch_database, sibling_name
@@ -40,9 +40,8 @@ def chain_database_url(database_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="package")
 def chained_ledger(chain_database_url: str) -> Iterator[ClaimsLedger]:
+    # The ledger's recorder attaches the chain as the library creates its tables.
     ledger = ClaimsLedger(env=eventsourcing_env(chain_database_url, pool_size=4))
-    with ledger.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
-        install_chain(conn, LedgerTables.of(ledger))
     yield ledger
     ledger.close()
 

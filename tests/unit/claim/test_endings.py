@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from domain.application import history_entry
 from domain.claim import ClaimStatus
 from domain.errors import ClaimClosedError, InvalidInputError, LifecycleError
 from domain.values import Evidence
@@ -177,10 +178,10 @@ def test_every_event_records_actor_and_business_time() -> None:
     claim = repaired()
     claim.survey(AGENT, at(5), 5)
     claim.close(AGENT, at(6), "done")
-    for event in claim.collect_events():
-        assert event.actor in (AGENT, TECH)  # type: ignore[attr-defined]
-        assert event.occurred_at.tzinfo is not None  # type: ignore[attr-defined]
-        assert event.timestamp.tzinfo is not None
+    for entry in map(history_entry, claim.collect_events()):
+        assert entry.actor in (AGENT, TECH)
+        assert entry.occurred_at.tzinfo is not None
+        assert entry.recorded_at.tzinfo is not None
 
 
 def test_refused_command_leaves_no_pending_event() -> None:

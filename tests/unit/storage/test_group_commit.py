@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
-from eventsourcing.popo import POPOApplicationRecorder, POPOProcessRecorder
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder
 
-from storage.group_commit import GroupCommitRecorder
+from storage.group_commit import GroupCommit
 
 
 class GatedRecorder(POPOApplicationRecorder):
@@ -29,13 +29,17 @@ class GatedRecorder(POPOApplicationRecorder):
         self.calls.append(len(stored_events))
         return super().insert_events(stored_events, **kwargs)
 
+    def group_commit(self, max_batch_events: int = 200) -> GroupCommit:
+        """A group commit writing through this recorder."""
+        return GroupCommit(lambda events: self.insert_events(events) or (), max_batch_events)
+
 
 def event(originator: UUID, version: int = 1) -> StoredEvent:
     return StoredEvent(originator_id=originator, originator_version=version, topic="t", state=b"{}")
 
 
 def save_in_thread(
-    recorder: GroupCommitRecorder, events: list[StoredEvent], outcomes: dict[int, Any], key: int
+    recorder: GroupCommit, events: list[StoredEvent], outcomes: dict[int, Any], key: int
 ) -> threading.Thread:
     def run() -> None:
         try:
@@ -48,7 +52,7 @@ def save_in_thread(
     return thread
 
 
-def wait_until_queued(recorder: GroupCommitRecorder, count: int) -> None:
+def wait_until_queued(recorder: GroupCommit, count: int) -> None:
     deadline = time.monotonic() + 10
     while recorder.queued_saves < count:
         assert time.monotonic() < deadline, "the saves never queued"
@@ -57,7 +61,7 @@ def wait_until_queued(recorder: GroupCommitRecorder, count: int) -> None:
 
 def test_saves_queued_behind_a_write_are_written_in_one_transaction() -> None:
     inner = GatedRecorder()
-    recorder = GroupCommitRecorder(inner)
+    recorder = inner.group_commit()
     outcomes: dict[int, Any] = {}
     first = save_in_thread(recorder, [event(uuid4())], outcomes, 0)
     assert inner.entered.wait(timeout=10)
@@ -78,7 +82,7 @@ def test_saves_queued_behind_a_write_are_written_in_one_transaction() -> None:
 
 def test_two_saves_of_one_version_are_never_in_one_batch() -> None:
     inner = GatedRecorder()
-    recorder = GroupCommitRecorder(inner)
+    recorder = inner.group_commit()
     outcomes: dict[int, Any] = {}
     claim = uuid4()
     first = save_in_thread(recorder, [event(uuid4())], outcomes, 0)
@@ -103,7 +107,7 @@ def test_a_batch_refused_by_the_store_is_retried_one_save_at_a_time() -> None:
     inner.insert_events([event(taken)])
     inner.gate.clear()
     inner.entered.clear()
-    recorder = GroupCommitRecorder(inner)
+    recorder = inner.group_commit()
     outcomes: dict[int, Any] = {}
     first = save_in_thread(recorder, [event(uuid4())], outcomes, 0)
     assert inner.entered.wait(timeout=10)
@@ -121,7 +125,7 @@ def test_a_batch_refused_by_the_store_is_retried_one_save_at_a_time() -> None:
 
 def test_a_large_queue_is_split_into_transactions_of_bounded_size() -> None:
     inner = GatedRecorder()
-    recorder = GroupCommitRecorder(inner, max_batch_events=4)
+    recorder = inner.group_commit(max_batch_events=4)
     outcomes: dict[int, Any] = {}
     first = save_in_thread(recorder, [event(uuid4())], outcomes, 0)
     assert inner.entered.wait(timeout=10)
@@ -138,13 +142,6 @@ def test_a_large_queue_is_split_into_transactions_of_bounded_size() -> None:
     assert sorted(p for n in range(4) for p in outcomes[n]) == list(range(1, 11))
 
 
-def test_a_save_with_a_tracking_record_takes_the_library_path() -> None:
-    inner = POPOProcessRecorder()
-    recorder = GroupCommitRecorder(inner)
-    recorder.insert_events([event(uuid4())], tracking=Tracking("upstream", 7))
-    assert inner.max_tracking_id("upstream") == 7
-
-
 def test_an_unreachable_store_fails_every_save_of_the_batch_and_the_next_write_goes_on() -> None:
     class Unreachable(GatedRecorder):
         def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
@@ -152,7 +149,7 @@ def test_an_unreachable_store_fails_every_save_of_the_batch_and_the_next_write_g
             raise ConnectionError("database unreachable")
 
     inner = Unreachable()
-    recorder = GroupCommitRecorder(inner)
+    recorder = inner.group_commit()
     outcomes: dict[int, Any] = {}
 
     def save(key: int) -> threading.Thread:
