@@ -21,7 +21,7 @@ from psycopg import Connection, sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import class_row
 
-from projections.engine.where import where_given
+from storage.where import where_given
 
 MAX_LIMIT = 1000
 Disclosure = Literal["masked", "revealed"]

@@ -15,7 +15,7 @@ from uuid import UUID
 from psycopg import Connection, sql
 from psycopg.rows import class_row
 
-from projections.engine.where import where_given
+from storage.where import where_given
 
 MAX_LIMIT = 1000
 

@@ -1,4 +1,7 @@
-"""A WHERE clause from optional filters: each clause applies when its value is given."""
+"""A WHERE clause from optional filters: each clause applies when its value is given.
+
+Shared by the write side's searches (the access log) and the views' queries (the audit trail).
+"""
 
 from __future__ import annotations
 
