@@ -7,6 +7,7 @@ catching up faster without changing what is applied or in which order.
 
 from __future__ import annotations
 
+import enum
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -14,7 +15,12 @@ from types import TracebackType
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-_DONE = object()
+
+
+class _End(enum.Enum):
+    """The producer's last word: no page follows."""
+
+    DONE = enum.auto()
 
 
 class Prefetcher(Generic[T]):
@@ -30,7 +36,7 @@ class Prefetcher(Generic[T]):
         self.read = read
         self.after = after
         self.position_of = position_of
-        self.pages: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self.pages: queue.Queue[list[T] | BaseException | _End] = queue.Queue(maxsize=depth)
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._fill, name="prefetch", daemon=True)
 
@@ -55,11 +61,11 @@ class Prefetcher(Generic[T]):
     def _pages(self) -> Iterator[list[T]]:
         while True:
             item = self.pages.get()
-            if item is _DONE:
+            if item is _End.DONE:
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield item  # type: ignore[misc]
+            yield item
 
     def _fill(self) -> None:
         after = self.after
@@ -73,9 +79,9 @@ class Prefetcher(Generic[T]):
         except BaseException as error:  # handed to the consumer, which re-raises it
             self._put(error)
             return
-        self._put(_DONE)
+        self._put(_End.DONE)
 
-    def _put(self, item: object) -> None:
+    def _put(self, item: list[T] | BaseException | _End) -> None:
         while not self.stopping.is_set():
             try:
                 self.pages.put(item, timeout=0.05)
