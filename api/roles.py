@@ -1,31 +1,22 @@
 """Who may do what: the role → permission matrix, in one table.
 
-Permissions are named ``resource:action`` and are what a 403 names. Commands
-follow the issue's roles; accepting or declining a quote records the
-customer's answer, which the agent on the phone (as in the lamp-factory
-cases) or a specialist takes down. ``system`` (the SLA sweep) has no API user.
+Permissions are named ``resource:action`` and are what a 403 names. The
+claim commands' part comes from the command table (``api/command_table.py``),
+whose rows name the roles that run them; accepting or declining a quote
+records the customer's answer, which the agent on the phone (as in the
+lamp-factory cases) or a specialist takes down. ``system`` (the SLA sweep) has
+no API user.
 """
 
 from __future__ import annotations
 
+from api.command_table import COMMAND_TABLE
 from domain.vocabulary import Role
 
-# Every command action, as it appears in the URL (``POST /claims/{id}/<action>``).
-AGENT_COMMANDS = frozenset(
-    {
-        "report", "classify", "assign", "acknowledge", "notes", "evidence", "escalate",
-        "pause-sla", "resume-sla", "confirm", "follow-up", "survey", "accept-quote",
-        "decline-quote",
-    }
-)  # fmt: skip
-TECHNICIAN_COMMANDS = frozenset(
-    {"diagnose", "quote", "schedule-repair", "start-repair", "record-repair", "notes", "evidence"}
-)
-SPECIALIST_ONLY = frozenset(
-    {"ship-replacement", "receive-return", "refund", "reject", "close", "reopen", "withdraw"}
-)
-WAREHOUSE_COMMANDS = frozenset({"receive-return", "ship-replacement", "notes", "evidence"})
-ALL_COMMANDS = AGENT_COMMANDS | TECHNICIAN_COMMANDS | SPECIALIST_ONLY
+# Reporting a claim is not a command on one (``POST /claims``): those who take the
+# customer's call report, and the leads.
+CLAIMS_REPORT = "claims:report"
+REPORTERS = frozenset({Role.AGENT, Role.SPECIALIST, Role.SUPERVISOR})
 
 # Reads. Everyone who works claims reads them; audit, reports and traceability are
 # oversight (supervisors, auditors, specialists; technicians trace faults too).
@@ -47,27 +38,24 @@ LEDGER_VERIFY = "ledger:verify"
 AUDIT_EXPORT = "audit:export"
 
 
-def _commands(actions: frozenset[str]) -> frozenset[str]:
-    return frozenset(f"claims:{action}" for action in actions)
+def _commands(role: Role) -> frozenset[str]:
+    """The command permissions the command table grants the role."""
+    reports = {CLAIMS_REPORT} if role in REPORTERS else set()
+    return frozenset({e.permission for e in COMMAND_TABLE if role in e.roles} | reports)
 
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.AGENT: _commands(AGENT_COMMANDS) | READ_CLAIMS | {"sla:read", PERSONAL_READ},
-    Role.TECHNICIAN: _commands(TECHNICIAN_COMMANDS) | READ_CLAIMS | {"trace:read"},
-    Role.SPECIALIST: _commands(ALL_COMMANDS) | ALL_READS | {PERSONAL_READ},
-    Role.WAREHOUSE: _commands(WAREHOUSE_COMMANDS) | READ_CLAIMS,
-    Role.SUPERVISOR: _commands(ALL_COMMANDS)
+    Role.AGENT: _commands(Role.AGENT) | READ_CLAIMS | {"sla:read", PERSONAL_READ},
+    Role.TECHNICIAN: _commands(Role.TECHNICIAN) | READ_CLAIMS | {"trace:read"},
+    Role.SPECIALIST: _commands(Role.SPECIALIST) | ALL_READS | {PERSONAL_READ},
+    Role.WAREHOUSE: _commands(Role.WAREHOUSE) | READ_CLAIMS,
+    Role.SUPERVISOR: _commands(Role.SUPERVISOR)
     | ALL_READS
     | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT},
     Role.AUDITOR: ALL_READS | {ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT},
     Role.SYSTEM: frozenset(),
 }
 API_ROLES = [role for role in Role if role is not Role.SYSTEM]
-
-
-def command_permission(action: str) -> str:
-    """The permission a command needs, e.g. ``claims:accept-quote``."""
-    return f"claims:{action}"
 
 
 def allows(role: Role, permission: str) -> bool:

@@ -4,7 +4,7 @@
 
 On a fresh database, at each concurrency (client threads), alternating:
 
-- **ledger**: ``ClaimsLedger.command("add_note", …)`` on claims reported
+- **ledger**: ``ClaimsLedger.command(Claim.add_note, …)`` on claims reported
   beforehand (each thread its own claims): load (aggregate cache,
   fast-forwarded), check, append one event;
 - **ledger without group commit**: the same ledger with each command saved in
@@ -40,6 +40,7 @@ from bench.common import (
     without_group_commit,
 )
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from tests.support.tailing import TailingReader
@@ -180,11 +181,11 @@ def measure_level(
     conns = [psycopg.connect(url, autocommit=True) for _ in range(clients)]
 
     def ledger_note(client: int, n: int) -> None:
-        ledger.command("add_note", mine[client][n % len(mine[client])], AGENT, text=NOTE)
+        ledger.command(Claim.add_note, mine[client][n % len(mine[client])], AGENT, text=NOTE)
 
     def one_by_one_note(client: int, n: int) -> None:
         claim_id = theirs[client][n % len(theirs[client])]
-        one_by_one.command("add_note", claim_id, AGENT, text=NOTE)
+        one_by_one.command(Claim.add_note, claim_id, AGENT, text=NOTE)
 
     def raw_insert(client: int, n: int) -> None:
         versions[client] += 1

@@ -42,6 +42,7 @@ from api.service.database import Database, start_embedded
 from api.settings import Settings
 from bench.catch_up import RESULTS, child, drop_database, fresh_database, server_facts
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from storage.hash_chain import LedgerTables
 from storage.migrations import migrate
 from tests.support.generate import AGENT, generate
@@ -79,7 +80,7 @@ def triggers(url: str, tables: LedgerTables, on: bool) -> None:
 def commands_per_second(ledger: ClaimsLedger, claims: list[Any], commands: int) -> float:
     started = time.perf_counter()
     for n in range(commands):
-        ledger.command("add_note", claims[n % len(claims)], AGENT, text=f"bench note {n}")
+        ledger.command(Claim.add_note, claims[n % len(claims)], AGENT, text=f"bench note {n}")
     return commands / (time.perf_counter() - started)
 
 
@@ -130,7 +131,7 @@ def write_cost(server: str, rounds: int, commands: int, bulk_claims: int) -> dic
         ids = [row[0] for row in conn.execute("SELECT DISTINCT originator_id FROM ledger.chain")]
     at = datetime.now().astimezone() - timedelta(hours=1)
     for claim in ids:  # generated claims are closed; notes need an open claim
-        ledger.command("reopen", claim, AGENT, occurred_at=at, reason="bench")
+        ledger.command(Claim.reopen, claim, AGENT, occurred_at=at, reason="bench")
     runs: dict[str, dict[str, list[float]]] = {
         "with": {"commands": [], "bulk": []},
         "without": {"commands": [], "bulk": []},

@@ -22,6 +22,7 @@ from api.service.database import start_embedded
 from api.settings import eventsourcing_env
 from bench.catch_up import RESULTS, drop_database, fresh_database, server_facts
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from projections.engine.registry import build_views
@@ -65,7 +66,7 @@ def main() -> None:
     after_commit, end_to_end = [], []
     for n in range(args.commands):
         called = time.perf_counter()
-        result = ledger.command("add_note", claim.claim_id, AGENT, text=f"note {n}")
+        result = ledger.command(Claim.add_note, claim.claim_id, AGENT, text=f"note {n}")
         committed = time.perf_counter()
         if not watcher.wait(result.position, timeout=5):
             raise SystemExit(f"position {result.position} not visible within 5 s")

@@ -38,11 +38,16 @@ from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_c
 from domain.text import check_arguments
 from domain.transcodings import register_claim_transcodings
 from domain.values import Actor, CoverageDecision, Customer
+from domain.vocabulary import Cause, Remedy
 
 MAX_ATTEMPTS = 30
 # Business times may be back-dated by the caller, but not without limit.
 DEFAULT_MAX_BACKDATE = timedelta(days=30)
 CLOCK_SKEW = timedelta(minutes=5)
+
+ClaimCommand = Callable[..., None]
+"""A command of the claim: a public ``Claim`` method such as ``Claim.classify``,
+called as ``method(claim, actor, occurred_at, **arguments)``."""
 
 
 @dataclass(frozen=True)
@@ -214,56 +219,68 @@ class ClaimsLedger(Application[UUID]):
 
     def command(
         self,
-        method: str,
+        method: ClaimCommand,
         claim_id: UUID,
         actor: Actor,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
         **kwargs: Any,
     ) -> CommandResult:
-        """Runs the claim command named ``method`` (e.g. "classify") with its arguments."""
-        if method not in COMMANDS:
-            raise InvalidInputError("command", f"unknown command {method!r}")
+        """Runs a claim command, a ``Claim`` method such as ``Claim.classify``, and saves it.
+
+        ``kwargs`` are the command's own arguments. A diagnosis takes the arguments
+        a person gives (finding, cause, item, remedy, goods used); the ledger adds
+        the 三包 decision for the item from its policy book (``with_coverage``).
+        """
         at = self.check_occurred_at(occurred_at)
         check_arguments(kwargs)
 
         def run(claim: Claim) -> None:
-            getattr(claim, method)(actor, at, **kwargs)
+            self.apply(method, claim, actor, at, kwargs)
 
         return self.execute(claim_id, run, expected_version)
 
-    def diagnose(
+    def apply(
         self,
-        claim_id: UUID,
+        method: ClaimCommand,
+        claim: Claim,
         actor: Actor,
+        at: datetime,
+        kwargs: dict[str, Any],
+    ) -> None:
+        """Runs the command on this copy of the claim (nothing is saved)."""
+        if method is Claim.diagnose:
+            kwargs = self.with_coverage(claim, **kwargs)
+        method(claim, actor, at, **kwargs)
+
+    def with_coverage(
+        self,
+        claim: Claim,
         finding: str,
-        cause: Any,
+        cause: Cause,
         item_no: int | None = None,
-        remedy: Any = None,
+        remedy: Remedy | None = None,
         goods_used: bool = False,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        """Diagnoses a claim (or one item) and records the 三包 decision for the item.
+    ) -> dict[str, Any]:
+        """A diagnosis's arguments with the item's 三包 decision and the remedy chosen.
 
         Without an explicit remedy the customer's requested remedy is chosen when the
         decision allows it, else the first remedy the decision grants.
         """
-        at = self.check_occurred_at(occurred_at)
-        check_arguments({"finding": finding})
-
-        def run(claim: Claim) -> None:
-            decision = None
-            chosen = remedy
-            if item_no is not None:
-                query = claim.policy_query(item_no, cause, goods_used)
-                decision = evaluate(self.policies.in_force(query.reported_on), query)
-                if chosen is None and decision.remedies:
-                    requested = claim.requested_remedy
-                    chosen = requested if requested in decision.remedies else decision.remedies[0]
-            claim.diagnose(actor, at, finding, cause, item_no, decision, chosen)
-
-        return self.execute(claim_id, run, expected_version)
+        decision = None
+        if item_no is not None:
+            query = claim.policy_query(item_no, cause, goods_used)
+            decision = evaluate(self.policies.in_force(query.reported_on), query)
+            if remedy is None and decision.remedies:
+                requested = claim.requested_remedy
+                remedy = requested if requested in decision.remedies else decision.remedies[0]
+        return {
+            "finding": finding,
+            "cause": cause,
+            "item_no": item_no,
+            "decision": decision,
+            "remedy": remedy,
+        }
 
     # -- queries -----------------------------------------------------------------
 
@@ -329,35 +346,6 @@ class ClaimsLedger(Application[UUID]):
         """The claim's stored events, oldest first (every one a Claim event)."""
         return iter(self.events.get(claim_id))
 
-
-COMMANDS = frozenset(
-    {
-        "classify",
-        "assign",
-        "acknowledge",
-        "quote",
-        "accept_quote",
-        "decline_quote",
-        "schedule_repair",
-        "start_repair",
-        "record_repair",
-        "ship_replacement",
-        "receive_return",
-        "refund",
-        "escalate",
-        "pause_sla",
-        "resume_sla",
-        "confirm",
-        "follow_up",
-        "survey",
-        "close",
-        "reject",
-        "withdraw",
-        "reopen",
-        "add_note",
-        "attach_evidence",
-    }
-)
 
 EVENT_ENVELOPE = frozenset(
     {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}

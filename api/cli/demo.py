@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.application import ClaimsLedger
-from domain.claim import BUSINESS_TZ
+from domain.application import ClaimCommand, ClaimsLedger
+from domain.claim import BUSINESS_TZ, Claim
 from domain.errors import ClaimNotFoundError
 from domain.values import Actor, Customer, Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
@@ -73,22 +73,30 @@ class CasePlayer:
         self.claim_id = result.claim_id
         self.commands += 1
 
-    def do(self, hours: float, actor: Actor, method: str, **kwargs: Any) -> None:
+    def do(self, hours: float, actor: Actor, method: ClaimCommand, **kwargs: Any) -> None:
         assert self.claim_id is not None
         self.ledger.command(method, self.claim_id, actor, occurred_at=self.at(hours), **kwargs)
         self.commands += 1
 
     def diagnose(self, hours: float, finding: str, cause: Cause, **kwargs: Any) -> None:
         assert self.claim_id is not None
-        self.ledger.diagnose(
-            self.claim_id, TECHNICIAN, finding, cause, occurred_at=self.at(hours), **kwargs
+        self.ledger.command(
+            Claim.diagnose,
+            self.claim_id,
+            TECHNICIAN,
+            finding=finding,
+            cause=cause,
+            occurred_at=self.at(hours),
+            **kwargs,
         )
         self.commands += 1
 
     def triage(self, category: ProblemCategory, team: Team, assignee: str, **kw: Any) -> None:
-        self.do(1, AGENT, "classify", problem_category=category, priority=Priority.NORMAL, **kw)
-        self.do(1.5, AGENT, "assign", team=team, assignee=assignee)
-        self.do(2, AGENT, "acknowledge", message="已收到，正在处理", promised_by=self.at(24).date())
+        self.do(1, AGENT, Claim.classify, problem_category=category, priority=Priority.NORMAL, **kw)
+        self.do(1.5, AGENT, Claim.assign, team=team, assignee=assignee)
+        self.do(
+            2, AGENT, Claim.acknowledge, message="已收到，正在处理", promised_by=self.at(24).date()
+        )
 
 
 def lamp(model: str, serial: str, price: str, batch: str = "B2026-07") -> Item:
@@ -118,11 +126,11 @@ def ceiling_light_wiring_fault(p: CasePlayer) -> None:
     )
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(20, "线路故障（焊点虚接）", Cause.QUALITY_DEFECT, item_no=1)
-    p.do(30, WAREHOUSE, "ship_replacement", item_no=1, serial_no="XD450-0002417")
-    p.do(60, AGENT, "confirm", note="客户收到新灯，确认满意")
-    p.do(70, AGENT, "follow_up", outcome="回访：使用正常")
-    p.do(71, AGENT, "survey", score=5, comment="换货很快")
-    p.do(72, SPECIALIST, "close", reason="免费更换完成")
+    p.do(30, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="XD450-0002417")
+    p.do(60, AGENT, Claim.confirm, note="客户收到新灯，确认满意")
+    p.do(70, AGENT, Claim.follow_up, outcome="回访：使用正常")
+    p.do(71, AGENT, Claim.survey, score=5, comment="换货很快")
+    p.do(72, SPECIALIST, Claim.close, reason="免费更换完成")
 
 
 def modified_lamp_burned_out(p: CasePlayer) -> None:
@@ -140,27 +148,27 @@ def modified_lamp_burned_out(p: CasePlayer) -> None:
     p.do(
         23,
         TECHNICIAN,
-        "quote",
+        Claim.quote,
         item_no=1,
         lines=(
             QuoteLine("更换灯座及线路（市场价）", Decimal("85.00")),
             QuoteLine("人工", Decimal("40.00")),
         ),
     )
-    p.do(30, AGENT, "accept_quote", item_no=1)
-    p.do(48, TECHNICIAN, "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
+    p.do(30, AGENT, Claim.accept_quote, item_no=1)
+    p.do(48, TECHNICIAN, Claim.start_repair, item_no=1, mode=RepairMode.MAIL_IN)
     p.do(
         96,
         TECHNICIAN,
-        "record_repair",
+        Claim.record_repair,
         item_no=1,
         outcome=RepairOutcome.FIXED,
         work=RepairWork(
             parts=("灯座", "电源线"), labour_hours=Decimal("1.5"), cost=Decimal("125.00")
         ),
     )
-    p.do(100, AGENT, "confirm")
-    p.do(120, SPECIALIST, "close", reason="有偿维修完成")
+    p.do(100, AGENT, Claim.confirm)
+    p.do(120, SPECIALIST, Claim.close, reason="有偿维修完成")
 
 
 def colour_difference_refund(p: CasePlayer) -> None:
@@ -176,12 +184,18 @@ def colour_difference_refund(p: CasePlayer) -> None:
     )
     p.triage(ProblemCategory.DESCRIPTION_MISMATCH, Team.AFTER_SALES_SPECIALIST, "zhao.min")
     p.diagnose(20, "色差明显，与商品页不符", Cause.DESCRIPTION_MISMATCH, item_no=1)
-    p.do(50, WAREHOUSE, "receive_return", item_no=1, inspection=InspectionResult.AS_DESCRIBED)
+    p.do(50, WAREHOUSE, Claim.receive_return, item_no=1, inspection=InspectionResult.AS_DESCRIBED)
     p.do(
-        60, SPECIALIST, "refund", item_no=1, amount=Decimal("189.00"), deductions=(), route="alipay"
+        60,
+        SPECIALIST,
+        Claim.refund,
+        item_no=1,
+        amount=Decimal("189.00"),
+        deductions=(),
+        route="alipay",
     )
-    p.do(70, AGENT, "survey", score=4)
-    p.do(72, SPECIALIST, "close", reason="全额退款，原路返回")
+    p.do(70, AGENT, Claim.survey, score=4)
+    p.do(72, SPECIALIST, Claim.close, reason="全额退款，原路返回")
 
 
 def used_lamp_discount_exchange(p: CasePlayer) -> None:
@@ -206,15 +220,15 @@ def used_lamp_discount_exchange(p: CasePlayer) -> None:
     p.do(
         22,
         SPECIALIST,
-        "quote",
+        Claim.quote,
         item_no=1,
         lines=(QuoteLine("8折换货（320.00 × 80%）", Decimal("256.00")),),
     )
-    p.do(30, AGENT, "accept_quote", item_no=1)
-    p.do(50, WAREHOUSE, "receive_return", item_no=1, inspection=InspectionResult.USED)
-    p.do(55, WAREHOUSE, "ship_replacement", item_no=1, serial_no="BD8-0003388")
-    p.do(80, AGENT, "confirm")
-    p.do(90, SPECIALIST, "close", reason="8折换货完成")
+    p.do(30, AGENT, Claim.accept_quote, item_no=1)
+    p.do(50, WAREHOUSE, Claim.receive_return, item_no=1, inspection=InspectionResult.USED)
+    p.do(55, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="BD8-0003388")
+    p.do(80, AGENT, Claim.confirm)
+    p.do(90, SPECIALIST, Claim.close, reason="8折换货完成")
 
 
 def transport_damage(p: CasePlayer) -> None:
@@ -229,8 +243,8 @@ def transport_damage(p: CasePlayer) -> None:
     )
     p.triage(ProblemCategory.LOGISTICS_DAMAGE, Team.WAREHOUSE_LOGISTICS, "chen.gang")
     p.diagnose(10, "运输途中挤压破损", Cause.TRANSPORT_DAMAGE, item_no=1)
-    p.do(26, WAREHOUSE, "ship_replacement", item_no=1, serial_no="XD600-0001044")
-    p.do(60, AGENT, "confirm")
+    p.do(26, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="XD600-0001044")
+    p.do(60, AGENT, Claim.confirm)
 
 
 def technician_attitude_complaint(p: CasePlayer) -> None:
@@ -249,10 +263,10 @@ def technician_attitude_complaint(p: CasePlayer) -> None:
         complaint_grade=ComplaintGrade.GENERAL,
     )
     p.diagnose(24, "安排二次派工并致歉", Cause.SERVICE_FAILURE)
-    p.do(48, AGENT, "confirm", note="客户表示满意")
-    p.do(50, AGENT, "follow_up", outcome="回访满意")
-    p.do(51, AGENT, "survey", score=5)
-    p.do(52, SPECIALIST, "close", reason="投诉处理完毕")
+    p.do(48, AGENT, Claim.confirm, note="客户表示满意")
+    p.do(50, AGENT, Claim.follow_up, outcome="回访满意")
+    p.do(51, AGENT, Claim.survey, score=5)
+    p.do(52, SPECIALIST, Claim.close, reason="投诉处理完毕")
 
 
 def led_bulb_repeat_failure(p: CasePlayer) -> None:
@@ -275,31 +289,31 @@ def led_bulb_repeat_failure(p: CasePlayer) -> None:
     )
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(20, "驱动电源故障", Cause.QUALITY_DEFECT, item_no=1)
-    p.do(24, TECHNICIAN, "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
-    p.do(26, AGENT, "pause_sla", reason=PauseReason.WAITING_ON_PARTS)
-    p.do(50, AGENT, "resume_sla")
+    p.do(24, TECHNICIAN, Claim.start_repair, item_no=1, mode=RepairMode.MAIL_IN)
+    p.do(26, AGENT, Claim.pause_sla, reason=PauseReason.WAITING_ON_PARTS)
+    p.do(50, AGENT, Claim.resume_sla)
     p.do(
         72,
         TECHNICIAN,
-        "record_repair",
+        Claim.record_repair,
         item_no=1,
         outcome=RepairOutcome.STILL_FAILING,
         work=RepairWork(parts=("驱动板",), labour_hours=Decimal("0.5")),
     )
-    p.do(80, TECHNICIAN, "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
+    p.do(80, TECHNICIAN, Claim.start_repair, item_no=1, mode=RepairMode.MAIL_IN)
     p.do(
         120,
         TECHNICIAN,
-        "record_repair",
+        Claim.record_repair,
         item_no=1,
         outcome=RepairOutcome.STILL_FAILING,
         work=RepairWork(parts=("驱动板",), labour_hours=Decimal("0.5")),
     )
-    p.do(121, AGENT, "escalate", reason=EscalationReason.CUSTOMER_DISSATISFIED)
+    p.do(121, AGENT, Claim.escalate, reason=EscalationReason.CUSTOMER_DISSATISFIED)
     p.diagnose(
         122, "两次维修仍不能正常使用", Cause.QUALITY_DEFECT, item_no=1, remedy=Remedy.EXCHANGE
     )
-    p.do(140, WAREHOUSE, "ship_replacement", item_no=1, serial_no="LED9-0977")
+    p.do(140, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="LED9-0977")
 
 
 def open_report_awaiting_response(p: CasePlayer) -> None:

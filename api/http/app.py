@@ -12,7 +12,6 @@ from api.http.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from api.http.openapi import problem_openapi
 from api.http.routes import (
     access_log,
-    add_routes,
     audit,
     claim_commands,
     claims,
@@ -61,9 +60,9 @@ def create_app(settings: Settings) -> FastAPI:
         customers.router,
         access_log.router,
         ledger.router,
+        ops.router,
     ):
-        add_routes(app, router)
-    app.include_router(ops.router)
+        app.include_router(router)
     install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime)

@@ -8,7 +8,6 @@ dependency (a measurable share of a command's cost).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
@@ -105,27 +104,12 @@ def expected_version(if_match: str | None) -> int | None:
     return int(value)
 
 
-@dataclass(frozen=True)
-class Caller:
-    """A command's caller: the ledger, the permitted user, the version they expect."""
-
-    ledger: ClaimsLedger
-    user: User
-    expected_version: int | None
+async def get_expected_version(if_match: IfMatch = None) -> int | None:
+    return expected_version(if_match)
 
 
-def command_caller(permission: str) -> Any:
-    """One dependency for a command route instead of three (ledger, user, If-Match):
-    FastAPI's resolution of each dependency is a share of every request's time."""
-
-    async def caller(
-        request: Request, credentials: BearerCredentials, if_match: IfMatch = None
-    ) -> Caller:
-        ledger = runtime_of(request).ledger  # 503 first when the database is unreachable
-        user = await authorised(request, credentials, permission)
-        return Caller(ledger, user, expected_version(if_match))
-
-    return Depends(caller)
+ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
+"""The claim version the change is based on (``If-Match``), or None for any."""
 
 
 def get_view_connection(

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import Response
-from pydantic import BaseModel
 
+from api.http.fast_paths import json_answer
 from api.http.schemas.claims import ClaimChange, ClaimPublic, HistoryEntryPublic
 from api.http.schemas.customers import CustomerPublic
 from domain.application import CommandResult, HistoryEntry
@@ -24,12 +24,6 @@ def etag(version: int) -> str:
 def change_fields(result: CommandResult) -> dict[str, Any]:
     # Not dataclasses.asdict: it deep-copies every value (the UUID too), on every command.
     return dict(vars(result))
-
-
-def json_answer(model: BaseModel) -> Response:
-    """The model as a JSON answer, serialised once (a route returning the model would
-    have FastAPI validate it again); the route declares it as its response model."""
-    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def change_response(result: CommandResult) -> Response:

@@ -1,21 +1,22 @@
 """Which commands the console offers on a claim: the role may, and the claim's state allows.
 
-The role half is ``api/roles.py``. The state half asks the domain itself: each
-command is tried on a copy of the claim with its documented example arguments
-(per item, for item commands). A ``LifecycleError`` means the state refuses
-it; any other refusal is about the example's values, which the user's own
-form replaces, so the command is offered. The copy is never saved.
+The role half is the command table's (``api/command_table.py``). The state half
+asks the domain itself: each command is tried, as the ledger would run it, on a
+copy of the claim with its documented example arguments (per item, for item
+commands). A ``LifecycleError`` means the state refuses it; any other refusal
+is about the example's values, which the user's own form replaces, so the
+command is offered. The copy is never saved.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from api.http.command_specs import COMMAND_SPECS, CommandSpec
-from api.roles import allows, command_permission
+from api.command_table import COMMAND_TABLE, CommandEntry
+from api.roles import allows
+from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.errors import LifecycleError, SanbaoError
 from domain.values import Actor
@@ -28,18 +29,21 @@ EXAMPLE_OVERRIDES: dict[str, dict[str, Any]] = {"refund": {"amount": "0.01"}}
 class Offer:
     """A command offered on the page, with the items it applies to (item commands)."""
 
-    spec: CommandSpec
+    entry: CommandEntry
     item_nos: tuple[int, ...] = ()
 
-    @property
-    def per_item(self) -> bool:
-        return "item_no" in self.spec.schema.model_fields
+
+def item_field(entry: CommandEntry) -> bool | None:
+    """Whether the command names an item: None if it cannot, False if it may, True if it must."""
+    field = entry.schema.model_fields.get("item_no")
+    return None if field is None else field.is_required()
 
 
-def example_kwargs(spec: CommandSpec) -> dict[str, Any]:
+def example_kwargs(entry: CommandEntry) -> dict[str, Any]:
     """The domain arguments of the command's documented example."""
-    examples = (spec.schema.model_config.get("json_schema_extra") or {}).get("examples") or [{}]
-    body = spec.schema.model_validate({**examples[0], **EXAMPLE_OVERRIDES.get(spec.action, {})})
+    schema = entry.schema
+    examples = (schema.model_config.get("json_schema_extra") or {}).get("examples") or [{}]
+    body = schema.model_validate({**examples[0], **EXAMPLE_OVERRIDES.get(entry.action, {})})
     kwargs = body.to_kwargs()
     kwargs.pop("occurred_at", None)
     return kwargs
@@ -52,24 +56,18 @@ class Trials:
     changed its copy, and only then is a fresh copy made (deep copies are the cost).
     """
 
-    def __init__(self, claim: Claim, actor: Actor, at: datetime) -> None:
+    def __init__(self, ledger: ClaimsLedger, claim: Claim, actor: Actor) -> None:
+        self.ledger = ledger
         self.claim = claim
         self.actor = actor
-        self.at = at
+        self.at = ledger.clock()
         self.copy = copy.deepcopy(claim)
 
-    def allows(self, spec: CommandSpec, **over: Any) -> bool:
+    def allows(self, entry: CommandEntry, **over: Any) -> bool:
         """True unless the domain refuses the command in the claim's state."""
-        kwargs = {**example_kwargs(spec), **over}
-        trial = self.copy
+        kwargs = {**example_kwargs(entry), **over}
         try:
-            if spec.method == "diagnose":
-                # The state checks of a diagnosis; the policy decision is the ledger's job.
-                trial.check_open("diagnose")
-                if kwargs.get("item_no") is not None:
-                    trial.item(kwargs["item_no"]).check_can_diagnose()
-                return True
-            getattr(trial, spec.method)(self.actor, self.at, **kwargs)
+            self.ledger.apply(entry.method, self.copy, self.actor, self.at, kwargs)
         except LifecycleError:
             return False
         except SanbaoError:
@@ -78,21 +76,22 @@ class Trials:
         return True
 
 
-def offers(claim: Claim, actor: Actor, at: datetime) -> list[Offer]:
-    """The commands this actor may run on the claim now, in the API's order."""
-    trials = Trials(claim, actor, at)
+def offers(ledger: ClaimsLedger, claim: Claim, actor: Actor) -> list[Offer]:
+    """The commands this actor may run on the claim now, in the table's order."""
+    trials = Trials(ledger, claim, actor)
     found = []
-    for spec in COMMAND_SPECS:
-        if not allows(actor.role, command_permission(spec.action)):
+    for entry in COMMAND_TABLE:
+        if not allows(actor.role, entry.permission):
             continue
-        if spec.method == "diagnose":
-            if trials.allows(spec, item_no=None):
-                items = tuple(s.no for s in claim.items if trials.allows(spec, item_no=s.no))
-                found.append(Offer(spec, items))
-        elif Offer(spec).per_item:
-            items = tuple(s.no for s in claim.items if trials.allows(spec, item_no=s.no))
-            if items:
-                found.append(Offer(spec, items))
-        elif trials.allows(spec):
-            found.append(Offer(spec))
+        per_item = item_field(entry)
+        if per_item is None:
+            if trials.allows(entry):
+                found.append(Offer(entry))
+            continue
+        # An optional item (a diagnosis) is offered for the whole claim or an item.
+        if not per_item and not trials.allows(entry, item_no=None):
+            continue
+        items = tuple(s.no for s in claim.items if trials.allows(entry, item_no=s.no))
+        if items or not per_item:
+            found.append(Offer(entry, items))
     return found

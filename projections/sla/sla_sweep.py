@@ -33,6 +33,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import tuple_row
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.errors import AlreadyEscalatedError, ConcurrencyConflictError, LifecycleError
 from domain.sla import SlaEvent, compute_clocks
 from domain.values import Actor
@@ -200,7 +201,7 @@ def _escalate(ledger: ClaimsLedger, key: RunKey, due_at: datetime) -> str:
     note = f"SLA {key.clock_run} was due {due_at.astimezone(ledger.calendar.tz):%Y-%m-%d %H:%M}"
     try:
         ledger.command(
-            "escalate",
+            Claim.escalate,
             key.claim_id,
             SWEEP_ACTOR,
             reason=EscalationReason.OVERDUE,

@@ -1,6 +1,6 @@
 """A stand-in for ``ClaimsLedger`` that runs the demo's commands over HTTP.
 
-``api.cli.demo``'s case players call ``report``, ``command`` and ``diagnose``; this
+``api.cli.demo``'s case players call ``report`` and ``command``; this
 class sends each as the API request a front end would send, with the token of a
 user in the actor's role, so the lamp-factory cases walk through the HTTP API.
 """
@@ -16,12 +16,12 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
-from api.http.command_specs import COMMAND_SPECS
-from domain.application import CommandResult
+from api.command_table import COMMAND_TABLE
+from domain.application import ClaimCommand, CommandResult
 from domain.values import Actor
 from domain.vocabulary import Role
 
-ACTIONS = {spec.method: spec.action for spec in COMMAND_SPECS}
+ACTIONS = {entry.method: entry.action for entry in COMMAND_TABLE}
 
 
 def to_json(value: Any) -> Any:
@@ -58,7 +58,9 @@ class HttpLedger:
     def report(self, actor: Actor, **report: Any) -> CommandResult:
         return self.post(actor, "/api/v1/claims", report)
 
-    def command(self, method: str, claim_id: UUID, actor: Actor, **kwargs: Any) -> CommandResult:
+    def command(
+        self, method: ClaimCommand, claim_id: UUID, actor: Actor, **kwargs: Any
+    ) -> CommandResult:
         work = kwargs.pop("work", None)
         if work is not None:  # the API takes a repair's work as flat fields
             kwargs.update(dataclasses.asdict(work))
@@ -66,9 +68,3 @@ class HttpLedger:
         if evidence is not None:
             kwargs.update(dataclasses.asdict(evidence))
         return self.post(actor, f"/api/v1/claims/{claim_id}/{ACTIONS[method]}", kwargs)
-
-    def diagnose(
-        self, claim_id: UUID, actor: Actor, finding: str, cause: Any, **kwargs: Any
-    ) -> CommandResult:
-        body = {"finding": finding, "cause": cause, **kwargs}
-        return self.post(actor, f"/api/v1/claims/{claim_id}/diagnose", body)

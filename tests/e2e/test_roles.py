@@ -7,8 +7,8 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.command_specs import COMMAND_SPECS
-from api.roles import API_ROLES, PERMISSIONS, command_permission
+from api.command_table import COMMAND_TABLE, CommandEntry
+from api.roles import API_ROLES, PERMISSIONS
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body
 
@@ -45,16 +45,20 @@ def assert_decision(response, role: Role, permission: str) -> None:  # type: ign
         assert (problem["role"], problem["permission"]) == (role.value, permission)
 
 
-@pytest.mark.parametrize("spec", COMMAND_SPECS, ids=[s.action for s in COMMAND_SPECS])
+@pytest.mark.parametrize("entry", COMMAND_TABLE, ids=[e.action for e in COMMAND_TABLE])
 @pytest.mark.parametrize("role", API_ROLES, ids=[r.value for r in API_ROLES])
 def test_each_role_may_or_may_not_run_each_command(
-    client: TestClient, as_role: dict[Role, dict[str, str]], claim_id: UUID, role: Role, spec
+    client: TestClient,
+    as_role: dict[Role, dict[str, str]],
+    claim_id: UUID,
+    role: Role,
+    entry: CommandEntry,
 ) -> None:
-    body = spec.schema.model_config["json_schema_extra"]["examples"][0]
+    body = entry.schema.model_config["json_schema_extra"]["examples"][0]
     response = client.post(
-        f"/api/v1/claims/{claim_id}/{spec.action}", json=body, headers=as_role[role]
+        f"/api/v1/claims/{claim_id}/{entry.action}", json=body, headers=as_role[role]
     )
-    assert_decision(response, role, command_permission(spec.action))
+    assert_decision(response, role, entry.permission)
 
 
 @pytest.mark.parametrize("role", API_ROLES, ids=[r.value for r in API_ROLES])

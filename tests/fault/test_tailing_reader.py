@@ -12,6 +12,7 @@ import pytest
 
 from api.service.bootstrap import open_ledger
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from tests.e2e.conftest import api_settings
@@ -54,7 +55,7 @@ def test_a_tailing_reader_misses_nothing_eight_writers_commit(
 
     def write(claim_id: object) -> list[int]:
         return [
-            ledger.command("add_note", claim_id, AGENT, text=f"note {n}").position  # type: ignore[arg-type]
+            ledger.command(Claim.add_note, claim_id, AGENT, text=f"note {n}").position  # type: ignore[arg-type]
             for n in range(COMMANDS_PER_WRITER)
         ]
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.errors import ConcurrencyConflictError, LifecycleError, StaleVersionError
 from domain.vocabulary import PauseReason
 
@@ -19,7 +20,7 @@ def test_concurrent_notes_are_all_kept_with_gapless_versions(ledger: ClaimsLedge
     claim_id = ledger.report(AGENT, **new_report()).claim_id
 
     def add(n: int) -> int:
-        return ledger.command("add_note", claim_id, AGENT, text=f"note {n}").version
+        return ledger.command(Claim.add_note, claim_id, AGENT, text=f"note {n}").version
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         versions = list(pool.map(add, range(40)))
@@ -35,7 +36,7 @@ def test_conflicting_commands_let_exactly_one_win(ledger: ClaimsLedger) -> None:
 
     def pause(_: int) -> str:
         try:
-            ledger.command("pause_sla", claim_id, AGENT, reason=PauseReason.WAITING_ON_PARTS)
+            ledger.command(Claim.pause_sla, claim_id, AGENT, reason=PauseReason.WAITING_ON_PARTS)
         except (ConcurrencyConflictError, LifecycleError):
             return "refused"
         return "paused"
@@ -49,8 +50,8 @@ def test_conflicting_commands_let_exactly_one_win(ledger: ClaimsLedger) -> None:
 
 def test_stale_expected_version_is_refused_and_stores_nothing(ledger: ClaimsLedger) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
-    ledger.command("add_note", claim_id, AGENT, text="first", expected_version=1)
+    ledger.command(Claim.add_note, claim_id, AGENT, text="first", expected_version=1)
     with pytest.raises(StaleVersionError) as refused:
-        ledger.command("add_note", claim_id, AGENT, text="late", expected_version=1)
+        ledger.command(Claim.add_note, claim_id, AGENT, text="late", expected_version=1)
     assert refused.value.current == 2
     assert len(ledger.history(claim_id)) == 2

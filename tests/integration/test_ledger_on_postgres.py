@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from domain.application import ClaimsLedger
-from domain.claim import ClaimStatus
+from domain.claim import Claim, ClaimStatus
 from domain.errors import ClaimNotFoundError, DuplicateClaimError, LifecycleError
 from domain.item_track import ItemStage
 from domain.vocabulary import Cause, Priority, ProblemCategory, RepairMode
@@ -37,7 +37,7 @@ def test_commands_return_new_version_and_increasing_ledger_positions(
 ) -> None:
     first = ledger.report(AGENT, **new_report())
     second = ledger.command(
-        "classify",
+        Claim.classify,
         first.claim_id,
         AGENT,
         problem_category=ProblemCategory.PRODUCT_FAULT,
@@ -51,7 +51,14 @@ def test_diagnosis_stores_the_policy_decision_with_rule_and_version(
     ledger: ClaimsLedger,
 ) -> None:
     result = ledger.report(AGENT, **new_report())
-    ledger.diagnose(result.claim_id, TECH, "wiring fault", Cause.QUALITY_DEFECT, item_no=1)
+    ledger.command(
+        Claim.diagnose,
+        result.claim_id,
+        TECH,
+        finding="wiring fault",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+    )
     item = ledger.get_claim(result.claim_id).item(1)
     assert item.decision is not None
     assert item.decision.rule_id
@@ -62,7 +69,7 @@ def test_diagnosis_stores_the_policy_decision_with_rule_and_version(
 def test_history_lists_events_in_order_with_actor_and_both_times(ledger: ClaimsLedger) -> None:
     result = ledger.report(AGENT, **new_report())
     backdated = datetime.now().astimezone() - timedelta(days=2)
-    ledger.command("add_note", result.claim_id, TECH, occurred_at=backdated, text="called")
+    ledger.command(Claim.add_note, result.claim_id, TECH, occurred_at=backdated, text="called")
     history = ledger.history(result.claim_id)
     assert [h.event_type for h in history] == ["Reported", "NoteAdded"]
     assert [h.version for h in history] == [1, 2]
@@ -75,14 +82,14 @@ def test_history_lists_events_in_order_with_actor_and_both_times(ledger: ClaimsL
 def test_claim_state_as_of_a_version_and_a_time(ledger: ClaimsLedger) -> None:
     result = ledger.report(AGENT, **new_report())
     ledger.command(
-        "classify",
+        Claim.classify,
         result.claim_id,
         AGENT,
         problem_category=ProblemCategory.PRODUCT_FAULT,
         priority=Priority.LOW,
     )
     between = ledger.history(result.claim_id)[-1].recorded_at
-    ledger.command("reject", result.claim_id, AGENT, reason="not ours")
+    ledger.command(Claim.reject, result.claim_id, AGENT, reason="not ours")
     assert ledger.get_claim(result.claim_id, version=1).status is ClaimStatus.REPORTED
     as_of = ledger.get_claim_as_of(result.claim_id, between)
     assert as_of.version == 2 and as_of.status is ClaimStatus.IN_PROGRESS
@@ -122,7 +129,9 @@ def test_a_claim_number_reused_with_other_content_is_refused(ledger: ClaimsLedge
 def test_refused_command_stores_nothing(ledger: ClaimsLedger) -> None:
     result = ledger.report(AGENT, **new_report())
     with pytest.raises(LifecycleError):
-        ledger.command("start_repair", result.claim_id, TECH, item_no=1, mode=RepairMode.ON_SITE)
+        ledger.command(
+            Claim.start_repair, result.claim_id, TECH, item_no=1, mode=RepairMode.ON_SITE
+        )
     assert len(ledger.history(result.claim_id)) == 1
     assert ledger.recorder.max_notification_id() == result.position
 
@@ -135,8 +144,15 @@ def test_unknown_claim_is_not_found(ledger: ClaimsLedger) -> None:
 def test_snapshots_reproduce_the_same_state(ledger: ClaimsLedger) -> None:
     result = ledger.report(AGENT, **new_report())
     for n in range(60):
-        ledger.command("add_note", result.claim_id, AGENT, text=f"note {n}")
-    ledger.diagnose(result.claim_id, TECH, "fault", Cause.QUALITY_DEFECT, item_no=1)
+        ledger.command(Claim.add_note, result.claim_id, AGENT, text=f"note {n}")
+    ledger.command(
+        Claim.diagnose,
+        result.claim_id,
+        TECH,
+        finding="fault",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+    )
     assert ledger.snapshots is not None
     snapshot = next(ledger.snapshots.get(result.claim_id, desc=True, limit=1))
     assert snapshot.originator_version == 50
@@ -153,6 +169,6 @@ def test_a_note_with_a_nul_character_is_refused_and_stores_nothing(ledger: Claim
 
     result = ledger.report(AGENT, **new_report())
     with pytest.raises(InvalidInputError) as refused:
-        ledger.command("add_note", result.claim_id, AGENT, text="bad\x00text")
+        ledger.command(Claim.add_note, result.claim_id, AGENT, text="bad\x00text")
     assert refused.value.field == "text"
     assert len(ledger.history(result.claim_id)) == 1

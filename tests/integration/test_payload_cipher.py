@@ -17,6 +17,7 @@ from api.service.bootstrap import build_ledger
 from api.service.database import Database
 from api.settings import CIPHER_TOPIC, Settings, eventsourcing_env
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from projections.engine.rebuild import rebuild_view
 from projections.engine.registry import build_views, view_factories
 from projections.engine.runner import ViewRunner
@@ -59,7 +60,7 @@ def test_stored_events_and_snapshots_hold_no_plaintext_and_the_views_still_read(
     token = f"cipher-{uuid.uuid4().hex[:8]}"
     report = new_report(claim_number=f"T-{token}", description=f"灯不亮 {token}")
     claim_id = ledger.report(AGENT, **report).claim_id
-    ledger.command("add_note", claim_id, AGENT, text=f"note {token}")
+    ledger.command(Claim.add_note, claim_id, AGENT, text=f"note {token}")
     ledger.take_snapshot(claim_id)
     ViewRunner(ledger, build_views(ledger)).catch_up()
     with psycopg.connect(url) as conn:

@@ -9,6 +9,7 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.errors import StaleVersionError
 
 from .reports import AGENT, new_report
@@ -28,10 +29,10 @@ def test_a_command_on_a_copy_behind_the_store_is_applied_to_the_stored_state(
     ledger: ClaimsLedger, other: ClaimsLedger
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
-    ledger.command("add_note", claim_id, AGENT, text="cached here")
-    other.command("add_note", claim_id, AGENT, text="written elsewhere")
+    ledger.command(Claim.add_note, claim_id, AGENT, text="cached here")
+    other.command(Claim.add_note, claim_id, AGENT, text="written elsewhere")
 
-    result = ledger.command("add_note", claim_id, AGENT, text="after both")
+    result = ledger.command(Claim.add_note, claim_id, AGENT, text="after both")
 
     assert result.version == 4
     texts = [h.data.get("text") for h in ledger.history(claim_id)]
@@ -41,7 +42,7 @@ def test_a_command_on_a_copy_behind_the_store_is_applied_to_the_stored_state(
 def test_a_read_sees_the_other_process_writes(ledger: ClaimsLedger, other: ClaimsLedger) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
     assert ledger.get_claim(claim_id).version == 1
-    other.command("add_note", claim_id, AGENT, text="elsewhere")
+    other.command(Claim.add_note, claim_id, AGENT, text="elsewhere")
     assert ledger.get_claim(claim_id).version == 2
 
 
@@ -50,14 +51,16 @@ def test_if_match_is_judged_against_the_stored_version(
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
     ledger.get_claim(claim_id)
-    other.command("add_note", claim_id, AGENT, text="elsewhere")
+    other.command(Claim.add_note, claim_id, AGENT, text="elsewhere")
 
     # The caller saw version 2 (written elsewhere): the command is not stale.
-    assert ledger.command("add_note", claim_id, AGENT, text="ok", expected_version=2).version == 3
+    assert (
+        ledger.command(Claim.add_note, claim_id, AGENT, text="ok", expected_version=2).version == 3
+    )
     # Version 1 is stale, and the refusal names the stored version.
-    other.command("add_note", claim_id, AGENT, text="elsewhere again")
+    other.command(Claim.add_note, claim_id, AGENT, text="elsewhere again")
     with pytest.raises(StaleVersionError) as refused:
-        ledger.command("add_note", claim_id, AGENT, text="late", expected_version=3)
+        ledger.command(Claim.add_note, claim_id, AGENT, text="late", expected_version=3)
     assert refused.value.current == 4
     assert len(ledger.history(claim_id)) == 4
 
@@ -69,7 +72,7 @@ def test_two_processes_writing_concurrently_lose_nothing(
 
     def add(n: int) -> int:
         app = ledger if n % 2 else other
-        return app.command("add_note", claim_id, AGENT, text=f"note {n}").version
+        return app.command(Claim.add_note, claim_id, AGENT, text=f"note {n}").version
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         versions = list(pool.map(add, range(40)))
@@ -85,7 +88,7 @@ def test_concurrent_commands_on_many_claims_are_all_kept_at_distinct_positions(
     claims = [ledger.report(AGENT, **new_report()).claim_id for _ in range(8)]
 
     def add(n: int) -> int:
-        return ledger.command("add_note", claims[n % 8], AGENT, text=f"note {n}").position
+        return ledger.command(Claim.add_note, claims[n % 8], AGENT, text=f"note {n}").position
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         positions = list(pool.map(add, range(200)))

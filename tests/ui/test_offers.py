@@ -24,7 +24,7 @@ def ledger() -> ClaimsLedger:
 
 def offered(ledger: ClaimsLedger, number: str, role: Role) -> dict[str, tuple[int, ...]]:
     claim = ledger.get_claim_by_number(number)
-    return {o.spec.action: o.item_nos for o in offers(claim, Actor("u", role), ledger.clock())}
+    return {o.entry.action: o.item_nos for o in offers(ledger, claim, Actor("u", role))}
 
 
 def test_a_trial_that_went_through_does_not_leak_into_the_next(ledger: ClaimsLedger) -> None:
@@ -35,7 +35,7 @@ def test_a_trial_that_went_through_does_not_leak_into_the_next(ledger: ClaimsLed
 
 def test_the_offer_leaves_the_claim_itself_unchanged(ledger: ClaimsLedger) -> None:
     claim = ledger.get_claim_by_number("SB-2026-0008")
-    offers(claim, Actor("u", Role.SUPERVISOR), ledger.clock())
+    offers(ledger, claim, Actor("u", Role.SUPERVISOR))
     assert (claim.version, claim.sla_paused, claim.status.value) == (1, False, "reported")
     assert not claim.collect_events()
 

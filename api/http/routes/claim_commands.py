@@ -1,10 +1,11 @@
-"""``POST /claims/{id}/<action>``: one route per claim command, built from ``COMMAND_SPECS``.
+"""``POST /claims/{id}/<action>``: one route per row of the command table.
 
-Every command route is the same three steps (authorise, run one ledger command,
-present its outcome); only the permission, request schema and summary differ,
-so they are generated from the table rather than written out 25 times. They are
-the service's hottest path: ``async`` with the ledger call on a worker thread,
-and the answer serialised once.
+Every command route is the same three steps (authorise, run the row's claim
+command on the ledger, present its outcome); only the permission, request
+schema and summary differ, so the routes are made from ``COMMAND_TABLE``
+rather than written out 25 times. They are the service's hottest path, so they
+take the fast paths of ``api/http/fast_paths.py``: the ledger call on a worker
+thread of our own, the answer serialised once.
 """
 
 from typing import Annotated
@@ -12,49 +13,43 @@ from uuid import UUID
 
 from fastapi import Response
 
+from api.command_table import COMMAND_TABLE, CommandEntry
 from api.http import presenters
-from api.http.blocking import run_blocking
-from api.http.command_specs import COMMAND_SPECS, CommandSpec, run_command
-from api.http.deps import Caller, command_caller
+from api.http.deps import ExpectedVersion, LedgerDep, requires
+from api.http.fast_paths import run_blocking
 from api.http.routes import api_router
 from api.http.schemas.claims import ClaimChange
-from api.roles import command_permission
+from storage.users import User
 
 router = api_router(prefix="/claims", tags=["claim commands"])
 
 
-def add_command_route(spec: CommandSpec) -> None:
-    permission = command_permission(spec.action)
-    Body = spec.schema  # noqa: N806 - a type, used in the signature below
+def add_command_route(entry: CommandEntry) -> None:
+    """Adds the route that runs one claim command."""
+    Body = entry.schema  # noqa: N806 - a type, used in the signature below
 
     async def endpoint(
         claim_id: UUID,
         body: Body,  # type: ignore[valid-type]
-        caller: Annotated[Caller, command_caller(permission)],
+        ledger: LedgerDep,  # first: 503 before 401 when the database is unreachable
+        user: Annotated[User, requires(entry.permission)],
+        expected_version: ExpectedVersion,
     ) -> Response:
-        result = await run_blocking(
-            run_command,
-            caller.ledger,
-            spec,
-            claim_id,
-            caller.user.actor,
-            body,
-            caller.expected_version,
-        )
+        result = await run_blocking(entry.run, ledger, claim_id, user.actor, body, expected_version)
         return presenters.change_response(result)
 
-    endpoint.__name__ = "claim_" + spec.method
-    endpoint.__doc__ = spec.summary + "."
+    endpoint.__name__ = entry.operation_id
+    endpoint.__doc__ = entry.summary + "."
     router.add_api_route(
-        f"/{{claim_id}}/{spec.action}",
+        f"/{{claim_id}}/{entry.action}",
         endpoint,
         methods=["POST"],
         response_model=ClaimChange,
-        summary=spec.summary,
-        description=f"Needs the permission `{permission}`.",
-        operation_id=f"claim_{spec.method}",
+        summary=entry.summary,
+        description=f"Needs the permission `{entry.permission}`.",
+        operation_id=entry.operation_id,
     )
 
 
-for _spec in COMMAND_SPECS:
-    add_command_route(_spec)
+for _entry in COMMAND_TABLE:
+    add_command_route(_entry)

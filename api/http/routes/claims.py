@@ -9,9 +9,9 @@ from uuid import UUID
 from fastapi import Depends, Query, Response, status
 
 from api.http import presenters
-from api.http.blocking import run_blocking
 from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.disclosure import disclose_customer, mark_response, withheld_customer
+from api.http.fast_paths import json_answer, run_blocking
 from api.http.routes import api_router
 from api.http.schemas.claims import (
     ClaimPublic,
@@ -21,6 +21,7 @@ from api.http.schemas.claims import (
     HistoryPublic,
 )
 from api.http.schemas.filters import ClaimFilterParams
+from api.roles import CLAIMS_REPORT
 from domain.application import ClaimsLedger
 from projections.claims.claims_queries import list_claims
 from storage.users import User
@@ -33,7 +34,7 @@ READ_CLAIM_ROUTE = "GET /api/v1/claims/{claim_id}"
 def create_claim(
     body: ClaimReport,
     ledger: LedgerDep,
-    user: Annotated[User, requires("claims:report")],
+    user: Annotated[User, requires(CLAIMS_REPORT)],
     response: Response,
 ) -> ClaimReported:
     """Report a claim (the answer withholds the customer's personal data; GET shows it)."""
@@ -93,7 +94,7 @@ def claim_answer(
     else:
         claim = ledger.get_claim(claim_id, version=version)
     customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=reveal)
-    response = presenters.json_answer(presenters.claim_public(claim, customer))
+    response = json_answer(presenters.claim_public(claim, customer))
     response.headers["ETag"] = presenters.etag(claim.version)
     mark_response(response, customer)
     return response

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.http.command_specs import COMMAND_SPECS, run_command
+from api.command_table import BY_ACTION
 from api.http.deps import LedgerDep, ViewConnection
 from api.http.disclosure import disclose_customer, mark_response
 from api.http.http_errors import PermissionDeniedError
 from api.http.problems import problem_body, problem_type
-from api.roles import PERSONAL_READ, allows, command_permission
+from api.roles import PERSONAL_READ, allows
 from api.ui import presenters
 from api.ui.actions import offers
 from api.ui.claim_record import claim_id_from, read_claim_record
@@ -29,7 +29,6 @@ from projections.sla.sla_queries import DUE_SOON, clocks_for_claim
 from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/claims", route_class=UiRoute)
-SPECS = {spec.action: spec for spec in COMMAND_SPECS}
 # How the access log names the console's disclosures.
 PAGE_ROUTE = "GET /ui/claims/{reference}"
 REVEAL_ROUTE = "POST /ui/claims/{reference}/reveal"
@@ -99,8 +98,8 @@ def claim_page(
     clocks = clocks_for_claim(conn, claim_id) if record.is_current else []
     actions = []
     if record.is_current:
-        for offer in offers(record.claim, session.user.actor, ledger.clock()):
-            actions.append((offer, form_fields(offer.spec.schema)))
+        for offer in offers(ledger, record.claim, session.user.actor):
+            actions.append((offer, form_fields(offer.entry.schema)))
     response = render(
         request, "claim.html", session, status_code=status_code,
         record=record, claim=record.claim, clocks=clocks, actions=actions,
@@ -139,17 +138,16 @@ def run_claim_command(
     session: Reader,
 ) -> Response:
     """Runs one command from its form, as the API would; on refusal the page shows why."""
-    spec = SPECS.get(action)
-    if spec is None:
+    entry = BY_ACTION.get(action)
+    if entry is None:
         return claim_page(request, reference, ledger, conn, session, status_code=404)
-    permission = command_permission(action)
-    if not allows(session.user.role, permission):
-        raise PermissionDeniedError(session.user.role.value, permission)
+    if not allows(session.user.role, entry.permission):
+        raise PermissionDeniedError(session.user.role.value, entry.permission)
     claim_id = claim_id_from(reference)
     expected = int(form["expected_version"]) if form.get("expected_version", "").isdigit() else None
     try:
-        body = parse_form(spec.schema, form)
-        result = run_command(ledger, spec, claim_id, session.user.actor, body, expected)
+        body = parse_form(entry.schema, form)
+        result = entry.run(ledger, claim_id, session.user.actor, body, expected)
     except FormErrors as invalid:
         failed = {"action": action, "form": form, "errors": invalid.errors, "detail": str(invalid)}
         return claim_page(request, reference, ledger, conn, session, None, 422, failed)

@@ -8,6 +8,7 @@ from uuid import UUID
 import psycopg
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.integrity.faults import FaultKind
 from storage.snapshot_check import snapshot_replayer
 from tests.integration.ledger_chain.conftest import tables, verify
@@ -18,7 +19,7 @@ def claim_with_a_snapshot(ledger: ClaimsLedger) -> UUID:
     """A claim of 50 events: the ledger snapshots it at version 50."""
     claim = ledger.report(AGENT, **new_report()).claim_id
     for n in range(49):
-        ledger.command("add_note", claim, AGENT, text=f"call {n}")
+        ledger.command(Claim.add_note, claim, AGENT, text=f"call {n}")
     return claim
 
 

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.values import Actor
 from domain.vocabulary import Role
 from projections.audit.audit_queries import search_audit
@@ -36,7 +37,7 @@ def head(ledger: ClaimsLedger, catch_up: Callable[..., ViewRunner]) -> int:
 def noted_claim(ledger: ClaimsLedger, actor: Actor = AGENT, notes: int = 2) -> uuid.UUID:
     claim = ledger.report(AGENT, **new_report()).claim_id
     for n in range(notes):
-        ledger.command("add_note", claim, actor, text=f"note {n}")
+        ledger.command(Claim.add_note, claim, actor, text=f"note {n}")
     return claim
 
 

@@ -14,7 +14,8 @@ import psycopg
 import pytest
 
 from api.settings import eventsourcing_env
-from domain.application import ClaimsLedger
+from domain.application import ClaimCommand, ClaimsLedger
+from domain.claim import Claim
 from domain.values import Actor, Evidence, Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
@@ -54,32 +55,38 @@ def paid_repair_reopened(ledger: ClaimsLedger) -> UUID:
     """A misuse claim through quote, declined and accepted quotes, repair, survey, close, reopen."""
     claim = ledger.report(AGENT, **new_report(items=(lamp(f"A-{uuid.uuid4().hex[:8]}"),))).claim_id
 
-    def do(method: str, actor: Actor = AGENT, **kwargs: Any) -> None:
+    def do(method: ClaimCommand, actor: Actor = AGENT, **kwargs: Any) -> None:
         ledger.command(method, claim, actor, **kwargs)
 
-    do("classify", problem_category=ProblemCategory.PRODUCT_FAULT, priority=Priority.HIGH)
-    do("assign", team=Team.TECHNICAL_SUPPORT, assignee="tech-7")
-    do("acknowledge", message="收到", promised_by=date.today() + timedelta(days=3))
-    ledger.diagnose(claim, TECH, "外壳摔裂", Cause.MISUSE, item_no=1)
+    do(Claim.classify, problem_category=ProblemCategory.PRODUCT_FAULT, priority=Priority.HIGH)
+    do(Claim.assign, team=Team.TECHNICAL_SUPPORT, assignee="tech-7")
+    do(Claim.acknowledge, message="收到", promised_by=date.today() + timedelta(days=3))
+    ledger.command(Claim.diagnose, claim, TECH, finding="外壳摔裂", cause=Cause.MISUSE, item_no=1)
     lines = (QuoteLine("灯罩", Decimal("50.00")), QuoteLine("人工", Decimal("30.00")))
-    do("quote", TECH, item_no=1, lines=lines)
-    do("decline_quote", item_no=1, reason="太贵")
-    do("quote", TECH, item_no=1, lines=lines[:1])
-    do("accept_quote", item_no=1)
-    do("schedule_repair", TECH, item_no=1, mode=RepairMode.ON_SITE, scheduled_for=datetime.now())
-    do("start_repair", TECH, item_no=1, mode=RepairMode.ON_SITE)
-    do("pause_sla", reason=PauseReason.WAITING_ON_PARTS)
-    do("resume_sla")
+    do(Claim.quote, TECH, item_no=1, lines=lines)
+    do(Claim.decline_quote, item_no=1, reason="太贵")
+    do(Claim.quote, TECH, item_no=1, lines=lines[:1])
+    do(Claim.accept_quote, item_no=1)
+    do(
+        Claim.schedule_repair,
+        TECH,
+        item_no=1,
+        mode=RepairMode.ON_SITE,
+        scheduled_for=datetime.now(),
+    )
+    do(Claim.start_repair, TECH, item_no=1, mode=RepairMode.ON_SITE)
+    do(Claim.pause_sla, reason=PauseReason.WAITING_ON_PARTS)
+    do(Claim.resume_sla)
     work = RepairWork(parts=("灯罩",), labour_hours=Decimal("1.5"), cost=Decimal("50.00"))
-    do("record_repair", TECH, item_no=1, outcome=RepairOutcome.FIXED, work=work)
-    do("escalate", reason=EscalationReason.CUSTOMER_DISSATISFIED)
-    do("confirm", note="客户确认")
-    do("follow_up", outcome="回访满意")
-    do("survey", score=4, comment="不错")
-    do("close", reason="有偿维修完成")
-    do("reopen", reason="再次故障")
-    do("add_note", text="客户来电\n询问进度")
-    do("attach_evidence", evidence=Evidence("ab" * 32, "image/jpeg", "照片"))
+    do(Claim.record_repair, TECH, item_no=1, outcome=RepairOutcome.FIXED, work=work)
+    do(Claim.escalate, reason=EscalationReason.CUSTOMER_DISSATISFIED)
+    do(Claim.confirm, note="客户确认")
+    do(Claim.follow_up, outcome="回访满意")
+    do(Claim.survey, score=4, comment="不错")
+    do(Claim.close, reason="有偿维修完成")
+    do(Claim.reopen, reason="再次故障")
+    do(Claim.add_note, text="客户来电\n询问进度")
+    do(Claim.attach_evidence, evidence=Evidence("ab" * 32, "image/jpeg", "照片"))
     return claim
 
 
@@ -88,20 +95,46 @@ def refunded_and_exchanged(ledger: ClaimsLedger) -> UUID:
     items = (lamp(f"R-{uuid.uuid4().hex[:8]}"), lamp(f"E-{uuid.uuid4().hex[:8]}"))
     report = new_report(items=items, purchase=bought(3), kind=ClaimKind.RETURN)
     claim = ledger.report(AGENT, **report).claim_id
-    ledger.diagnose(claim, TECH, "不亮", Cause.QUALITY_DEFECT, item_no=1, remedy=Remedy.RETURN)
-    ledger.diagnose(claim, TECH, "闪烁", Cause.QUALITY_DEFECT, item_no=2, remedy=Remedy.EXCHANGE)
-    inspection = InspectionResult.AS_DESCRIBED
-    ledger.command("receive_return", claim, WAREHOUSE, item_no=1, inspection=inspection)
     ledger.command(
-        "refund", claim, AGENT, item_no=1, amount=Decimal("399.00"), deductions=(), route="alipay"
+        Claim.diagnose,
+        claim,
+        TECH,
+        finding="不亮",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+        remedy=Remedy.RETURN,
     )
-    ledger.command("ship_replacement", claim, WAREHOUSE, item_no=2, serial_no="NEW-1", batch_no="B")
+    ledger.command(
+        Claim.diagnose,
+        claim,
+        TECH,
+        finding="闪烁",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=2,
+        remedy=Remedy.EXCHANGE,
+    )
+    inspection = InspectionResult.AS_DESCRIBED
+    ledger.command(Claim.receive_return, claim, WAREHOUSE, item_no=1, inspection=inspection)
+    ledger.command(
+        Claim.refund,
+        claim,
+        AGENT,
+        item_no=1,
+        amount=Decimal("399.00"),
+        deductions=(),
+        route="alipay",
+    )
+    ledger.command(
+        Claim.ship_replacement, claim, WAREHOUSE, item_no=2, serial_no="NEW-1", batch_no="B"
+    )
     return claim
 
 
-def ended(ledger: ClaimsLedger, method: str) -> UUID:
+def ended(ledger: ClaimsLedger, method: ClaimCommand) -> UUID:
     claim = ledger.report(AGENT, **new_report()).claim_id
-    ledger.command(method, claim, AGENT, reason="客户撤回" if method == "withdraw" else "不符合")
+    ledger.command(
+        method, claim, AGENT, reason="客户撤回" if method is Claim.withdraw else "不符合"
+    )
     return claim
 
 
@@ -112,8 +145,8 @@ def stories(migrated_url: str) -> Iterator[dict[str, UUID]]:
     claims = {
         "repair": paid_repair_reopened(ledger),
         "refund": refunded_and_exchanged(ledger),
-        "rejected": ended(ledger, "reject"),
-        "withdrawn": ended(ledger, "withdraw"),
+        "rejected": ended(ledger, Claim.reject),
+        "withdrawn": ended(ledger, Claim.withdraw),
     }
     ViewRunner(ledger, [AuditTrailView()]).catch_up()
     yield claims

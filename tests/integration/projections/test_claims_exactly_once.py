@@ -15,6 +15,7 @@ from psycopg import Cursor, sql
 from psycopg.rows import dict_row
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.values import Purchase
 from domain.vocabulary import Cause, Priority, ProblemCategory, Remedy, Team
 from projections.claims.claims_view import ClaimsView
@@ -58,23 +59,30 @@ def busy_claim(ledger: ClaimsLedger) -> tuple[UUID, int]:
     result = ledger.report(AGENT, **report)
     claim_id = result.claim_id
     ledger.command(
-        "classify",
+        Claim.classify,
         claim_id,
         AGENT,
         problem_category=ProblemCategory.PRODUCT_FAULT,
         priority=Priority.HIGH,
     )
-    ledger.command("assign", claim_id, AGENT, team=Team.TECHNICAL_SUPPORT, assignee="li.qiang")
-    ledger.command("acknowledge", claim_id, AGENT, message="on it", promised_by=None)
-    ledger.diagnose(claim_id, TECH, "driver board", Cause.QUALITY_DEFECT, item_no=1)
-    ledger.command("ship_replacement", claim_id, TECH, item_no=1, serial_no="SN-9-R")
+    ledger.command(Claim.assign, claim_id, AGENT, team=Team.TECHNICAL_SUPPORT, assignee="li.qiang")
+    ledger.command(Claim.acknowledge, claim_id, AGENT, message="on it", promised_by=None)
+    ledger.command(
+        Claim.diagnose,
+        claim_id,
+        TECH,
+        finding="driver board",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+    )
+    ledger.command(Claim.ship_replacement, claim_id, TECH, item_no=1, serial_no="SN-9-R")
     for command, kwargs in [
-        ("confirm", {}),
-        ("follow_up", {"outcome": "fine"}),
-        ("survey", {"score": 5}),
-        ("close", {"reason": "exchanged"}),
-        ("reopen", {"reason": "flickers again"}),
-        ("add_note", {"text": "second look"}),
+        (Claim.confirm, {}),
+        (Claim.follow_up, {"outcome": "fine"}),
+        (Claim.survey, {"score": 5}),
+        (Claim.close, {"reason": "exchanged"}),
+        (Claim.reopen, {"reason": "flickers again"}),
+        (Claim.add_note, {"text": "second look"}),
     ]:
         ledger.command(command, claim_id, AGENT, **kwargs)
     return claim_id, result.position
@@ -132,9 +140,9 @@ def test_a_view_rereads_a_claim_another_runner_moved_on(
     claim_id = ledger.report(AGENT, **new_report()).claim_id
     remembering = ClaimsView(ledger.mapper)
     catch_up(remembering)
-    ledger.command("add_note", claim_id, AGENT, text="seen by another runner only")
+    ledger.command(Claim.add_note, claim_id, AGENT, text="seen by another runner only")
     catch_up(ClaimsView(ledger.mapper))
-    ledger.command("assign", claim_id, AGENT, team=Team.SERVICE_DESK, assignee="wang.fang")
+    ledger.command(Claim.assign, claim_id, AGENT, team=Team.SERVICE_DESK, assignee="wang.fang")
     catch_up(remembering)
     row = row_in(conn, "views", claim_id)
     assert row is not None and (row["version"], row["assignee"]) == (3, "wang.fang")
@@ -158,7 +166,7 @@ def test_a_rolled_back_batch_is_applied_again_in_full(
     claim_id = ledger.report(AGENT, **new_report()).claim_id
     view = ClaimsView(ledger.mapper)
     catch_up(view)
-    note = ledger.command("add_note", claim_id, AGENT, text="lost with the batch")
+    note = ledger.command(Claim.add_note, claim_id, AGENT, text="lost with the batch")
     with pytest.raises(RuntimeError, match="disk full"):
         run_from(ledger, [view, FailingView()], note.position - 1, size=1000)
     catch_up(view)

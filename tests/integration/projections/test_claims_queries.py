@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.errors import InvalidInputError
 from domain.values import Customer, Item, Purchase
 from domain.vocabulary import Cause, ClaimKind, Priority, ProblemCategory, Remedy, Team
@@ -109,7 +110,7 @@ def test_status_filter_lists_only_claims_in_that_status(
     ledger: ClaimsLedger, report: Callable[..., UUID], listed: Callable[..., set[UUID]]
 ) -> None:
     withdrawn, reported = report(), report()
-    ledger.command("withdraw", withdrawn, AGENT, reason="duplicate")
+    ledger.command(Claim.withdraw, withdrawn, AGENT, reason="duplicate")
     assert listed(status="withdrawn") == {withdrawn}
     assert listed(status="reported") == {reported}
 
@@ -149,9 +150,16 @@ def test_serial_filter_finds_a_claim_by_its_replacement_serial(
         requested_remedy=Remedy.EXCHANGE,
     )
     other = report()
-    ledger.diagnose(exchanged, TECH, "dead driver", Cause.QUALITY_DEFECT, item_no=1)
+    ledger.command(
+        Claim.diagnose,
+        exchanged,
+        TECH,
+        finding="dead driver",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+    )
     new_serial = f"NEW-{token}"
-    ledger.command("ship_replacement", exchanged, TECH, item_no=1, serial_no=new_serial)
+    ledger.command(Claim.ship_replacement, exchanged, TECH, item_no=1, serial_no=new_serial)
     assert listed(serial_no=new_serial) == {exchanged}
     assert listed(serial_no="SN-9") == {exchanged, other}  # the faulty serial still counts
 
@@ -161,7 +169,7 @@ def test_priority_filter(
 ) -> None:
     urgent, _ = report(), report()
     ledger.command(
-        "classify",
+        Claim.classify,
         urgent,
         AGENT,
         problem_category=ProblemCategory.PRODUCT_FAULT,
@@ -175,7 +183,7 @@ def test_assignee_filter(
     ledger: ClaimsLedger, report: Callable[..., UUID], listed: Callable[..., set[UUID]]
 ) -> None:
     mine, _ = report(), report()
-    ledger.command("assign", mine, AGENT, team=Team.SERVICE_DESK, assignee="zhou.ting")
+    ledger.command(Claim.assign, mine, AGENT, team=Team.SERVICE_DESK, assignee="zhou.ting")
     assert listed(assignee="zhou.ting") == {mine}
 
 
@@ -198,7 +206,7 @@ def test_updated_range_uses_the_time_of_the_last_event(
 ) -> None:
     quiet, busy = report(), report()
     between = datetime.now(UTC)
-    ledger.command("add_note", busy, AGENT, text="called again")
+    ledger.command(Claim.add_note, busy, AGENT, text="called again")
     assert listed(updated_from=between) == {busy}
     assert listed(updated_to=between) == {quiet}
 

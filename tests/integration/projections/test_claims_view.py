@@ -13,6 +13,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from domain.application import ClaimsLedger, CommandResult
+from domain.claim import Claim
 from domain.values import Actor, Customer, Purchase, QuoteLine
 from domain.vocabulary import (
     Cause,
@@ -66,7 +67,13 @@ def recent_purchase() -> Purchase:
 def resolved_complaint(ledger: ClaimsLedger) -> UUID:
     """A complaint whose resolution was proposed: it can be confirmed, surveyed, closed."""
     claim_id = ledger.report(AGENT, **new_report(kind=ClaimKind.COMPLAINT)).claim_id
-    ledger.diagnose(claim_id, TECH, "apology and a second visit", Cause.SERVICE_FAILURE)
+    ledger.command(
+        Claim.diagnose,
+        claim_id,
+        TECH,
+        finding="apology and a second visit",
+        cause=Cause.SERVICE_FAILURE,
+    )
     return claim_id
 
 
@@ -116,7 +123,7 @@ def test_classifying_sets_problem_category_priority_and_complaint_grade(
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report(kind=ClaimKind.COMPLAINT)).claim_id
     ledger.command(
-        "classify",
+        Claim.classify,
         claim_id,
         AGENT,
         problem_category=ProblemCategory.SERVICE_COMPLAINT,
@@ -136,7 +143,7 @@ def test_assigning_sets_team_and_assignee(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
-    ledger.command("assign", claim_id, AGENT, team=Team.TECHNICAL_SUPPORT, assignee="li.qiang")
+    ledger.command(Claim.assign, claim_id, AGENT, team=Team.TECHNICAL_SUPPORT, assignee="li.qiang")
     row = row_of(claim_id)
     assert (row["team"], row["assignee"]) == ("technical_support", "li.qiang")
 
@@ -146,9 +153,16 @@ def test_an_exchange_adds_the_replacement_serial_and_keeps_the_faulty_one(
 ) -> None:
     report = new_report(purchase=recent_purchase(), requested_remedy=Remedy.EXCHANGE)
     claim_id = ledger.report(AGENT, **report).claim_id
-    ledger.diagnose(claim_id, TECH, "driver board", Cause.QUALITY_DEFECT, item_no=1)
+    ledger.command(
+        Claim.diagnose,
+        claim_id,
+        TECH,
+        finding="driver board",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+    )
     assert row_of(claim_id)["item_stages"] == ["diagnosed"]
-    ledger.command("ship_replacement", claim_id, WAREHOUSE, item_no=1, serial_no="SN-9-NEW")
+    ledger.command(Claim.ship_replacement, claim_id, WAREHOUSE, item_no=1, serial_no="SN-9-NEW")
     row = row_of(claim_id)
     assert row["serial_nos"] == ["SN-9", "SN-9-NEW"]
     assert (row["item_stages"], row["status"]) == (["replaced"], "resolved")
@@ -158,8 +172,8 @@ def test_the_status_is_the_aggregates_own(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
-    ledger.diagnose(claim_id, TECH, "misuse", Cause.MISUSE, item_no=1)
-    ledger.command("quote", claim_id, TECH, item_no=1, lines=ONE_LINE)
+    ledger.command(Claim.diagnose, claim_id, TECH, finding="misuse", cause=Cause.MISUSE, item_no=1)
+    ledger.command(Claim.quote, claim_id, TECH, item_no=1, lines=ONE_LINE)
     assert row_of(claim_id)["status"] == ledger.get_claim(claim_id).status.value
     assert row_of(claim_id)["item_stages"] == ["quoted"]
 
@@ -168,7 +182,7 @@ def test_closing_sets_closed_at_to_the_recorded_time(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = resolved_complaint(ledger)
-    ledger.command("close", claim_id, AGENT, reason="apologised")
+    ledger.command(Claim.close, claim_id, AGENT, reason="apologised")
     row = row_of(claim_id)
     closed = ledger.history(claim_id)[-1]
     assert (row["status"], row["closed_at"]) == ("closed", closed.recorded_at)
@@ -178,7 +192,7 @@ def test_withdrawing_ends_the_claim_like_closing(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
-    ledger.command("withdraw", claim_id, AGENT, reason="found the receipt was wrong")
+    ledger.command(Claim.withdraw, claim_id, AGENT, reason="found the receipt was wrong")
     row = row_of(claim_id)
     assert (row["status"], row["closed_at"]) == ("withdrawn", row["updated_at"])
 
@@ -187,10 +201,10 @@ def test_reopening_clears_closed_at_and_the_voided_survey(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = resolved_complaint(ledger)
-    ledger.command("survey", claim_id, AGENT, score=2)
-    ledger.command("close", claim_id, AGENT, reason="done")
+    ledger.command(Claim.survey, claim_id, AGENT, score=2)
+    ledger.command(Claim.close, claim_id, AGENT, reason="done")
     assert row_of(claim_id)["closed_at"] is not None
-    ledger.command("reopen", claim_id, AGENT, reason="the customer called back")
+    ledger.command(Claim.reopen, claim_id, AGENT, reason="the customer called back")
     row = row_of(claim_id)
     assert (row["closed_at"], row["satisfaction"], row["surveyed_at"]) == (None, None, None)
     assert row["status"] == ledger.get_claim(claim_id).status.value
@@ -200,7 +214,7 @@ def test_a_survey_records_the_score_and_its_business_time(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = resolved_complaint(ledger)
-    result = ledger.command("survey", claim_id, AGENT, score=4)
+    result = ledger.command(Claim.survey, claim_id, AGENT, score=4)
     row = row_of(claim_id)
     surveyed = ledger.history(claim_id)[result.version - 1]
     assert (row["satisfaction"], row["surveyed_at"]) == (4, surveyed.occurred_at)
@@ -210,10 +224,10 @@ def test_a_follow_up_counts_only_once_the_customer_confirmed(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = resolved_complaint(ledger)
-    ledger.command("follow_up", claim_id, AGENT, outcome="called, no answer")
+    ledger.command(Claim.follow_up, claim_id, AGENT, outcome="called, no answer")
     assert row_of(claim_id)["followed_up_at"] is None
-    confirmed = ledger.command("confirm", claim_id, AGENT)
-    followed = ledger.command("follow_up", claim_id, AGENT, outcome="happy")
+    confirmed = ledger.command(Claim.confirm, claim_id, AGENT)
+    followed = ledger.command(Claim.follow_up, claim_id, AGENT, outcome="happy")
     row = row_of(claim_id)
     history = ledger.history(claim_id)
     assert row["confirmed_at"] == _at(history, confirmed)
@@ -225,7 +239,7 @@ def test_escalating_raises_the_escalation_level(
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
     for _ in range(2):
-        ledger.command("escalate", claim_id, AGENT, reason=EscalationReason.OVERDUE)
+        ledger.command(Claim.escalate, claim_id, AGENT, reason=EscalationReason.OVERDUE)
     assert row_of(claim_id)["escalation_level"] == 2
 
 
@@ -234,7 +248,7 @@ def test_a_note_only_moves_the_version_and_update_time(
 ) -> None:
     claim_id = ledger.report(AGENT, **new_report()).claim_id
     before = row_of(claim_id)
-    note = ledger.command("add_note", claim_id, AGENT, text="customer prefers mornings")
+    note = ledger.command(Claim.add_note, claim_id, AGENT, text="customer prefers mornings")
     after = row_of(claim_id)
     changed = {k for k in after if after[k] != before[k]}
     assert changed == {"version", "position", "updated_at"}

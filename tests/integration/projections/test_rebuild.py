@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.vocabulary import Priority, ProblemCategory
 from projections.engine.rebuild import rebuild_view
 from projections.engine.registry import build_views, view_factories
@@ -39,13 +40,13 @@ def caught_up(ledger: ClaimsLedger) -> ViewRunner:
     for _ in range(3):
         claim_id = ledger.report(AGENT, **new_report()).claim_id
         ledger.command(
-            "classify",
+            Claim.classify,
             claim_id,
             AGENT,
             problem_category=ProblemCategory.PRODUCT_FAULT,
             priority=Priority.HIGH,
         )
-        ledger.command("add_note", claim_id, AGENT, text="called")
+        ledger.command(Claim.add_note, claim_id, AGENT, text="called")
     runner = ViewRunner(ledger, build_views(ledger))
     runner.catch_up()
     return runner
@@ -107,7 +108,7 @@ def test_commands_during_a_rebuild_are_all_in_the_rebuilt_view(
 
     def write() -> None:
         for n in range(30):
-            ledger.command("add_note", claim_id, AGENT, text=f"during rebuild {n}")
+            ledger.command(Claim.add_note, claim_id, AGENT, text=f"during rebuild {n}")
         writer_done.set()
 
     writer = threading.Thread(target=write)

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from projections.engine.runner import ViewRunner
 from projections.engine.tracking import ViewRecorder
 
@@ -29,7 +30,7 @@ def add_events(ledger: ClaimsLedger, claims: int, notes: int) -> None:
     for _ in range(claims):
         claim_id = ledger.report(AGENT, **new_report()).claim_id
         for n in range(notes):
-            ledger.command("add_note", claim_id, AGENT, text=f"n{n}")
+            ledger.command(Claim.add_note, claim_id, AGENT, text=f"n{n}")
 
 
 def test_catch_up_applies_every_event_once_and_records_the_head(

@@ -18,7 +18,7 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
-from domain.claim import BUSINESS_TZ
+from domain.claim import BUSINESS_TZ, Claim
 from domain.errors import InvalidInputError
 from domain.values import Purchase
 from domain.vocabulary import Cause, ClaimKind, Team
@@ -58,17 +58,24 @@ def survey(past: ClaimsLedger) -> Callable[..., None]:
             kind=ClaimKind.COMPLAINT, purchase=Purchase(date(2020, 1, 1)), occurred_at=start
         )
         claim_id = past.report(AGENT, **report).claim_id
-        past.command("assign", claim_id, AGENT, start, team=team, assignee=assignee)
-        past.diagnose(claim_id, TECH, "apology", Cause.SERVICE_FAILURE, occurred_at=start)
+        past.command(Claim.assign, claim_id, AGENT, start, team=team, assignee=assignee)
+        past.command(
+            Claim.diagnose,
+            claim_id,
+            TECH,
+            finding="apology",
+            cause=Cause.SERVICE_FAILURE,
+            occurred_at=start,
+        )
         confirmed = start + timedelta(hours=1)
         if confirm:
-            past.command("confirm", claim_id, AGENT, confirmed)
+            past.command(Claim.confirm, claim_id, AGENT, confirmed)
         if follow_up is not None:
             at = confirmed + timedelta(hours=follow_up)
-            past.command("follow_up", claim_id, AGENT, at, outcome="called")
+            past.command(Claim.follow_up, claim_id, AGENT, at, outcome="called")
         if score is not None:
             at = surveyed_at or start + timedelta(hours=2)
-            past.command("survey", claim_id, AGENT, at, score=score)
+            past.command(Claim.survey, claim_id, AGENT, at, score=score)
 
     return run
 

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.vocabulary import PauseReason, Team
 from projections.engine.runner import ViewRunner
 from projections.sla.sla_queries import sla_board
@@ -43,7 +44,7 @@ def new_claim(fixed: ClaimsLedger, assignee: str) -> Callable[..., Story]:
 
     def report(reported: datetime, team: Team = Team.TECHNICAL_SUPPORT) -> Story:
         story = Story(fixed, reported)
-        return story.do(reported, "assign", team=team, assignee=assignee)
+        return story.do(reported, Claim.assign, team=team, assignee=assignee)
 
     return report
 
@@ -71,7 +72,7 @@ def test_the_board_lists_breached_and_due_soon_runs_earliest_due_first(
     soon = new_claim(china("2026-11-09 14:00"))  # due 14:00, within the 4 h window
     new_claim(china("2026-11-10 11:00"))  # due tomorrow: just running
     answered = new_claim(china("2026-11-09 09:00"))
-    answered.do(china("2026-11-09 10:00"), "acknowledge", message="收到", promised_by=None)
+    answered.do(china("2026-11-09 10:00"), Claim.acknowledge, message="收到", promised_by=None)
 
     assert board() == [
         (late.claim_number, "first_response#1", "breached"),
@@ -105,7 +106,7 @@ def test_a_run_paused_before_its_due_time_is_off_the_board(
     new_claim: Callable[..., Story], board: Callable[..., list[tuple[str, str, str]]]
 ) -> None:
     story = new_claim(china("2026-11-09 10:00"))
-    story.do(china("2026-11-09 11:00"), "pause_sla", reason=PauseReason.WAITING_ON_CUSTOMER)
+    story.do(china("2026-11-09 11:00"), Claim.pause_sla, reason=PauseReason.WAITING_ON_CUSTOMER)
 
     assert board() == []
 
@@ -114,7 +115,7 @@ def test_a_run_paused_after_its_due_time_stays_breached(
     new_claim: Callable[..., Story], board: Callable[..., list[tuple[str, str, str]]]
 ) -> None:
     story = new_claim(china("2026-11-09 10:00"))
-    story.do(china("2026-11-10 11:00"), "pause_sla", reason=PauseReason.WAITING_ON_CUSTOMER)
+    story.do(china("2026-11-10 11:00"), Claim.pause_sla, reason=PauseReason.WAITING_ON_CUSTOMER)
 
     assert board() == [(story.claim_number, "first_response#1", "breached")]
 
@@ -123,8 +124,8 @@ def test_a_run_stopped_late_stays_on_the_board_until_the_claim_ends(
     new_claim: Callable[..., Story], board: Callable[..., list[tuple[str, str, str]]]
 ) -> None:
     story = new_claim(china("2026-11-08 09:00"))
-    story.do(china("2026-11-09 10:00"), "acknowledge", message="收到", promised_by=None)
+    story.do(china("2026-11-09 10:00"), Claim.acknowledge, message="收到", promised_by=None)
     assert board() == [(story.claim_number, "first_response#1", "breached")]
 
-    story.do(china("2026-11-10 11:00"), "withdraw", reason="客户撤回")
+    story.do(china("2026-11-10 11:00"), Claim.withdraw, reason="客户撤回")
     assert board() == []

@@ -15,7 +15,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.settings import eventsourcing_env
-from domain.application import ClaimsLedger
+from domain.application import ClaimCommand, ClaimsLedger
+from domain.claim import Claim
 from domain.values import Actor, Purchase
 from domain.vocabulary import Cause, ClaimKind, Role
 from storage.migrations import migrate
@@ -68,14 +69,20 @@ class Story:
         self.claim_id: UUID = result.claim_id
         self.claim_number = result.claim_number
 
-    def do(self, when: datetime, method: str, **kwargs: Any) -> Story:
+    def do(self, when: datetime, method: ClaimCommand, **kwargs: Any) -> Story:
         self.ledger.command(method, self.claim_id, AGENT, occurred_at=when, **kwargs)
         return self
 
     def diagnose(self, when: datetime, **kwargs: Any) -> Story:
         """A quality defect; with ``item_no=1`` the 三包 decision grants a free repair."""
-        self.ledger.diagnose(
-            self.claim_id, TECH, "驱动故障", Cause.QUALITY_DEFECT, occurred_at=when, **kwargs
+        self.ledger.command(
+            Claim.diagnose,
+            self.claim_id,
+            TECH,
+            finding="驱动故障",
+            cause=Cause.QUALITY_DEFECT,
+            occurred_at=when,
+            **kwargs,
         )
         return self
 

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.vocabulary import EscalationReason, PauseReason, Role
 from projections.engine.runner import ViewRunner
 from projections.sla import sla_sweep
@@ -157,7 +158,7 @@ def test_a_claim_that_ended_before_its_escalation_is_not_escalated(
         patched.setattr(sla_sweep, "_escalate_pending", _crash)
         with pytest.raises(Crash):
             sweep(world.ledger, world.conn, NOW)
-    story.do(china("2026-11-10 11:30"), "withdraw", reason="客户撤回")
+    story.do(china("2026-11-10 11:30"), Claim.withdraw, reason="客户撤回")
 
     result = sweep(world.ledger, world.conn, NOW)
 
@@ -193,7 +194,7 @@ def test_escalation_can_be_switched_off(world: World) -> None:
 
 def test_the_sweep_leaves_a_run_the_ledger_stopped_before_the_view_saw_it(world: World) -> None:
     story, key = world.overdue_claim()
-    story.do(china("2026-11-10 11:00"), "acknowledge", message="收到", promised_by=None)
+    story.do(china("2026-11-10 11:00"), Claim.acknowledge, message="收到", promised_by=None)
 
     result = sweep(world.ledger, world.conn, NOW)
 
@@ -203,7 +204,7 @@ def test_the_sweep_leaves_a_run_the_ledger_stopped_before_the_view_saw_it(world:
 
 def test_a_run_paused_before_its_due_time_is_not_swept(world: World) -> None:
     story = Story(world.ledger, china("2026-11-09 10:00"))
-    story.do(china("2026-11-09 11:00"), "pause_sla", reason=PauseReason.WAITING_ON_PARTS)
+    story.do(china("2026-11-09 11:00"), Claim.pause_sla, reason=PauseReason.WAITING_ON_PARTS)
     world.catch_up()
 
     result = sweep(world.ledger, world.conn, NOW)
@@ -223,7 +224,7 @@ def test_an_escalation_shows_on_its_run_once_projected(world: World) -> None:
 def test_breaches_are_the_recorded_ones_and_the_runs_stopped_late(world: World) -> None:
     open_late, _ = world.overdue_claim()
     answered_late = Story(world.ledger, china("2026-11-08 09:00"))
-    answered_late.do(china("2026-11-09 10:00"), "acknowledge", message="收到", promised_by=None)
+    answered_late.do(china("2026-11-09 10:00"), Claim.acknowledge, message="收到", promised_by=None)
     Story(world.ledger, china("2026-11-10 11:00"))  # on time so far
     world.catch_up()
     assert [b.claim_number for b in breaches(world.conn, now=NOW)] == [answered_late.claim_number]

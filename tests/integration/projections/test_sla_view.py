@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
+from domain.claim import Claim
 from domain.values import RepairWork
 from domain.vocabulary import (
     ClaimKind,
@@ -66,7 +67,7 @@ def test_a_report_starts_the_first_response_clock_and_acknowledging_stops_it(
     ledgers: Ledgers, clocks: Callable[[Story], dict[str, SlaClock]]
 ) -> None:
     story = Story(ledgers(china("2026-11-02 12:00")), china("2026-11-02 09:00"))
-    story.do(china("2026-11-02 11:00"), "acknowledge", message="收到", promised_by=None)
+    story.do(china("2026-11-02 11:00"), Claim.acknowledge, message="收到", promised_by=None)
 
     run = clocks(story)["first_response#1"]
 
@@ -95,7 +96,7 @@ def test_a_paused_run_keeps_its_due_time_while_paused(
 ) -> None:
     story = Story(ledgers(china("2026-11-04 12:00")), china("2026-11-02 09:00"))
     story.diagnose(china("2026-11-02 10:00"))
-    story.do(china("2026-11-03 17:00"), "pause_sla", reason=PauseReason.WAITING_ON_PARTS)
+    story.do(china("2026-11-03 17:00"), Claim.pause_sla, reason=PauseReason.WAITING_ON_PARTS)
 
     run = clocks(story)["work_start#1"]
 
@@ -110,8 +111,8 @@ def test_resuming_pushes_the_due_time_back_by_the_working_time_paused(
 ) -> None:
     story = Story(ledgers(china("2026-11-04 12:00")), china("2026-11-02 09:00"))
     story.diagnose(china("2026-11-02 10:00"))
-    story.do(china("2026-11-03 17:00"), "pause_sla", reason=PauseReason.WAITING_ON_PARTS)
-    story.do(china("2026-11-04 10:00"), "resume_sla")
+    story.do(china("2026-11-03 17:00"), Claim.pause_sla, reason=PauseReason.WAITING_ON_PARTS)
+    story.do(china("2026-11-04 10:00"), Claim.resume_sla)
 
     run = clocks(story)["work_start#1"]
 
@@ -126,10 +127,10 @@ def test_a_second_repair_starts_a_second_run_of_the_repair_clock(
 ) -> None:
     story = Story(ledgers(china("2026-11-06 12:00")), china("2026-11-02 09:00"))
     story.diagnose(china("2026-11-02 10:00"), item_no=1)
-    story.do(china("2026-11-02 14:00"), "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
+    story.do(china("2026-11-02 14:00"), Claim.start_repair, item_no=1, mode=RepairMode.MAIL_IN)
     failed = {"outcome": RepairOutcome.STILL_FAILING, "work": RepairWork()}
-    story.do(china("2026-11-04 10:00"), "record_repair", item_no=1, **failed)
-    story.do(china("2026-11-05 09:00"), "start_repair", item_no=1, mode=RepairMode.MAIL_IN)
+    story.do(china("2026-11-04 10:00"), Claim.record_repair, item_no=1, **failed)
+    story.do(china("2026-11-05 09:00"), Claim.start_repair, item_no=1, mode=RepairMode.MAIL_IN)
 
     runs = clocks(story)
 
@@ -190,7 +191,7 @@ def test_rewriting_a_run_keeps_the_breach_the_sweep_recorded(
             " WHERE claim_id = %s",
             (china("2026-11-04 11:00"), story.claim_id),
         )
-    story.do(china("2026-11-04 11:30"), "pause_sla", reason=PauseReason.WAITING_ON_CUSTOMER)
+    story.do(china("2026-11-04 11:30"), Claim.pause_sla, reason=PauseReason.WAITING_ON_CUSTOMER)
 
     run = clocks(story)["first_response#1"]
 

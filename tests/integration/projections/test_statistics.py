@@ -18,8 +18,8 @@ import psycopg
 import pytest
 
 from api.settings import eventsourcing_env
-from domain.application import ClaimsLedger
-from domain.claim import BUSINESS_TZ
+from domain.application import ClaimCommand, ClaimsLedger
+from domain.claim import BUSINESS_TZ, Claim
 from domain.values import Customer, Item, Purchase, RepairWork
 from domain.vocabulary import (
     Cause,
@@ -73,11 +73,18 @@ class Month:
         return self.ledger.report(AGENT, occurred_at=at, **report).claim_id
 
     def diagnose(self, claim: UUID, cause: Cause, item_no: int | None = 1, **kw: object) -> None:
-        self.ledger.diagnose(
-            claim, TECH, "检测", cause, item_no=item_no, occurred_at=self.at(), **kw
+        self.ledger.command(
+            Claim.diagnose,
+            claim,
+            TECH,
+            finding="检测",
+            cause=cause,
+            item_no=item_no,
+            occurred_at=self.at(),
+            **kw,
         )
 
-    def do(self, claim: UUID, method: str, **kwargs: object) -> None:
+    def do(self, claim: UUID, method: ClaimCommand, **kwargs: object) -> None:
         self.ledger.command(method, claim, TECH, occurred_at=self.at(), **kwargs)
 
     def faulty(self, model: str, region: str = "广东") -> UUID:
@@ -89,8 +96,8 @@ class Month:
         """A quality defect in the first 7 days: returned and refunded in full."""
         claim = self.report(model, region, ClaimKind.RETURN, days_since_purchase=3)
         self.diagnose(claim, Cause.QUALITY_DEFECT, remedy=Remedy.RETURN)
-        self.do(claim, "receive_return", item_no=1, inspection=InspectionResult.AS_DESCRIBED)
-        self.do(claim, "refund", item_no=1, amount=PRICE, deductions=(), route="alipay")
+        self.do(claim, Claim.receive_return, item_no=1, inspection=InspectionResult.AS_DESCRIBED)
+        self.do(claim, Claim.refund, item_no=1, amount=PRICE, deductions=(), route="alipay")
         return claim
 
     def statistics(self, month: date, rules: OutlierRules | None = None) -> MonthlyStatistics:
@@ -113,14 +120,19 @@ def figures_month(migrated_url: str) -> Iterator[MonthlyStatistics]:
     """
     m = Month(migrated_url, FIGURES_MONTH)
     a = m.faulty("XD-1")
-    m.do(a, "start_repair", item_no=1, mode=RepairMode.ON_SITE)
-    m.do(a, "record_repair", item_no=1, outcome=RepairOutcome.FIXED, work=RepairWork())
+    m.do(a, Claim.start_repair, item_no=1, mode=RepairMode.ON_SITE)
+    m.do(a, Claim.record_repair, item_no=1, outcome=RepairOutcome.FIXED, work=RepairWork())
     m.returned("浙江", "XD-2")
     c = m.report("XD-1", "浙江", ClaimKind.EXCHANGE, days_since_purchase=10)
     m.diagnose(c, Cause.QUALITY_DEFECT, remedy=Remedy.EXCHANGE)
-    m.do(c, "ship_replacement", item_no=1, serial_no=f"R-{uuid.uuid4().hex}")
+    m.do(c, Claim.ship_replacement, item_no=1, serial_no=f"R-{uuid.uuid4().hex}")
     d = m.report("XD-2", "广东", ClaimKind.COMPLAINT)
-    m.do(d, "classify", problem_category=ProblemCategory.SERVICE_COMPLAINT, priority=Priority.HIGH)
+    m.do(
+        d,
+        Claim.classify,
+        problem_category=ProblemCategory.SERVICE_COMPLAINT,
+        priority=Priority.HIGH,
+    )
     m.diagnose(d, Cause.SERVICE_FAILURE, item_no=None)
     m.report("XD-3", "江苏", at=datetime(2040, 1, 1, 0, 30, tzinfo=BUSINESS_TZ))
     m.report("XD-3", "江苏", at=datetime(2040, 2, 1, 0, 30, tzinfo=BUSINESS_TZ))

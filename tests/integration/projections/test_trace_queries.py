@@ -12,7 +12,8 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from domain.application import ClaimsLedger
+from domain.application import ClaimCommand, ClaimsLedger
+from domain.claim import Claim
 from domain.values import Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
@@ -67,8 +68,10 @@ def exchanged(ledger: ClaimsLedger, serial: str, replacement: str, model: str) -
     bulb = Item(model=model, category="lighting", serial_no=serial, price=Decimal("29.90"))
     report = new_report(items=(bulb,), purchase=bought(10), requested_remedy=Remedy.EXCHANGE)
     claim = ledger.report(AGENT, **report).claim_id
-    ledger.diagnose(claim, TECH, "不亮", Cause.QUALITY_DEFECT, item_no=1)
-    ledger.command("ship_replacement", claim, TECH, item_no=1, serial_no=replacement)
+    ledger.command(
+        Claim.diagnose, claim, TECH, finding="不亮", cause=Cause.QUALITY_DEFECT, item_no=1
+    )
+    ledger.command(Claim.ship_replacement, claim, TECH, item_no=1, serial_no=replacement)
     return claim
 
 
@@ -105,8 +108,8 @@ def test_a_serial_story_shows_only_events_of_that_item_and_of_the_whole_claim(
     kept, other = f"K-{tag()}", f"O-{tag()}"
     items = tuple(Item(model="X", category="lighting", serial_no=s) for s in (kept, other))
     claim = ledger.report(AGENT, **new_report(items=items)).claim_id
-    ledger.diagnose(claim, TECH, "摔坏", Cause.MISUSE, item_no=2)
-    ledger.command("withdraw", claim, AGENT, reason="不修了")
+    ledger.command(Claim.diagnose, claim, TECH, finding="摔坏", cause=Cause.MISUSE, item_no=2)
+    ledger.command(Claim.withdraw, claim, AGENT, reason="不修了")
     views()
     [story] = serial_story(conn, kept).claims
     assert [e.event_type for e in story.events] == ["Reported", "Withdrawn"]
@@ -120,7 +123,7 @@ def test_an_unknown_serial_has_an_empty_story(conn: psycopg.Connection) -> None:
 def diagnosed_item(ledger: ClaimsLedger, item: Item, cause: Cause | None, **report: Any) -> UUID:
     claim = ledger.report(AGENT, **new_report(items=(item,), **report)).claim_id
     if cause is not None:
-        ledger.diagnose(claim, TECH, "检测", cause, item_no=1)
+        ledger.command(Claim.diagnose, claim, TECH, finding="检测", cause=cause, item_no=1)
     return claim
 
 
@@ -137,21 +140,23 @@ def mixed_batch(ledger: ClaimsLedger, batch: str, model: str, supplier: str) -> 
             supplier=supplier, price=Decimal("29.90"),
         )  # fmt: skip
 
-    def do(claim: UUID, method: str, **kwargs: Any) -> None:
+    def do(claim: UUID, method: ClaimCommand, **kwargs: Any) -> None:
         ledger.command(method, claim, TECH, item_no=1, **kwargs)
 
     repaired = diagnosed_item(ledger, item(), Cause.QUALITY_DEFECT)
-    do(repaired, "start_repair", mode=RepairMode.MAIL_IN)
-    do(repaired, "record_repair", outcome=RepairOutcome.STILL_FAILING, work=RepairWork())
+    do(repaired, Claim.start_repair, mode=RepairMode.MAIL_IN)
+    do(repaired, Claim.record_repair, outcome=RepairOutcome.STILL_FAILING, work=RepairWork())
     diagnosed_item(ledger, item(), Cause.QUALITY_DEFECT)
     misused = diagnosed_item(ledger, item(), Cause.MISUSE)
-    do(misused, "quote", lines=(QuoteLine("维修", Decimal("45.00")),))
+    do(misused, Claim.quote, lines=(QuoteLine("维修", Decimal("45.00")),))
     damaged = diagnosed_item(
         ledger, item(), None, kind=ClaimKind.RETURN, requested_remedy=Remedy.RETURN
     )
-    ledger.diagnose(damaged, TECH, "运输破损", Cause.TRANSPORT_DAMAGE, item_no=1)
-    do(damaged, "receive_return", inspection=InspectionResult.DAMAGED_PACKAGING)
-    do(damaged, "refund", amount=Decimal("20.00"), deductions=(), route="alipay")
+    ledger.command(
+        Claim.diagnose, damaged, TECH, finding="运输破损", cause=Cause.TRANSPORT_DAMAGE, item_no=1
+    )
+    do(damaged, Claim.receive_return, inspection=InspectionResult.DAMAGED_PACKAGING)
+    do(damaged, Claim.refund, amount=Decimal("20.00"), deductions=(), route="alipay")
     diagnosed_item(ledger, item(), None)
 
 

@@ -14,7 +14,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from domain.application import ClaimsLedger
-from domain.claim import BUSINESS_TZ
+from domain.claim import BUSINESS_TZ, Claim
 from domain.values import Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
@@ -59,18 +59,24 @@ def rows(migrated_url: str) -> Iterator[Callable[[UUID], list[Row]]]:
 
 
 def repair(ledger: ClaimsLedger, claim: UUID, outcome: RepairOutcome) -> None:
-    ledger.command("start_repair", claim, TECH, item_no=1, mode=RepairMode.MAIL_IN)
-    ledger.command("record_repair", claim, TECH, item_no=1, outcome=outcome, work=RepairWork())
+    ledger.command(Claim.start_repair, claim, TECH, item_no=1, mode=RepairMode.MAIL_IN)
+    ledger.command(Claim.record_repair, claim, TECH, item_no=1, outcome=outcome, work=RepairWork())
 
 
 def failing_twice_then_exchanged(ledger: ClaimsLedger) -> UUID:
     claim = ledger.report(AGENT, **new_report(items=(lamp(),))).claim_id
-    ledger.diagnose(claim, TECH, "驱动故障", Cause.QUALITY_DEFECT, item_no=1)
+    ledger.command(
+        Claim.diagnose, claim, TECH, finding="驱动故障", cause=Cause.QUALITY_DEFECT, item_no=1
+    )
     repair(ledger, claim, RepairOutcome.STILL_FAILING)
     repair(ledger, claim, RepairOutcome.STILL_FAILING)
-    ledger.command("escalate", claim, AGENT, reason=EscalationReason.CUSTOMER_DISSATISFIED)
-    ledger.diagnose(claim, TECH, "两次维修失败", Cause.QUALITY_DEFECT, item_no=1)
-    ledger.command("ship_replacement", claim, TECH, item_no=1, serial_no="NEW-7", batch_no="B-N")
+    ledger.command(Claim.escalate, claim, AGENT, reason=EscalationReason.CUSTOMER_DISSATISFIED)
+    ledger.command(
+        Claim.diagnose, claim, TECH, finding="两次维修失败", cause=Cause.QUALITY_DEFECT, item_no=1
+    )
+    ledger.command(
+        Claim.ship_replacement, claim, TECH, item_no=1, serial_no="NEW-7", batch_no="B-N"
+    )
     return claim
 
 
@@ -109,7 +115,7 @@ def test_classification_applies_to_every_item(
 ) -> None:
     claim = ledger.report(AGENT, **new_report(items=(lamp(), lamp()))).claim_id
     ledger.command(
-        "classify", claim, AGENT, problem_category=ProblemCategory.PRODUCT_FAULT,
+        Claim.classify, claim, AGENT, problem_category=ProblemCategory.PRODUCT_FAULT,
         priority=Priority.NORMAL,
     )  # fmt: skip
     catch_up(TraceView())
@@ -122,7 +128,7 @@ def test_a_diagnosis_records_cause_rule_policy_remedy_and_responsibility(
     ledger: ClaimsLedger, catch_up: Callable[..., ViewRunner], rows: Callable[[UUID], list[Row]]
 ) -> None:
     claim = ledger.report(AGENT, **new_report(items=(lamp(), lamp()))).claim_id
-    ledger.diagnose(claim, TECH, "外壳摔裂", Cause.MISUSE, item_no=2)
+    ledger.command(Claim.diagnose, claim, TECH, finding="外壳摔裂", cause=Cause.MISUSE, item_no=2)
     catch_up(TraceView())
     first, second = rows(claim)
     assert first["cause"] is None and first["stage"] == "pending"
@@ -139,7 +145,9 @@ def test_a_diagnosis_of_the_whole_claim_is_kept_apart_from_item_causes(
     ledger: ClaimsLedger, catch_up: Callable[..., ViewRunner], rows: Callable[[UUID], list[Row]]
 ) -> None:
     claim = ledger.report(AGENT, **new_report(kind=ClaimKind.COMPLAINT)).claim_id
-    ledger.diagnose(claim, TECH, "态度问题，致歉", Cause.SERVICE_FAILURE)
+    ledger.command(
+        Claim.diagnose, claim, TECH, finding="态度问题，致歉", cause=Cause.SERVICE_FAILURE
+    )
     catch_up(TraceView())
     [row] = rows(claim)
     assert (row["claim_cause"], row["cause"]) == ("service_failure", None)
@@ -163,10 +171,12 @@ def test_a_paid_repair_keeps_its_quoted_amount(
     ledger: ClaimsLedger, catch_up: Callable[..., ViewRunner], rows: Callable[[UUID], list[Row]]
 ) -> None:
     claim = ledger.report(AGENT, **new_report(items=(lamp(),))).claim_id
-    ledger.diagnose(claim, TECH, "私自改装", Cause.UNAUTHORISED_REPAIR, item_no=1)
+    ledger.command(
+        Claim.diagnose, claim, TECH, finding="私自改装", cause=Cause.UNAUTHORISED_REPAIR, item_no=1
+    )
     lines = (QuoteLine("灯座", Decimal("85.00")), QuoteLine("人工", Decimal("40.00")))
-    ledger.command("quote", claim, TECH, item_no=1, lines=lines)
-    ledger.command("accept_quote", claim, AGENT, item_no=1)
+    ledger.command(Claim.quote, claim, TECH, item_no=1, lines=lines)
+    ledger.command(Claim.accept_quote, claim, AGENT, item_no=1)
     repair(ledger, claim, RepairOutcome.FIXED)
     catch_up(TraceView())
     [row] = rows(claim)
@@ -180,11 +190,19 @@ def test_a_return_and_its_refund_are_counted_with_the_amount(
 ) -> None:
     report = new_report(items=(lamp(),), purchase=bought(2), kind=ClaimKind.RETURN)
     claim = ledger.report(AGENT, **report).claim_id
-    ledger.diagnose(claim, TECH, "不亮", Cause.QUALITY_DEFECT, item_no=1, remedy=Remedy.RETURN)
+    ledger.command(
+        Claim.diagnose,
+        claim,
+        TECH,
+        finding="不亮",
+        cause=Cause.QUALITY_DEFECT,
+        item_no=1,
+        remedy=Remedy.RETURN,
+    )
     inspection = InspectionResult.AS_DESCRIBED
-    ledger.command("receive_return", claim, TECH, item_no=1, inspection=inspection)
+    ledger.command(Claim.receive_return, claim, TECH, item_no=1, inspection=inspection)
     amount = Decimal("29.90")
-    ledger.command("refund", claim, AGENT, item_no=1, amount=amount, deductions=(), route="wx")
+    ledger.command(Claim.refund, claim, AGENT, item_no=1, amount=amount, deductions=(), route="wx")
     catch_up(TraceView())
     [row] = rows(claim)
     assert (row["returned"], row["refunds"], row["refunded_amount"], row["stage"]) == (
@@ -196,10 +214,10 @@ def test_closing_and_reopening_change_the_claim_status(
     ledger: ClaimsLedger, catch_up: Callable[..., ViewRunner], rows: Callable[[UUID], list[Row]]
 ) -> None:
     claim = ledger.report(AGENT, **new_report()).claim_id
-    ledger.command("reject", claim, AGENT, reason="超出三包范围")
+    ledger.command(Claim.reject, claim, AGENT, reason="超出三包范围")
     catch_up(TraceView())
     [rejected] = rows(claim)
-    ledger.command("reopen", claim, AGENT, reason="复核")
+    ledger.command(Claim.reopen, claim, AGENT, reason="复核")
     catch_up(TraceView())
     [reopened] = rows(claim)
     assert (rejected["claim_status"], rejected["closed_at"] is not None) == ("rejected", True)
