@@ -155,7 +155,7 @@ def test_only_complaints_run_the_solution_proposal_clock(
     ):
         story.do(
             china("2026-11-02 10:00"),
-            "classify",
+            Claim.classify,
             problem_category=category,
             priority=Priority.NORMAL,
         )
@@ -171,7 +171,7 @@ def test_an_overdue_escalation_is_shown_on_the_run_it_names(
     story = Story(ledgers(china("2026-11-04 12:00")), china("2026-11-02 09:00"))
     story.do(
         china("2026-11-04 11:00"),
-        "escalate",
+        Claim.escalate,
         reason=EscalationReason.OVERDUE,
         clock_run="first_response#1",
     )
