@@ -71,61 +71,27 @@ class CommandEntry:
 
 
 E = CommandEntry
+# fmt: off
 COMMAND_TABLE = (
     E("classify", Claim.classify, s.ClaimClassify, "Classify the problem and priority", AGENTS),
     E("assign", Claim.assign, s.ClaimAssign, "Assign the claim to a team and person", AGENTS),
     E("acknowledge", Claim.acknowledge, s.ClaimAcknowledge, "Record the first response", AGENTS),
-    E(
-        "diagnose",
-        Claim.diagnose,
-        s.ClaimDiagnose,
-        "Record a diagnosis and 三包 decision",
-        TECHNICIANS,
-    ),
+    E("diagnose", Claim.diagnose, s.ClaimDiagnose,
+      "Record a diagnosis and 三包 decision", TECHNICIANS),
     E("quote", Claim.quote, s.ClaimQuote, "Quote paid work on an item", TECHNICIANS),
     E("accept-quote", Claim.accept_quote, s.ClaimAcceptQuote, "Record a quote accepted", AGENTS),
-    E(
-        "decline-quote",
-        Claim.decline_quote,
-        s.ClaimDeclineQuote,
-        "Record a quote declined",
-        AGENTS,
-    ),
-    E(
-        "schedule-repair",
-        Claim.schedule_repair,
-        s.ClaimScheduleRepair,
-        "Schedule an item's repair",
-        TECHNICIANS,
-    ),
-    E(
-        "start-repair",
-        Claim.start_repair,
-        s.ClaimStartRepair,
-        "Start an item's repair",
-        TECHNICIANS,
-    ),
-    E(
-        "record-repair",
-        Claim.record_repair,
-        s.ClaimRecordRepair,
-        "Record a repair's outcome",
-        TECHNICIANS,
-    ),
-    E(
-        "ship-replacement",
-        Claim.ship_replacement,
-        s.ClaimShipReplacement,
-        "Ship a replacement item",
-        WAREHOUSE,
-    ),
-    E(
-        "receive-return",
-        Claim.receive_return,
-        s.ClaimReceiveReturn,
-        "Receive returned goods",
-        WAREHOUSE,
-    ),
+    E("decline-quote", Claim.decline_quote, s.ClaimDeclineQuote,
+      "Record a quote declined", AGENTS),
+    E("schedule-repair", Claim.schedule_repair, s.ClaimScheduleRepair,
+      "Schedule an item's repair", TECHNICIANS),
+    E("start-repair", Claim.start_repair, s.ClaimStartRepair,
+      "Start an item's repair", TECHNICIANS),
+    E("record-repair", Claim.record_repair, s.ClaimRecordRepair,
+      "Record a repair's outcome", TECHNICIANS),
+    E("ship-replacement", Claim.ship_replacement, s.ClaimShipReplacement,
+      "Ship a replacement item", WAREHOUSE),
+    E("receive-return", Claim.receive_return, s.ClaimReceiveReturn,
+      "Receive returned goods", WAREHOUSE),
     E("refund", Claim.refund, s.ClaimRefund, "Refund an item to the original route", LEADS),
     E("escalate", Claim.escalate, s.ClaimEscalate, "Escalate the claim", AGENTS),
     E("pause-sla", Claim.pause_sla, s.ClaimPauseSla, "Pause the SLA clocks", AGENTS),
@@ -140,6 +106,7 @@ COMMAND_TABLE = (
     E("notes", Claim.add_note, s.ClaimNote, "Add a note", EVERY_HAND),
     E("evidence", Claim.attach_evidence, s.ClaimEvidence, "Attach evidence by hash", EVERY_HAND),
 )
+# fmt: on
 """Every claim command, in the order the API documents and the console offers them."""
 
 BY_ACTION = {entry.action: entry for entry in COMMAND_TABLE}
