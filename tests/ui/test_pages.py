@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.service.runtime import Runtime
+from domain.calendar import HolidaySource, holiday_source
 from domain.claim import Claim, business_date
 from domain.vocabulary import Role
 from tests.e2e.claims import report_body
@@ -154,3 +156,16 @@ def test_the_list_pages_by_keyset_without_repeating_a_claim(
     assert len(rest) == 5
     assert not set(seen) & set(rest)
     assert NEXT_LINK.search(second) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh", "仅法定节假日"), ("en", "statutory public holidays only")]
+)
+def test_sla_board_says_where_next_years_holidays_come_from(
+    supervisors: dict[str, TestClient], language: str, words: str
+) -> None:
+    # chinesecalendar 1.11 stops at 2026; from 2027 on the holidays package is the source.
+    next_year = datetime.now().year + 1
+    assert holiday_source(next_year) is HolidaySource.STATUTORY
+    page = supervisors[language].get("/ui/sla").text
+    assert str(next_year) in page and words in page

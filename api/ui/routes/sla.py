@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.http.deps import ViewConnection
 from api.ui.deps import page_requires
 from api.ui.pages import UiRoute, render
+from domain.calendar import holiday_sources
 from domain.errors import InvalidInputError
 from domain.vocabulary import Team
 from projections.sla.sla_queries import DUE_SOON, SlaClock, sla_board
@@ -48,7 +49,8 @@ def read_sla_board_page(
 ) -> Response:
     """Breached and nearly due clocks, earliest due first, grouped by team and assignee."""
     chosen = team_from(team)
-    clocks = sla_board(conn, datetime.now(UTC), team=chosen, assignee=assignee or None)
+    now = datetime.now(UTC)
+    clocks = sla_board(conn, now, team=chosen, assignee=assignee or None)
     counts = {
         state: sum(1 for c in clocks if c.state == state) for state in ("breached", "due_soon")
     }
@@ -56,4 +58,5 @@ def read_sla_board_page(
         request, "sla.html", session, groups=by_owner(clocks), counts=counts,
         teams=[t.value for t in Team], team=chosen.value if chosen else "",
         assignee=assignee or "", window_hours=int(DUE_SOON.total_seconds() // 3600),
+        calendar=holiday_sources([now.year, now.year + 1]),
     )  # fmt: skip
