@@ -71,7 +71,7 @@ def report_claims(ledger: ClaimsLedger, count: int) -> list[UUID]:
             kind=ClaimKind.REPAIR,
             channel=Channel.PHONE,
             customer=Customer("客户", phone="13800000000", region="广东"),
-            items=(Item("XD-450 吸顶灯", "lighting", serial_no="SN1"),),
+            items=(Item("XD-450", "lighting", serial_no="SN1"),),
             purchase=Purchase(date.today()),
             requested_remedy=None,
             description="不亮",

@@ -32,6 +32,7 @@ from domain.errors import (
     SanbaoError,
     StaleVersionError,
 )
+from domain.intake import check_categories, intake_policy
 from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
@@ -147,10 +148,18 @@ class ClaimsLedger(Application[UUID]):
         at = self.check_occurred_at(occurred_at)
         check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
         number = claim_number or self._claim_number_for(client_key, at)
+        # Checked before the customer's key is made: a refused report stores nothing.
+        policy = intake_policy(self.policies, business_date(at))
+        check_categories(report.get("items", ()), policy)
         customer: Customer = report.pop("customer")
         sealed = seal_for_claim(self.customer_keys, customer, Claim.create_id(number), number)
         claim = Claim.report(
-            claim_number=number, actor=actor, occurred_at=at, customer=sealed, **report
+            claim_number=number,
+            actor=actor,
+            occurred_at=at,
+            customer=sealed,
+            policy=policy,
+            **report,
         )
         try:
             recordings = self.save(claim)

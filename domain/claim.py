@@ -28,8 +28,9 @@ from domain.errors import (
     ItemNotFoundError,
     LifecycleError,
 )
+from domain.intake import check_categories, intake_policy
 from domain.item_track import REMEDY_DONE, SETTLED, WORK_IN_PROGRESS, ItemStage, ItemState
-from domain.policy import check_remedy
+from domain.policy import PolicyDocument, check_remedy, default_policy_book
 from domain.values import (
     Actor,
     CoverageDecision,
@@ -151,11 +152,14 @@ class Claim(Aggregate):
         purchase: Purchase,
         requested_remedy: Remedy | None,
         description: str,
+        policy: PolicyDocument | None = None,
     ) -> Claim:
         """Checks a new report and opens the claim (the Reported event).
 
         The customer comes sealed (``domain.personal_data``): no event records
-        personal data in plaintext.
+        personal data in plaintext. Every item's category must be one the policy
+        in force knows (the shipped book's when ``policy`` is not given), or the
+        claim could never be diagnosed.
         """
         if not claim_number.strip():
             raise InvalidInputError("claim_number", "must not be empty")
@@ -165,6 +169,8 @@ class Claim(Aggregate):
             raise InvalidInputError("occurred_at", "a claim cannot precede the purchase")
         if not isinstance(customer, SealedCustomer) or customer.erased:
             raise TypeError("a claim records its customer sealed (domain.personal_data.seal)")
+        reported_on = business_date(occurred_at)
+        check_categories(items, policy or intake_policy(default_policy_book(), reported_on))
         return cls(
             claim_number=claim_number,
             actor=actor,

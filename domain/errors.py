@@ -108,11 +108,19 @@ class UnknownPolicyVersionError(PolicyError, LookupError):
 
 
 class UnknownCategoryError(PolicyError, LookupError):
-    """Raised when the policy has no rules for a product category."""
+    """Raised when the policy has no rules for a product category: when an item is
+    reported (``field`` names the item, e.g. ``items[0].category``) or a decision is
+    asked for it. ``valid`` lists the categories the policy knows."""
 
-    def __init__(self, category: str, version: str) -> None:
-        super().__init__(f"policy {version} has no rules for category {category!r}")
+    def __init__(
+        self, category: str, version: str, valid: tuple[str, ...] = (), field: str = "category"
+    ) -> None:
+        known = f"; valid categories: {', '.join(valid)}" if valid else ""
+        super().__init__(f"policy {version} has no rules for category {category!r}{known}")
         self.category = category
+        self.version = version
+        self.valid = valid
+        self.field = field
 
 
 class RemedyNotAllowedError(PolicyError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,13 @@ from domain.vocabulary import (
     RepairOutcome,
     Role,
     Team,
+)
+
+# A model code is what people type to trace a model; names go in model_name.
+MODEL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+MODEL_CODE_HINT = (
+    "must be a model code: letters, digits and . _ / - (no spaces, at most 64); "
+    "put the rest of the name in model_name"
 )
 
 
@@ -90,7 +98,13 @@ class SealedCustomer(Value):
 
 @dataclass(frozen=True)
 class Item(Value):
-    """One purchased item the claim is about; serial and batch make it traceable."""
+    """One purchased item the claim is about; serial and batch make it traceable.
+
+    ``model`` is the model code that traceability and filters match exactly
+    (``XD-450``); ``model_name`` is a display name that is only shown
+    (``吸顶灯``). Items recorded before display names existed decode with an
+    empty one (``domain.transcodings`` fills in defaults).
+    """
 
     model: str
     category: str
@@ -99,10 +113,13 @@ class Item(Value):
     supplier: str = ""
     quantity: int = 1
     price: Decimal = Decimal("0")
+    model_name: str = ""
 
     def __post_init__(self) -> None:
         if not self.model.strip():
             raise InvalidInputError("items.model", "must not be empty")
+        if not MODEL_CODE.fullmatch(self.model):
+            raise InvalidInputError("items.model", MODEL_CODE_HINT)
         if not self.category.strip():
             raise InvalidInputError("items.category", "must not be empty")
         if self.quantity < 1:

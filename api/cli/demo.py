@@ -99,9 +99,10 @@ class CasePlayer:
         )
 
 
-def lamp(model: str, serial: str, price: str, batch: str = "B2026-07") -> Item:
+def lamp(model: str, name: str, serial: str, price: str, batch: str = "B2026-07") -> Item:
     return Item(
         model=model,
+        model_name=name,
         category="lighting",
         serial_no=serial,
         batch_no=batch,
@@ -117,7 +118,7 @@ def customer(name: str, phone: str, region: str) -> Customer:
 def ceiling_light_wiring_fault(p: CasePlayer) -> None:
     """灯具厂 例1: a ceiling light will not light; wiring fault → free same-model exchange."""
     p.report(
-        [lamp("XD-450 吸顶灯", "XD450-0001823", "399.00")],
+        [lamp("XD-450", "吸顶灯", "XD450-0001823", "399.00")],
         purchase_days_ago=12,
         kind=ClaimKind.EXCHANGE,
         customer=customer("刘洋", "13800138001", "广东"),
@@ -136,7 +137,7 @@ def ceiling_light_wiring_fault(p: CasePlayer) -> None:
 def modified_lamp_burned_out(p: CasePlayer) -> None:
     """灯具厂 例2: the customer modified the lamp and it burned out → quoted paid repair."""
     p.report(
-        [lamp("DL-120 落地灯", "DL120-0000457", "259.00")],
+        [lamp("DL-120", "落地灯", "DL120-0000457", "259.00")],
         purchase_days_ago=200,
         kind=ClaimKind.REPAIR,
         customer=customer("孙丽", "13900139002", "浙江"),
@@ -174,7 +175,7 @@ def modified_lamp_burned_out(p: CasePlayer) -> None:
 def colour_difference_refund(p: CasePlayer) -> None:
     """灯具厂 退换货 例1: colour differs from the listing, within 7 days → full refund."""
     p.report(
-        [lamp("TD-30 台灯", "TD30-0012011", "189.00")],
+        [lamp("TD-30", "台灯", "TD30-0012011", "189.00")],
         purchase_days_ago=3,
         kind=ClaimKind.RETURN,
         channel=Channel.WEB,
@@ -201,7 +202,7 @@ def colour_difference_refund(p: CasePlayer) -> None:
 def used_lamp_discount_exchange(p: CasePlayer) -> None:
     """灯具厂 退换货 例2: a used lamp returned for personal reasons → exchange at 80 %."""
     p.report(
-        [lamp("BD-8 壁灯", "BD8-0003310", "320.00")],
+        [lamp("BD-8", "壁灯", "BD8-0003310", "320.00")],
         purchase_days_ago=5,
         kind=ClaimKind.RETURN,
         customer=customer("吴军", "13600136004", "广东"),
@@ -234,7 +235,7 @@ def used_lamp_discount_exchange(p: CasePlayer) -> None:
 def transport_damage(p: CasePlayer) -> None:
     """灯具厂 投诉 例1: delivered broken → logistics damage, seller bears it."""
     p.report(
-        [lamp("XD-600 吸顶灯", "XD600-0000912", "599.00")],
+        [lamp("XD-600", "吸顶灯", "XD600-0000912", "599.00")],
         purchase_days_ago=2,
         kind=ClaimKind.EXCHANGE,
         customer=customer("郑浩", "13500135005", "四川"),
@@ -250,7 +251,7 @@ def transport_damage(p: CasePlayer) -> None:
 def technician_attitude_complaint(p: CasePlayer) -> None:
     """灯具厂 投诉 例2: unhappy with a technician's attitude → re-dispatch and apology."""
     p.report(
-        [lamp("XD-450 吸顶灯", "XD450-0001990", "399.00")],
+        [lamp("XD-450", "吸顶灯", "XD450-0001990", "399.00")],
         purchase_days_ago=40,
         kind=ClaimKind.COMPLAINT,
         customer=customer("黄敏", "13400134006", "湖南"),
@@ -272,7 +273,8 @@ def technician_attitude_complaint(p: CasePlayer) -> None:
 def led_bulb_repeat_failure(p: CasePlayer) -> None:
     """灯具厂 信息管理 例1: an LED bulb that keeps failing; two failed repairs → exchange."""
     bulb = Item(
-        model="LED-9W 灯泡",
+        model="LED-9W",
+        model_name="灯泡",
         category="lighting",
         serial_no="LED9-0451",
         batch_no="B2026-05",
@@ -321,7 +323,8 @@ def open_report_awaiting_response(p: CasePlayer) -> None:
     p.report(
         [
             Item(
-                model="KT-35 空调",
+                model="KT-35",
+                model_name="空调",
                 category="large_appliance",
                 serial_no="KT35-88812",
                 batch_no="A2025-11",

@@ -119,6 +119,8 @@ def extensions(error: BaseException) -> dict[str, Any]:
         return {"action": error.action, "state": error.state, "reason": error.reason}
     if isinstance(error, domain.InvalidInputError):
         return {"errors": [{"field": error.field, "reason": error.reason}]}
+    if isinstance(error, domain.UnknownCategoryError):
+        return unknown_category(error)
     if isinstance(error, domain.ItemNotFoundError):
         return {"errors": [{"field": "item_no", "reason": str(error)}]}
     if isinstance(error, domain.StaleVersionError):
@@ -126,6 +128,17 @@ def extensions(error: BaseException) -> dict[str, Any]:
     if isinstance(error, api.PermissionDeniedError):
         return {"role": error.role, "permission": error.permission}
     return {}
+
+
+def unknown_category(error: domain.UnknownCategoryError) -> dict[str, Any]:
+    """The field, the valid categories, and the reason in both languages."""
+    valid = ", ".join(error.valid)
+    return {
+        "detail_zh": f"三包政策 {error.version} 没有类别 {error.category!r} 的规则；"
+        f"可用类别：{valid}",
+        "errors": [{"field": error.field, "reason": f"unknown category; valid: {valid}"}],
+        "valid": list(error.valid),
+    }
 
 
 def retry_after(kind: ProblemType) -> dict[str, str]:

@@ -102,11 +102,13 @@ class PolicyDocument:
     categories: dict[str, Terms]
     rules: tuple[Rule, ...]
 
-    def terms_for(self, category: str) -> Terms:
-        """The category's terms, else the ``default`` category's; raises if neither exists."""
+    def terms_for(self, category: str, field: str = "category") -> Terms:
+        """The category's terms, else the ``default`` category's; raises if neither exists
+        (UnknownCategoryError naming ``field`` and the valid categories)."""
         terms = self.categories.get(category) or self.categories.get(DEFAULT_CATEGORY)
         if terms is None:
-            raise UnknownCategoryError(category, self.version)
+            valid = tuple(sorted(self.categories))
+            raise UnknownCategoryError(category, self.version, valid, field)
         return terms
 
     def rule(self, rule_id: str) -> Rule:

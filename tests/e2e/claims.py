@@ -16,7 +16,8 @@ def report_body(serial_no: str | None = None) -> dict[str, Any]:
         "customer": {"name": "刘洋", "phone": "13800138001", "region": "广东"},
         "items": [
             {
-                "model": "XD-450 吸顶灯",
+                "model": "XD-450",
+                "model_name": "吸顶灯",
                 "category": "lighting",
                 "serial_no": serial_no or f"E2E-{uuid.uuid4().hex[:10]}",
                 "batch_no": "B2026-07",

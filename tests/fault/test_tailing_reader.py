@@ -40,7 +40,7 @@ def report(ledger: ClaimsLedger, n: int) -> object:
         kind=ClaimKind.REPAIR,
         channel=Channel.PHONE,
         customer=Customer("客户", phone="13800000000", region="广东"),
-        items=(Item("XD-450 吸顶灯", "lighting", serial_no=f"TAIL-{n}"),),
+        items=(Item("XD-450", "lighting", serial_no=f"TAIL-{n}"),),
         purchase=Purchase(date.today()),
         requested_remedy=None,
         description="不亮",

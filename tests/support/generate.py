@@ -33,7 +33,7 @@ from domain.vocabulary import (
 
 AGENT = Actor("bench-agent", Role.AGENT)
 TECH = Actor("bench-tech", Role.TECHNICIAN)
-MODELS = [("LED-9W 灯泡", "lighting")] + [(f"XD-{n} 吸顶灯", "lighting") for n in range(20)]
+MODELS = [("LED-9W", "lighting")] + [(f"XD-{n}", "lighting") for n in range(20)]
 REGIONS = ["广东", "浙江", "江苏", "四川", "北京", "上海", "湖南", "山东"]
 EVENTS_PER_CLAIM = 10
 

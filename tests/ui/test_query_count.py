@@ -33,7 +33,7 @@ SESSION = ["the signed-in session"]
 # Each page, and the views it shows (each should be one round trip).
 PAGES = {
     "/ui/claims": ["claims list with SLA clocks"],
-    "/ui/claims?status=closed&overdue=false&model=XD-450 吸顶灯": ["claims list"],
+    "/ui/claims?status=closed&overdue=false&model=XD-450": ["claims list"],
     "/ui/claims/LF-2026-0001": [
         "claim state and timeline (its events)",
         "the customer's key (to show them masked)",
@@ -49,7 +49,7 @@ PAGES = {
     "/ui/trace": [],
     "/ui/trace?by=serial&key=LED9-0451": ["the serial's chain", "its claims and events"],
     "/ui/trace?by=batch&key=B2026-07": ["batch summary"],
-    "/ui/trace?by=model&key=LED-9W 灯泡": ["model summary"],
+    "/ui/trace?by=model&key=LED-9W": ["model summary"],
     "/ui/trace?by=supplier&key=佛山照明配件厂": ["supplier summary"],
     "/ui/reports/monthly": ["monthly statistics", "satisfaction trend"],
     "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],

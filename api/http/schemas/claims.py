@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.http.schemas.customers import CustomerPublic
 from domain.claim import ClaimStatus
 from domain.item_track import ItemState
-from domain.values import Customer, Evidence, Item, Purchase
+from domain.values import MODEL_CODE, MODEL_CODE_HINT, Customer, Evidence, Item, Purchase
 from domain.vocabulary import (
     Channel,
     ClaimKind,
@@ -44,13 +44,27 @@ class CustomerIn(BaseModel):
 
 
 class ItemIn(BaseModel):
-    model: str = Field(min_length=1, max_length=200)
+    model: str = Field(
+        min_length=1,
+        max_length=64,
+        description="the model code that trace and filters match exactly (XD-450)",
+    )
+    model_name: str = Field(
+        default="", max_length=200, description="a display name, only shown (吸顶灯)"
+    )
     category: str = Field(min_length=1, max_length=100)
     serial_no: str = Field(default="", max_length=100)
     batch_no: str = Field(default="", max_length=100)
     supplier: str = Field(default="", max_length=200)
     quantity: int = Field(default=1, ge=1, le=10_000)
     price: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+
+    @field_validator("model")
+    @classmethod
+    def model_is_a_code(cls, model: str) -> str:
+        if not MODEL_CODE.fullmatch(model):
+            raise ValueError(MODEL_CODE_HINT)
+        return model
 
     def to_domain(self) -> Item:
         return Item(**self.model_dump())
@@ -80,7 +94,8 @@ class ClaimReport(BaseModel):
                     "customer": {"name": "刘洋", "phone": "13800138001", "region": "广东"},
                     "items": [
                         {
-                            "model": "XD-450 吸顶灯",
+                            "model": "XD-450",
+                            "model_name": "吸顶灯",
                             "category": "lighting",
                             "serial_no": "XD450-0001823",
                             "batch_no": "B2026-07",
