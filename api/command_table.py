@@ -99,7 +99,7 @@ COMMAND_TABLE = (
     E("confirm", Claim.confirm, s.ClaimConfirm, "Record the customer's confirmation", AGENTS),
     E("follow-up", Claim.follow_up, s.ClaimFollowUp, "Record a follow-up call", AGENTS),
     E("survey", Claim.survey, s.ClaimSurvey, "Record a satisfaction survey", AGENTS),
-    E("close", Claim.close, s.ClaimReason, "Close a resolved claim", LEADS),
+    E("close", Claim.close, s.ClaimClose, "Close a resolved claim", LEADS),
     E("reopen", Claim.reopen, s.ClaimReason, "Reopen an ended claim", LEADS),
     E("reject", Claim.reject, s.ClaimReason, "Reject the claim", LEADS),
     E("withdraw", Claim.withdraw, s.ClaimReason, "Record the customer's withdrawal", LEADS),

@@ -260,6 +260,9 @@ class ClaimsLedger(Application[UUID]):
         """Runs the command on this copy of the claim (nothing is saved)."""
         if method is Claim.diagnose:
             kwargs = self.with_coverage(claim, **kwargs)
+        elif method is Claim.close:
+            # The closing rule is the policy's: the one in force on the closing day.
+            kwargs = {**kwargs, "policy": self.policies.in_force(business_date(at))}
         method(claim, actor, at, **kwargs)
 
     def with_coverage(

@@ -13,24 +13,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.claim_status import TERMINAL, ClaimStatus
+from domain.closing import check_closing
 from domain.errors import (
     AlreadyErasedError,
     AlreadyEscalatedError,
-    ClaimClosedError,
     InvalidInputError,
     ItemNotFoundError,
-    LifecycleError,
 )
 from domain.intake import check_categories, intake_policy
-from domain.item_track import REMEDY_DONE, SETTLED, WORK_IN_PROGRESS, ItemStage, ItemState
+from domain.item_track import SETTLED, ItemStage, ItemState
 from domain.policy import PolicyDocument, check_remedy, default_policy_book
+from domain.sla.running import clocks_after
+from domain.state_guards import guarded
 from domain.values import (
     Actor,
     CoverageDecision,
@@ -65,17 +66,7 @@ BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 CLAIM_NAMESPACE = uuid5(NAMESPACE_URL, "https://sanbao-ledger/claims")
 
 
-class ClaimStatus(Enum):
-    REPORTED = "reported"
-    IN_PROGRESS = "in_progress"
-    AWAITING_CUSTOMER = "awaiting_customer"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-TERMINAL = frozenset({ClaimStatus.CLOSED, ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN})
+__all__ = ["BUSINESS_TZ", "TERMINAL", "Claim", "ClaimStatus", "business_date"]
 
 
 def business_date(moment: datetime) -> date:
@@ -88,6 +79,19 @@ class Claim(Aggregate):
 
     # A class default, for claims restored from snapshots taken before erasure existed.
     personal_data_erased = False
+    # The SLA clocks running now (domain.sla.running), and whether a reopened claim
+    # waits for a new diagnosis; both empty in snapshots older than the attributes.
+    sla_running: tuple[str, ...] = ()
+    awaiting_new_resolution = False
+
+    class Event(Aggregate.Event):
+        """Every claim event: applying one keeps the running SLA clocks up to date."""
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.sla_running = clocks_after(
+                aggregate.sla_running, type(self).__name__, aggregate.kind
+            )
 
     @staticmethod
     def create_id(claim_number: str, **_: Any) -> UUID:
@@ -130,8 +134,8 @@ class Claim(Aggregate):
         self.finding: str | None = None
         self.escalation_level = 0
         self.escalated_clock_runs: list[str] = []
-        self.sla_paused = False
-        self.confirmed = False
+        self.sla_paused: bool = False
+        self.confirmed: bool = False
         self.followed_up = False
         self.satisfaction: int | None = None
         self.evidence: list[Evidence] = []
@@ -194,7 +198,12 @@ class Claim(Aggregate):
 
     @property
     def is_resolved(self) -> bool:
-        """Every item settled, or (complaints, consultations) a resolution proposed."""
+        """Every item settled, or (complaints, consultations) a resolution proposed.
+
+        A reopened claim is not resolved until a new diagnosis is recorded.
+        """
+        if self.awaiting_new_resolution:
+            return False
         if self.kind in (ClaimKind.COMPLAINT, ClaimKind.CONSULTATION) and self.finding:
             return all(i.stage in SETTLED or i.stage is ItemStage.PENDING for i in self.items)
         return all(i.stage in SETTLED for i in self.items)
@@ -208,25 +217,6 @@ class Claim(Aggregate):
             self.status = ClaimStatus.AWAITING_CUSTOMER
         else:
             self.status = ClaimStatus.IN_PROGRESS
-
-    def check_open(self, action: str) -> None:
-        """Refuses anything but reopen on a closed, rejected or withdrawn claim."""
-        if self.status is ClaimStatus.CLOSED:
-            raise ClaimClosedError(action)
-        if self.status in TERMINAL:
-            raise LifecycleError(action, self.status.value, "only reopen is possible")
-
-    def check_resolved(self, action: str) -> None:
-        self.check_open(action)
-        if self.status is not ClaimStatus.RESOLVED:
-            raise LifecycleError(action, self.status.value, "the claim is not resolved yet")
-
-    def check_no_work_in_progress(self, action: str) -> None:
-        for state in self.items:
-            if state.stage in WORK_IN_PROGRESS:
-                raise LifecycleError(
-                    action, self.status.value, f"work on item {state.no} is under way"
-                )
 
     def policy_query(self, item_no: int, cause: Cause, goods_used: bool = False) -> PolicyQuery:
         """The facts the 三包 policy needs to decide this item's coverage."""
@@ -246,6 +236,7 @@ class Claim(Aggregate):
 
     # -- triage -------------------------------------------------------------
 
+    @guarded
     def classify(
         self,
         actor: Actor,
@@ -254,7 +245,6 @@ class Claim(Aggregate):
         priority: Priority,
         complaint_grade: ComplaintGrade | None = None,
     ) -> None:
-        self.check_open("classify")
         if complaint_grade is None and self.kind is ClaimKind.COMPLAINT:
             complaint_grade = ComplaintGrade.GENERAL
         self._classified(actor, occurred_at, problem_category, priority, complaint_grade)
@@ -273,8 +263,8 @@ class Claim(Aggregate):
         self.complaint_grade = complaint_grade
         self._recompute_status()
 
+    @guarded
     def assign(self, actor: Actor, occurred_at: datetime, team: Team, assignee: str) -> None:
-        self.check_open("assign")
         if not assignee.strip():
             raise InvalidInputError("assignee", "must not be empty")
         self._assigned(actor, occurred_at, team, assignee)
@@ -285,10 +275,10 @@ class Claim(Aggregate):
         self.assignee = assignee
         self._recompute_status()
 
+    @guarded
     def acknowledge(
         self, actor: Actor, occurred_at: datetime, message: str, promised_by: date | None
     ) -> None:
-        self.check_open("acknowledge")
         if promised_by is not None and promised_by < business_date(occurred_at):
             raise InvalidInputError("promised_by", "must not be before the acknowledgement")
         self._acknowledged(actor, occurred_at, message, promised_by)
@@ -304,6 +294,7 @@ class Claim(Aggregate):
 
     # -- diagnosis and quotes -------------------------------------------------
 
+    @guarded
     def diagnose(
         self,
         actor: Actor,
@@ -315,15 +306,12 @@ class Claim(Aggregate):
         remedy: Remedy | None = None,
     ) -> None:
         """Records a finding; for an item, with the 三包 decision and the chosen remedy."""
-        self.check_open("diagnose")
         if not finding.strip():
             raise InvalidInputError("finding", "must not be empty")
         if item_no is None:
             if decision is not None or remedy is not None:
                 raise InvalidInputError("item_no", "a coverage decision is made per item")
         else:
-            state = self.item(item_no)
-            state.check_can_diagnose()
             if decision is None:
                 raise InvalidInputError("decision", "an item diagnosis needs a coverage decision")
             if remedy is not None:
@@ -342,6 +330,7 @@ class Claim(Aggregate):
         remedy: Remedy | None,
     ) -> None:
         self.finding = finding
+        self.awaiting_new_resolution = False
         if item_no is not None:
             state = self.items[item_no - 1]
             state.cause = cause
@@ -350,6 +339,7 @@ class Claim(Aggregate):
             state.stage = ItemStage.DIAGNOSED if remedy else ItemStage.NO_REMEDY
         self._recompute_status()
 
+    @guarded
     def quote(
         self,
         actor: Actor,
@@ -357,8 +347,6 @@ class Claim(Aggregate):
         item_no: int,
         lines: tuple[QuoteLine, ...],
     ) -> None:
-        self.check_open("quote")
-        self.item(item_no).check_can_quote()
         if not lines:
             raise InvalidInputError("lines", "a quote needs at least one line")
         amount = sum((line.amount for line in lines), Decimal("0"))
@@ -378,9 +366,8 @@ class Claim(Aggregate):
         state.stage = ItemStage.QUOTED
         self._recompute_status()
 
+    @guarded
     def accept_quote(self, actor: Actor, occurred_at: datetime, item_no: int) -> None:
-        self.check_open("accept a quote")
-        self.item(item_no).check_stage("accept a quote", ItemStage.QUOTED)
         self._quote_accepted(actor, occurred_at, item_no)
 
     @event("QuoteAccepted")
@@ -388,11 +375,10 @@ class Claim(Aggregate):
         self.items[item_no - 1].stage = ItemStage.QUOTE_ACCEPTED
         self._recompute_status()
 
+    @guarded
     def decline_quote(
         self, actor: Actor, occurred_at: datetime, item_no: int, reason: str = ""
     ) -> None:
-        self.check_open("decline a quote")
-        self.item(item_no).check_stage("decline a quote", ItemStage.QUOTED)
         self._quote_declined(actor, occurred_at, item_no, reason)
 
     @event("QuoteDeclined")
@@ -404,6 +390,7 @@ class Claim(Aggregate):
 
     # -- remedies ---------------------------------------------------------------
 
+    @guarded
     def schedule_repair(
         self,
         actor: Actor,
@@ -412,16 +399,6 @@ class Claim(Aggregate):
         mode: RepairMode,
         scheduled_for: datetime,
     ) -> None:
-        self.check_open("schedule a repair")
-        state = self.item(item_no)
-        state.check_remedy("schedule a repair", Remedy.REPAIR)
-        state.check_quote_accepted_if_paid("schedule a repair")
-        state.check_stage(
-            "schedule a repair",
-            ItemStage.DIAGNOSED,
-            ItemStage.QUOTE_ACCEPTED,
-            ItemStage.REPAIR_FAILED,
-        )
         self._repair_scheduled(actor, occurred_at, item_no, mode, scheduled_for)
 
     @event("RepairScheduled")
@@ -436,11 +413,10 @@ class Claim(Aggregate):
         self.items[item_no - 1].stage = ItemStage.REPAIR_SCHEDULED
         self._recompute_status()
 
+    @guarded
     def start_repair(
         self, actor: Actor, occurred_at: datetime, item_no: int, mode: RepairMode
     ) -> None:
-        self.check_open("start a repair")
-        self.item(item_no).check_can_start_repair()
         self._repair_started(actor, occurred_at, item_no, mode)
 
     @event("RepairStarted")
@@ -452,6 +428,7 @@ class Claim(Aggregate):
         state.repair_started_on = business_date(occurred_at)
         self._recompute_status()
 
+    @guarded
     def record_repair(
         self,
         actor: Actor,
@@ -460,9 +437,7 @@ class Claim(Aggregate):
         outcome: RepairOutcome,
         work: RepairWork,
     ) -> None:
-        self.check_open("record a repair")
         state = self.item(item_no)
-        state.check_stage("record a repair", ItemStage.IN_REPAIR)
         assert state.repair_started_on is not None
         if business_date(occurred_at) < state.repair_started_on:
             raise InvalidInputError("occurred_at", "a repair cannot finish before it started")
@@ -487,6 +462,7 @@ class Claim(Aggregate):
         state.stage = ItemStage.REPAIRED if fixed else ItemStage.REPAIR_FAILED
         self._recompute_status()
 
+    @guarded
     def ship_replacement(
         self,
         actor: Actor,
@@ -495,8 +471,6 @@ class Claim(Aggregate):
         serial_no: str,
         batch_no: str = "",
     ) -> None:
-        self.check_open("ship a replacement")
-        self.item(item_no).check_can_ship_replacement()
         if not serial_no.strip():
             raise InvalidInputError("serial_no", "the replacement needs its own serial number")
         self._replacement_shipped(actor, occurred_at, item_no, serial_no, batch_no)
@@ -516,6 +490,7 @@ class Claim(Aggregate):
         state.stage = ItemStage.REPLACED
         self._recompute_status()
 
+    @guarded
     def receive_return(
         self,
         actor: Actor,
@@ -524,8 +499,6 @@ class Claim(Aggregate):
         inspection: InspectionResult,
         note: str = "",
     ) -> None:
-        self.check_open("receive a return")
-        self.item(item_no).check_can_receive_return()
         self._return_received(actor, occurred_at, item_no, inspection, note)
 
     @event("ReturnReceived")
@@ -540,6 +513,7 @@ class Claim(Aggregate):
         self.items[item_no - 1].stage = ItemStage.RETURN_RECEIVED
         self._recompute_status()
 
+    @guarded
     def refund(
         self,
         actor: Actor,
@@ -549,13 +523,12 @@ class Claim(Aggregate):
         deductions: tuple[Deduction, ...],
         route: str,
     ) -> None:
-        self.check_open("refund")
         if amount <= 0:
             raise InvalidInputError("amount", "must be positive")
         if not route.strip():
             raise InvalidInputError("route", "name the original payment route")
         deducted = sum((d.amount for d in deductions), Decimal("0"))
-        self.item(item_no).check_can_refund(amount, deducted)
+        self.item(item_no).check_refund_amount(amount, deducted)
         self._refunded(actor, occurred_at, item_no, amount, deductions, route)
 
     @event("Refunded")
@@ -575,6 +548,7 @@ class Claim(Aggregate):
 
     # -- oversight --------------------------------------------------------------
 
+    @guarded
     def escalate(
         self,
         actor: Actor,
@@ -588,7 +562,6 @@ class Claim(Aggregate):
         A breached clock run escalates the claim once: a second escalation for the
         same run is refused, which makes the SLA sweep safe to repeat.
         """
-        self.check_open("escalate")
         if clock_run and clock_run in self.escalated_clock_runs:
             raise AlreadyEscalatedError(clock_run)
         self._escalated(actor, occurred_at, self.escalation_level + 1, reason, note, clock_run)
@@ -607,20 +580,16 @@ class Claim(Aggregate):
         if clock_run:
             self.escalated_clock_runs.append(clock_run)
 
+    @guarded
     def pause_sla(self, actor: Actor, occurred_at: datetime, reason: PauseReason) -> None:
-        self.check_open("pause the SLA")
-        if self.sla_paused:
-            raise LifecycleError("pause the SLA", self.status.value, "the SLA is already paused")
         self._sla_paused(actor, occurred_at, reason)
 
     @event("SlaPaused")
     def _sla_paused(self, actor: Actor, occurred_at: datetime, reason: PauseReason) -> None:
         self.sla_paused = True
 
+    @guarded
     def resume_sla(self, actor: Actor, occurred_at: datetime) -> None:
-        self.check_open("resume the SLA")
-        if not self.sla_paused:
-            raise LifecycleError("resume the SLA", self.status.value, "the SLA is not paused")
         self._sla_resumed(actor, occurred_at)
 
     @event("SlaResumed")
@@ -629,20 +598,16 @@ class Claim(Aggregate):
 
     # -- after the resolution -------------------------------------------------
 
+    @guarded
     def confirm(self, actor: Actor, occurred_at: datetime, note: str = "") -> None:
-        self.check_resolved("confirm the resolution")
-        if self.confirmed:
-            raise LifecycleError(
-                "confirm the resolution", self.status.value, "the customer already confirmed"
-            )
         self._customer_confirmed(actor, occurred_at, note)
 
     @event("CustomerConfirmed")
     def _customer_confirmed(self, actor: Actor, occurred_at: datetime, note: str) -> None:
         self.confirmed = True
 
+    @guarded
     def follow_up(self, actor: Actor, occurred_at: datetime, outcome: str) -> None:
-        self.check_resolved("follow up")
         if not outcome.strip():
             raise InvalidInputError("outcome", "must not be empty")
         self._followed_up(actor, occurred_at, outcome)
@@ -651,12 +616,10 @@ class Claim(Aggregate):
     def _followed_up(self, actor: Actor, occurred_at: datetime, outcome: str) -> None:
         self.followed_up = True
 
+    @guarded
     def survey(self, actor: Actor, occurred_at: datetime, score: int, comment: str = "") -> None:
-        self.check_resolved("record a survey")
         if not 1 <= score <= 5:
             raise InvalidInputError("score", "must be between 1 and 5")
-        if self.satisfaction is not None:
-            raise LifecycleError("record a survey", self.status.value, "already surveyed")
         self._surveyed(actor, occurred_at, score, comment)
 
     @event("Surveyed")
@@ -665,17 +628,39 @@ class Claim(Aggregate):
 
     # -- endings ----------------------------------------------------------------
 
-    def close(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
-        self.check_resolved("close")
-        self._closed(actor, occurred_at, reason)
+    @guarded
+    def close(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        reason: str,
+        override_reason: str = "",
+        policy: PolicyDocument | None = None,
+    ) -> None:
+        """Closes a resolved claim; the closing rule of the policy in force (the shipped
+        book's when ``policy`` is not given) may ask for the customer's confirmation,
+        which only a supervisor's ``override_reason`` replaces (``domain.closing``)."""
+        self._check_reason(reason)
+        policy = policy or default_policy_book().in_force(business_date(occurred_at))
+        check_closing(self, actor, override_reason, policy)
+        self._closed(actor, occurred_at, reason, self.confirmed, override_reason)
 
     @event("Closed")
-    def _closed(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
+    def _closed(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        reason: str,
+        confirmed: bool = False,
+        override_reason: str = "",
+    ) -> None:
+        # Closed events recorded before the closing rule carry neither of the last two.
         self.status = ClaimStatus.CLOSED
         self.outcome_reason = reason
 
+    @guarded
     def reject(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
-        self._check_can_end_unresolved("reject", reason)
+        self._check_reason(reason)
         self._rejected(actor, occurred_at, reason)
 
     @event("Rejected")
@@ -683,8 +668,9 @@ class Claim(Aggregate):
         self.status = ClaimStatus.REJECTED
         self.outcome_reason = reason
 
+    @guarded
     def withdraw(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
-        self._check_can_end_unresolved("withdraw", reason)
+        self._check_reason(reason)
         self._withdrawn(actor, occurred_at, reason)
 
     @event("Withdrawn")
@@ -692,27 +678,21 @@ class Claim(Aggregate):
         self.status = ClaimStatus.WITHDRAWN
         self.outcome_reason = reason
 
-    def _check_can_end_unresolved(self, action: str, reason: str) -> None:
-        self.check_open(action)
+    @staticmethod
+    def _check_reason(reason: str) -> None:
         if not reason.strip():
             raise InvalidInputError("reason", "must not be empty")
-        self.check_no_work_in_progress(action)
-        for state in self.items:
-            if state.stage in REMEDY_DONE:
-                raise LifecycleError(
-                    action, self.status.value, f"item {state.no} was already {state.stage.value}"
-                )
 
+    @guarded
     def reopen(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
-        if self.status not in TERMINAL:
-            raise LifecycleError("reopen", self.status.value, "only an ended claim can reopen")
-        if not reason.strip():
-            raise InvalidInputError("reason", "must not be empty")
+        self._check_reason(reason)
         self._reopened(actor, occurred_at, reason)
 
     @event("Reopened")
     def _reopened(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
+        # Back to work: in progress until a new diagnosis resolves the claim again.
         self.status = ClaimStatus.IN_PROGRESS
+        self.awaiting_new_resolution = True
         self.outcome_reason = None
         self.confirmed = False
         self.followed_up = False
@@ -721,8 +701,8 @@ class Claim(Aggregate):
 
     # -- records ------------------------------------------------------------------
 
+    @guarded
     def add_note(self, actor: Actor, occurred_at: datetime, text: str) -> None:
-        self.check_open("add a note")
         if not text.strip():
             raise InvalidInputError("text", "must not be empty")
         self._note_added(actor, occurred_at, text)
@@ -731,8 +711,8 @@ class Claim(Aggregate):
     def _note_added(self, actor: Actor, occurred_at: datetime, text: str) -> None:
         self.note_count += 1
 
+    @guarded
     def attach_evidence(self, actor: Actor, occurred_at: datetime, evidence: Evidence) -> None:
-        self.check_open("attach evidence")
         self._evidence_attached(actor, occurred_at, evidence)
 
     @event("EvidenceAttached")

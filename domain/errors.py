@@ -9,6 +9,8 @@ class that matches what they can handle::
      ├── ItemNotFoundError          the claim has no item with that number
      ├── LifecycleError             the action makes no sense in the claim's state
      │    ├── ClaimClosedError      the claim is closed; only reopen is possible
+     │    ├── StateGuardError       the state table does not allow the command now
+     │    ├── ConfirmationRequiredError  closing needs the customer's confirmation
      │    ├── QuoteRequiredError    paid work before the customer accepted a quote
      │    ├── AlreadyEscalatedError a breached SLA clock run escalates only once
      │    └── AlreadyErasedError    the claim's personal data was already erased
@@ -16,6 +18,7 @@ class that matches what they can handle::
      │    ├── UnknownPolicyVersionError
      │    ├── UnknownCategoryError
      │    └── RemedyNotAllowedError the chosen remedy is not open under the decision
+     ├── OverrideNotPermittedError  a closing override by someone not a supervisor
      ├── ConcurrencyConflictError   another writer changed the claim first and the
      │                              command is no longer valid after re-reading
      ├── StaleVersionError          the caller expected an older version (If-Match)
@@ -74,6 +77,42 @@ class ClaimClosedError(LifecycleError):
 
     def __init__(self, action: str) -> None:
         super().__init__(action, "closed", "a closed claim accepts only reopen")
+
+
+class StateGuardError(LifecycleError):
+    """Raised when the state table (``domain.state_guards``) does not allow a command
+    in the claim's status or the item's stage, or a condition of the table fails;
+    ``detail_zh`` says the same in Chinese."""
+
+    def __init__(self, action: str, state: str, reason: str, detail_zh: str = "") -> None:
+        super().__init__(action, state, reason)
+        self.detail_zh = detail_zh
+
+
+class ConfirmationRequiredError(LifecycleError):
+    """Raised when a claim of a kind the policy's closing rule names (complaints) would
+    close before the customer confirmed, without a supervisor's override."""
+
+    def __init__(self, kind: str, policy_version: str) -> None:
+        super().__init__(
+            "close",
+            "resolved",
+            f"a {kind} closes only after the customer's confirmation (policy "
+            f"{policy_version}), or by a supervisor's override with a reason",
+        )
+        self.kind = kind
+        self.detail_zh = (
+            f"按三包政策 {policy_version}，该类案件须在客户确认满意后结案，或由主管填写理由强制结案"
+        )
+
+
+class OverrideNotPermittedError(SanbaoError):
+    """Raised when someone other than a supervisor asks to override a closing rule."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(f"only a supervisor may override the closing rule, not a {role}")
+        self.role = role
+        self.detail_zh = f"只有主管可以强制结案，当前角色为 {role}"
 
 
 class QuoteRequiredError(LifecycleError):

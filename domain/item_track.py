@@ -1,8 +1,9 @@
 """Where each item of a claim stands on its remedy: the per-item half of the lifecycle.
 
 Remedies apply per item: one claim can repair one lamp and refund another.
-The checks here raise before any event is triggered; the mutators are called
-only from the aggregate's event methods.
+Which command is allowed in which stage is the state table's
+(``domain.state_guards``); the stages are mutated only from the aggregate's
+event methods.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from domain.errors import LifecycleError, QuoteRequiredError
+from domain.errors import LifecycleError
 from domain.values import CoverageDecision, Item, RepairRecord
 from domain.vocabulary import Cause, Remedy
 
@@ -78,69 +79,12 @@ class ItemState:
         """True when the decision makes the customer pay for the work (quote first)."""
         return self.decision is not None and not self.decision.free
 
-    def refuse(self, action: str, reason: str) -> LifecycleError:
-        return LifecycleError(action, f"item {self.no} {self.stage.value}", reason)
-
-    def check_can_diagnose(self) -> None:
-        if self.stage in WORK_IN_PROGRESS:
-            raise self.refuse("diagnose", "work on the item is under way")
-        if self.stage is ItemStage.REFUNDED:
-            raise self.refuse("diagnose", "the item was refunded")
-
-    def check_can_quote(self) -> None:
-        if self.stage not in (ItemStage.DIAGNOSED, ItemStage.QUOTE_DECLINED):
-            raise self.refuse("quote", "a quote follows a diagnosis")
-        assert self.decision is not None
-        if self.decision.free:
-            raise self.refuse("quote", f"the work is free under rule {self.decision.rule_id}")
-
-    def check_stage(self, action: str, *allowed: ItemStage) -> None:
-        if self.stage not in allowed:
-            expected = ", ".join(s.value for s in allowed)
-            raise self.refuse(action, f"expected the item to be {expected}")
-
-    def check_remedy(self, action: str, *remedies: Remedy) -> None:
-        if self.remedy not in remedies:
-            chosen = self.remedy.value if self.remedy else "none"
-            raise self.refuse(action, f"the chosen remedy is {chosen}")
-
-    def check_quote_accepted_if_paid(self, action: str) -> None:
-        if self.paid and self.stage is not ItemStage.QUOTE_ACCEPTED:
-            raise QuoteRequiredError(
-                action,
-                f"item {self.no} {self.stage.value}",
-                "paid work needs a quote the customer accepted",
-            )
-
-    def check_can_start_repair(self) -> None:
-        self.check_remedy("start repair", Remedy.REPAIR)
-        if self.stage is ItemStage.REPAIR_SCHEDULED:
-            return
-        self.check_quote_accepted_if_paid("start repair")
-        self.check_stage(
-            "start repair",
-            ItemStage.DIAGNOSED,
-            ItemStage.QUOTE_ACCEPTED,
-            ItemStage.REPAIR_FAILED,
-        )
-
-    def check_can_ship_replacement(self) -> None:
-        self.check_remedy("ship a replacement", Remedy.EXCHANGE)
-        if self.stage is not ItemStage.RETURN_RECEIVED:
-            self.check_quote_accepted_if_paid("ship a replacement")
-            self.check_stage("ship a replacement", ItemStage.DIAGNOSED, ItemStage.QUOTE_ACCEPTED)
-
-    def check_can_receive_return(self) -> None:
-        self.check_remedy("receive a return", Remedy.RETURN, Remedy.EXCHANGE)
-        self.check_quote_accepted_if_paid("receive a return")
-        self.check_stage("receive a return", ItemStage.DIAGNOSED, ItemStage.QUOTE_ACCEPTED)
-
-    def check_can_refund(self, amount: Decimal, deducted: Decimal) -> None:
-        self.check_remedy("refund", Remedy.RETURN)
-        self.check_stage("refund", ItemStage.RETURN_RECEIVED)
+    def check_refund_amount(self, amount: Decimal, deducted: Decimal) -> None:
+        """The refund and its deductions stay within what was paid for the item."""
         paid_price = self.item.price * self.item.quantity
         if amount + deducted > paid_price:
-            raise self.refuse(
+            raise LifecycleError(
                 "refund",
+                f"item {self.no} {self.stage.value}",
                 f"amount {amount} plus deductions {deducted} exceed the price {paid_price}",
             )

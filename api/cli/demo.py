@@ -4,11 +4,15 @@ Each case is reported a number of days before "now" and walked through the
 commands the manual describes, so a new user sees a populated ledger whose
 decisions can be checked against the text (灯具厂售后客户管理办法 and others).
 Loading is idempotent: a case whose claim number already exists is skipped.
+
+A few cases also try a command the ledger refuses (the state table, the closing
+rule), as a user might; the refusal is kept for the walk-through and stores nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,7 +20,7 @@ from uuid import UUID
 
 from domain.application import ClaimCommand, ClaimsLedger
 from domain.claim import BUSINESS_TZ, Claim
-from domain.errors import ClaimNotFoundError
+from domain.errors import ClaimNotFoundError, SanbaoError
 from domain.values import Actor, Customer, Item, Purchase, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
@@ -41,12 +45,30 @@ SPECIALIST = Actor("zhao.min", Role.SPECIALIST)
 WAREHOUSE = Actor("chen.gang", Role.WAREHOUSE)
 
 
+@dataclass(frozen=True)
+class DemoRefusal:
+    """A command the walk-through tried and the ledger refused, with the refusal."""
+
+    claim_number: str
+    claim_id: UUID
+    method: ClaimCommand
+    error: SanbaoError
+
+
 class CasePlayer:
     """Runs one case's commands at business times counted from its report day."""
 
-    def __init__(self, ledger: ClaimsLedger, number: str, now: datetime, days_ago: int) -> None:
+    def __init__(
+        self,
+        ledger: ClaimsLedger,
+        number: str,
+        now: datetime,
+        days_ago: int,
+        refusals: list[DemoRefusal] | None = None,
+    ) -> None:
         self.ledger = ledger
         self.number = number
+        self.refusals = refusals if refusals is not None else []
         # Cases start at 09:30 China time on their report day, so the story reads naturally.
         day = (now - timedelta(days=days_ago)).astimezone(BUSINESS_TZ)
         self.start = day.replace(hour=9, minute=30, second=0, microsecond=0)
@@ -77,6 +99,16 @@ class CasePlayer:
         assert self.claim_id is not None
         self.ledger.command(method, self.claim_id, actor, occurred_at=self.at(hours), **kwargs)
         self.commands += 1
+
+    def refused(self, hours: float, actor: Actor, method: ClaimCommand, **kwargs: Any) -> None:
+        """Tries a command the ledger must refuse, and keeps the refusal."""
+        assert self.claim_id is not None
+        try:
+            self.ledger.command(method, self.claim_id, actor, occurred_at=self.at(hours), **kwargs)
+        except SanbaoError as error:
+            self.refusals.append(DemoRefusal(self.number, self.claim_id, method, error))
+            return
+        raise AssertionError(f"{self.number}: {method.__name__} was not refused")
 
     def diagnose(self, hours: float, finding: str, cause: Cause, **kwargs: Any) -> None:
         assert self.claim_id is not None
@@ -246,6 +278,8 @@ def transport_damage(p: CasePlayer) -> None:
     p.diagnose(10, "运输途中挤压破损", Cause.TRANSPORT_DAMAGE, item_no=1)
     p.do(26, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="XD600-0001044")
     p.do(60, AGENT, Claim.confirm)
+    # A second "first response" would blank the promise: the state table refuses it.
+    p.refused(61, AGENT, Claim.acknowledge, message="已收到", promised_by=None)
 
 
 def technician_attitude_complaint(p: CasePlayer) -> None:
@@ -264,6 +298,8 @@ def technician_attitude_complaint(p: CasePlayer) -> None:
         complaint_grade=ComplaintGrade.GENERAL,
     )
     p.diagnose(24, "安排二次派工并致歉", Cause.SERVICE_FAILURE)
+    # A complaint ends only once the customer confirms (reference 004): too early.
+    p.refused(30, SPECIALIST, Claim.close, reason="投诉处理完毕")
     p.do(48, AGENT, Claim.confirm, note="客户表示满意")
     p.do(50, AGENT, Claim.follow_up, outcome="回访满意")
     p.do(51, AGENT, Claim.survey, score=5)
@@ -316,6 +352,8 @@ def led_bulb_repeat_failure(p: CasePlayer) -> None:
         122, "两次维修仍不能正常使用", Cause.QUALITY_DEFECT, item_no=1, remedy=Remedy.EXCHANGE
     )
     p.do(140, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="LED9-0977")
+    # Resolved, and no SLA clock runs any more: there is nothing to pause.
+    p.refused(141, AGENT, Claim.pause_sla, reason=PauseReason.WAITING_ON_CUSTOMER)
 
 
 def open_report_awaiting_response(p: CasePlayer) -> None:
@@ -353,8 +391,13 @@ CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (
 )
 
 
-def load_demo(ledger: ClaimsLedger, now: datetime) -> tuple[list[str], int]:
-    """Loads every case not yet in the ledger; returns the numbers loaded and commands run."""
+def load_demo(
+    ledger: ClaimsLedger, now: datetime, refusals: list[DemoRefusal] | None = None
+) -> tuple[list[str], int]:
+    """Loads every case not yet in the ledger; returns the numbers loaded and commands run.
+
+    The commands the walk-through tried and the ledger refused go to ``refusals``.
+    """
     loaded, commands = [], 0
     for number, days_ago, play in CASES:
         try:
@@ -362,7 +405,7 @@ def load_demo(ledger: ClaimsLedger, now: datetime) -> tuple[list[str], int]:
             continue
         except ClaimNotFoundError:
             pass
-        player = CasePlayer(ledger, number, now, days_ago)
+        player = CasePlayer(ledger, number, now, days_ago, refusals)
         play(player)
         loaded.append(number)
         commands += player.commands

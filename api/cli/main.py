@@ -17,7 +17,8 @@ from api.cli import (
     views,
 )
 from api.cli.claim_tables import claim_tables
-from api.cli.demo import load_demo
+from api.cli.demo import DemoRefusal, load_demo
+from api.cli.demo_refusals import print_refusals
 from api.cli.ledger_session import ledger_session
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
@@ -77,7 +78,8 @@ def demo() -> None:
     """Load realistic claims from the reference manuals (skips those already loaded)."""
     with ledger_session() as ledger:
         started = time.perf_counter()
-        loaded, commands = load_demo(ledger, datetime.now().astimezone())
+        refusals: list[DemoRefusal] = []
+        loaded, commands = load_demo(ledger, datetime.now().astimezone(), refusals)
         elapsed = time.perf_counter() - started
         if not loaded:
             console.print("demo claims already loaded")
@@ -85,6 +87,7 @@ def demo() -> None:
         console.print(f"loaded {len(loaded)} claims: {', '.join(loaded)}")
         rate = commands / elapsed if elapsed else 0.0
         console.print(f"{commands} commands in {elapsed:.2f} s ({rate:.0f} commands/s)")
+        print_refusals(refusals)
         console.print("try: sanbao claim show LF-2026-0001")
 
 

@@ -43,6 +43,12 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     domain.LifecycleError: ProblemType(409, "lifecycle", "Not possible in the claim's state"),
     domain.ClaimClosedError: ProblemType(409, "claim-closed", "The claim is closed"),
     domain.QuoteRequiredError: ProblemType(409, "quote-required", "A quote must be accepted"),
+    domain.ConfirmationRequiredError: ProblemType(
+        409, "confirmation-required", "The customer's confirmation is required"
+    ),
+    domain.OverrideNotPermittedError: ProblemType(
+        403, "override-not-permitted", "Only a supervisor may override"
+    ),
     domain.AlreadyEscalatedError: ProblemType(409, "already-escalated", "Already escalated"),
     domain.PolicyError: ProblemType(422, "policy", "The 三包 policy cannot answer"),
     domain.UnknownPolicyVersionError: ProblemType(
@@ -116,7 +122,10 @@ def problem_body(error: BaseException, kind: ProblemType, instance: str) -> dict
 def extensions(error: BaseException) -> dict[str, Any]:
     """The machine-readable members of a problem: action and state, fields, versions."""
     if isinstance(error, domain.LifecycleError):
-        return {"action": error.action, "state": error.state, "reason": error.reason}
+        found = {"action": error.action, "state": error.state, "reason": error.reason}
+        return {**found, **chinese(error)}
+    if isinstance(error, domain.OverrideNotPermittedError):
+        return {"errors": [{"field": "override_reason", "reason": str(error)}], **chinese(error)}
     if isinstance(error, domain.InvalidInputError):
         return {"errors": [{"field": error.field, "reason": error.reason}]}
     if isinstance(error, domain.UnknownCategoryError):
@@ -139,6 +148,12 @@ def unknown_category(error: domain.UnknownCategoryError) -> dict[str, Any]:
         "errors": [{"field": error.field, "reason": f"unknown category; valid: {valid}"}],
         "valid": list(error.valid),
     }
+
+
+def chinese(error: BaseException) -> dict[str, str]:
+    """The detail in Chinese, for the errors that say it (state table, closing rule)."""
+    detail_zh = getattr(error, "detail_zh", "")
+    return {"detail_zh": detail_zh} if detail_zh else {}
 
 
 def retry_after(kind: ProblemType) -> dict[str, str]:

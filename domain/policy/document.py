@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import Enum
 
 from domain.errors import UnknownCategoryError
+from domain.policy.closing import ClosingTerms
 from domain.vocabulary import Cause, Payer, Remedy, Team
 
 # A category table of this name, when a document has one, answers for every
@@ -101,6 +102,7 @@ class PolicyDocument:
     effective_from: date
     categories: dict[str, Terms]
     rules: tuple[Rule, ...]
+    closing: ClosingTerms = ClosingTerms()
 
     def terms_for(self, category: str, field: str = "category") -> Terms:
         """The category's terms, else the ``default`` category's; raises if neither exists

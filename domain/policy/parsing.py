@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import InvalidInputError
+from domain.policy.closing import parse_closing
 from domain.policy.document import (
     Conditions,
     Outcome,
@@ -59,7 +60,9 @@ def load_document(path: Path) -> PolicyDocument:
 def parse_document(data: dict[str, Any], source: str) -> PolicyDocument:
     """Builds a document from parsed TOML; raises InvalidInputError naming the place."""
     root = f"{source}: "
-    only_keys(data, {"version", "effective_from", "defaults", "categories", "rules"}, root)
+    only_keys(
+        data, {"version", "effective_from", "defaults", "categories", "rules", "closing"}, root
+    )
     version = typed(data, "version", str, root)
     effective_from = typed(data, "effective_from", date, root)
     defaults = typed(data, "defaults", dict, root)
@@ -78,7 +81,7 @@ def parse_document(data: dict[str, Any], source: str) -> PolicyDocument:
         for i, table in enumerate(typed(data, "rules", list, root))
     )
     _check_rules(rules, source)
-    return PolicyDocument(version, effective_from, categories, rules)
+    return PolicyDocument(version, effective_from, categories, rules, parse_closing(data, root))
 
 
 def _terms(table: dict[str, Any], where: str) -> Terms:

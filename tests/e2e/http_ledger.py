@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.command_table import COMMAND_TABLE
 from domain.application import ClaimCommand, CommandResult
+from domain.errors import SanbaoError
 from domain.values import Actor
 from domain.vocabulary import Role
 
@@ -41,6 +42,14 @@ def to_json(value: Any) -> Any:
     return value
 
 
+class ProblemAnswer(SanbaoError):
+    """A command the API refused with a problem document (``problem``)."""
+
+    def __init__(self, problem: dict[str, Any]) -> None:
+        super().__init__(problem["detail"])
+        self.problem = problem
+
+
 class HttpLedger:
     def __init__(self, client: TestClient, headers: dict[Role, dict[str, str]]) -> None:
         self.client = client
@@ -49,6 +58,8 @@ class HttpLedger:
 
     def post(self, actor: Actor, path: str, body: dict[str, Any]) -> CommandResult:
         response = self.client.post(path, json=to_json(body), headers=self.headers[actor.role])
+        if response.status_code == 409:  # a refusal the walk-through expects (demo.refused)
+            raise ProblemAnswer(response.json())
         assert response.status_code in (200, 201), (path, response.text)
         data = response.json()
         return CommandResult(

@@ -6,10 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from api.cli.demo import load_demo
-from api.ui.actions import offers
+from api.cli.demo import CASES, load_demo
+from api.command_table import COMMAND_TABLE
+from api.ui.actions import item_field, offers
 from domain.application import ClaimsLedger
 from domain.claim import Claim
+from domain.state_guards import refusal
 from domain.values import Actor
 from domain.vocabulary import Role
 
@@ -61,3 +63,26 @@ def test_a_resolved_claim_offers_closing_not_a_second_replacement(ledger: Claims
     assert claim.status.value == "resolved"
     assert {"confirm", "close"} <= set(actions)
     assert "ship-replacement" not in actions  # the item was already replaced
+
+
+def test_a_resolved_claim_offers_no_triage_and_no_pause(ledger: ClaimsLedger) -> None:
+    claim = ledger.get_claim_by_number("LF-2026-0005")
+    actions = offered(ledger, "LF-2026-0005", Role.SUPERVISOR)
+    assert claim.status.value == "resolved"
+    assert not {"acknowledge", "classify", "assign", "pause-sla"} & set(actions)
+
+
+@pytest.mark.parametrize("number", [number for number, _, _ in CASES])
+def test_the_console_offers_exactly_what_the_state_table_allows(
+    ledger: ClaimsLedger, number: str
+) -> None:
+    claim = ledger.get_claim_by_number(number)
+    allowed = {
+        entry.action
+        for entry in COMMAND_TABLE
+        if refusal(claim, entry.method.__name__) is None
+        and (item_field(entry) is not True or any(
+            refusal(claim, entry.method.__name__, s.no) is None for s in claim.items
+        ))
+    }  # fmt: skip
+    assert set(offered(ledger, number, Role.SUPERVISOR)) == allowed

@@ -194,6 +194,20 @@ class ClaimReason(CommandBody):
     reason: str = Text
 
 
+class ClaimClose(ClaimReason):
+    model_config = example(reason="投诉处理完毕")
+    override_reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="a supervisor's reason to close without the customer's confirmation "
+        "where the policy asks for it",
+    )
+
+    def to_kwargs(self) -> dict[str, Any]:
+        return {**super().to_kwargs(), "override_reason": self.override_reason or ""}
+
+
 class ClaimNote(CommandBody):
     model_config = example(text="客户来电询问进度")
     text: str = Text

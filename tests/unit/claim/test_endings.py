@@ -7,6 +7,7 @@ from domain.claim import ClaimStatus
 from domain.errors import ClaimClosedError, InvalidInputError, LifecycleError
 from domain.values import Evidence
 from domain.vocabulary import (
+    Cause,
     ClaimKind,
     EscalationReason,
     PauseReason,
@@ -110,8 +111,18 @@ def test_reopen_returns_a_closed_claim_to_work_and_clears_the_survey() -> None:
     claim.survey(AGENT, at(5), 2)
     claim.close(AGENT, at(6), "done")
     claim.reopen(AGENT, at(7), "fails again")
-    assert claim.status is ClaimStatus.RESOLVED
+    assert claim.status is ClaimStatus.IN_PROGRESS
     assert claim.satisfaction is None
+
+
+def test_a_reopened_claim_is_resolved_again_by_a_new_diagnosis() -> None:
+    claim = repaired()
+    claim.close(AGENT, at(6), "done")
+    claim.reopen(AGENT, at(7), "fails again")
+    claim.classify(AGENT, at(8), ProblemCategory.PRODUCT_FAULT, Priority.HIGH)
+    assert claim.status is ClaimStatus.IN_PROGRESS  # triage alone does not resolve it
+    claim.diagnose(TECH, at(9), "the repair holds; the customer was shown", Cause.NO_FAULT_FOUND)
+    assert claim.status is ClaimStatus.RESOLVED
 
 
 def test_reopen_of_an_open_claim_is_refused() -> None:

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from domain.claim import ClaimStatus
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, StateGuardError
 from domain.vocabulary import ClaimKind, ComplaintGrade, Priority, ProblemCategory, Team
 
 from .factories import AGENT, at, reported
@@ -39,12 +39,13 @@ def test_assign_without_assignee_is_refused() -> None:
         reported().assign(AGENT, at(1), Team.TECHNICAL_SUPPORT, " ")
 
 
-def test_first_acknowledgement_time_is_kept_and_promise_updated() -> None:
+def test_the_first_response_is_recorded_once_and_keeps_its_promise() -> None:
     claim = reported()
     claim.acknowledge(AGENT, at(1), "received", date(2026, 11, 5))
-    claim.acknowledge(AGENT, at(5), "update", date(2026, 11, 6))
+    with pytest.raises(StateGuardError, match="first response was already recorded"):
+        claim.acknowledge(AGENT, at(5), "update", None)
     assert claim.acknowledged_at == at(1)
-    assert claim.promised_by == date(2026, 11, 6)
+    assert claim.promised_by == date(2026, 11, 5)
 
 
 def test_promise_before_the_acknowledgement_is_refused() -> None:

@@ -1,0 +1,25 @@
+"""The walk-through's refused commands, printed as the problem a user of the API sees."""
+
+from __future__ import annotations
+
+import json
+
+from api.cli.demo import DemoRefusal
+from api.cli.terminal import console
+from api.command_table import COMMAND_TABLE
+from api.http.problems import INTERNAL, problem_body, problem_type
+
+ACTIONS = {entry.method: entry.action for entry in COMMAND_TABLE}
+
+
+def print_refusals(refusals: list[DemoRefusal]) -> None:
+    """One problem document per refusal, after the command that was refused."""
+    if not refusals:
+        return
+    console.print(f"{len(refusals)} commands refused on the way, as they should be:")
+    for refusal in refusals:
+        action = ACTIONS[refusal.method]
+        instance = f"/api/v1/claims/{refusal.claim_id}/{action}"
+        body = problem_body(refusal.error, problem_type(refusal.error) or INTERNAL, instance)
+        console.print(f"  {refusal.claim_number}  POST …/{action}")
+        console.print(json.dumps(body, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
