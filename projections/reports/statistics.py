@@ -37,9 +37,12 @@ from typing import Any
 from psycopg import Connection
 from psycopg.rows import dict_row
 
+from projections.trace import final_remedy
+
 # One statement, three sections in one result set (figures, model faults, region
 # shares), so a report costs one round trip and sees one snapshot of the view.
-MONTHLY = """
+# Exchanges and returns count each item once, by its final remedy.
+MONTHLY = f"""
 WITH items AS (
     SELECT claim_id, category, model, cause, repairs, failed_repairs, exchanged, returned,
            refunds, refunded_amount,
@@ -47,7 +50,7 @@ WITH items AS (
            coalesce(cause, claim_cause, 'undiagnosed') AS any_cause,
            coalesce(nullif(region, ''), 'unknown') AS region,
            kind = 'complaint' OR complaint_grade IS NOT NULL AS complaint,
-           exchanged + returned + refunds > 0 AS sent_back
+           {final_remedy.SENT_BACK} AS sent_back
     FROM views.trace_items WHERE month = %(month)s
 ),
 figures AS (
@@ -59,7 +62,7 @@ figures AS (
            coalesce(category, problem, any_cause, model, region, 'all') AS key,
            count(DISTINCT claim_id) AS claims, count(*) AS items,
            coalesce(sum(repairs), 0) AS repairs, coalesce(sum(failed_repairs), 0) AS failed,
-           coalesce(sum(exchanged), 0) AS exchanges, coalesce(sum(returned), 0) AS returns,
+           {final_remedy.EXCHANGES} AS exchanges, {final_remedy.RETURNS} AS returns,
            coalesce(sum(refunds), 0) AS refunds, coalesce(sum(refunded_amount), 0) AS amount,
            count(DISTINCT claim_id) FILTER (WHERE complaint) AS complaints
     FROM items

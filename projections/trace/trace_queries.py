@@ -16,6 +16,8 @@ from uuid import UUID
 from psycopg import Connection, sql
 from psycopg.rows import dict_row
 
+from projections.trace import final_remedy
+
 # Events that tell an item's story; notes, evidence, SLA pauses and triage are left out.
 KEY_EVENTS = [
     "Reported", "Diagnosed", "Quoted", "QuoteAccepted", "QuoteDeclined", "RepairStarted",
@@ -171,10 +173,10 @@ class TraceSummary:
     responsibility: Responsibility
 
 
-SUMMARY = """
+SUMMARY = f"""
 SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        coalesce(sum(repairs), 0) AS repairs, coalesce(sum(failed_repairs), 0) AS failed_repairs,
-       coalesce(sum(exchanged), 0) AS exchanges, coalesce(sum(returned), 0) AS returns,
+       {final_remedy.EXCHANGES} AS exchanges, {final_remedy.RETURNS} AS returns,
        coalesce(sum(refunds), 0) AS refunds,
        coalesce(sum(refunded_amount), 0) AS refunded_amount,
        coalesce(sum(quoted_amount), 0) AS quoted_amount,
@@ -182,9 +184,9 @@ SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        count(*) FILTER (WHERE cause = ANY(%(quality)s)) AS quality,
        count(*) FILTER (WHERE cause = ANY(%(misuse)s)) AS misuse,
        count(*) FILTER (WHERE cause = ANY(%(transport)s)) AS transport,
-       coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{}}') AS causes
+       coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{{{}}}}') AS causes
 FROM (SELECT *, count(*) OVER (PARTITION BY cause) AS n FROM views.trace_items
-      WHERE {column} = %(key)s) AS items
+      WHERE {{column}} = %(key)s) AS items
 """
 
 
