@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     max_backdate_days: int = Field(
         default=30, ge=0, description="how far back a caller may date a business fact"
     )
+    clock_skew_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=3600,
+        description="how far ahead of the ledger's clock a caller may date a business fact",
+    )
     extra_holidays: list[date] = Field(
         default_factory=list,
         description="operator-declared holidays, for years without official calendar data",

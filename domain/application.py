@@ -28,15 +28,23 @@ from domain.errors import (
     ClaimNotFoundError,
     ConcurrencyConflictError,
     DuplicateClaimError,
+    ExclusiveParametersError,
     InvalidInputError,
     SanbaoError,
     StaleVersionError,
+    VersionNotFoundError,
 )
 from domain.intake import check_categories, intake_policy
 from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.text import check_arguments
+from domain.time_order import default_fact_time
+from domain.time_window import (
+    DEFAULT_CLOCK_SKEW,
+    check_aware,
+    check_purchase,
+)
 from domain.transcodings import register_claim_transcodings
 from domain.values import Actor, CoverageDecision, Customer
 from domain.vocabulary import Cause, Remedy
@@ -44,7 +52,6 @@ from domain.vocabulary import Cause, Remedy
 MAX_ATTEMPTS = 30
 # Business times may be back-dated by the caller, but not without limit.
 DEFAULT_MAX_BACKDATE = timedelta(days=30)
-CLOCK_SKEW = timedelta(minutes=5)
 
 ClaimCommand = Callable[..., None]
 """A command of the claim: a public ``Claim`` method such as ``Claim.classify``,
@@ -97,15 +104,18 @@ class ClaimsLedger(Application[UUID]):
         calendar: BusinessCalendar | None = None,
         sla_targets: SlaTargets = DEFAULT_CLOCKS,
         customer_keys: Callable[[ApplicationRecorder], CustomerKeys] | None = None,
+        clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     ) -> None:
         """``customer_keys`` makes the customers' keys from the recorder the library built
-        (the service keeps them in the ledger's database); without it they live in memory."""
+        (the service keeps them in the ledger's database); without it they live in memory.
+        ``clock_skew`` is how far a caller's business time may lie ahead of the ledger's clock."""
         super().__init__(env)
         self.policies = policies or default_policy_book()
         self.calendar = calendar or BusinessCalendar()
         self.sla_targets = sla_targets
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.max_backdate = max_backdate
+        self.clock_skew = clock_skew
         self.customer_keys: CustomerKeys = (
             customer_keys(self.recorder) if customer_keys else EphemeralCustomerKeys()
         )
@@ -121,9 +131,8 @@ class ClaimsLedger(Application[UUID]):
         now = self.clock()
         if occurred_at is None:
             return now
-        if occurred_at.tzinfo is None:
-            raise InvalidInputError("occurred_at", "must include a time zone")
-        if occurred_at > now + CLOCK_SKEW:
+        check_aware("occurred_at", occurred_at)
+        if occurred_at > now + self.clock_skew:
             raise InvalidInputError("occurred_at", "must not be in the future")
         if occurred_at < now - self.max_backdate:
             days = self.max_backdate.days
@@ -146,6 +155,7 @@ class ClaimsLedger(Application[UUID]):
         records it (``domain.personal_data``).
         """
         at = self.check_occurred_at(occurred_at)
+        check_purchase(report["purchase"], self.clock() + self.clock_skew)
         check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
         number = claim_number or self._claim_number_for(client_key, at)
         # Checked before the customer's key is made: a refused report stores nothing.
@@ -245,7 +255,9 @@ class ClaimsLedger(Application[UUID]):
         check_arguments(kwargs)
 
         def run(claim: Claim) -> None:
-            self.apply(method, claim, actor, at, kwargs)
+            # An undated fact happens now, but never before the claim's previous fact.
+            when = at if occurred_at is not None else default_fact_time(at, claim.previous_fact_at)
+            self.apply(method, claim, actor, when, kwargs)
 
         return self.execute(claim_id, run, expected_version)
 
@@ -297,8 +309,11 @@ class ClaimsLedger(Application[UUID]):
     # -- queries -----------------------------------------------------------------
 
     def get_claim(self, claim_id: UUID, version: int | None = None) -> Claim:
-        """The claim's current state as stored, or its state at a version."""
+        """The claim's current state as stored, or its state at a version it has."""
         claim = self._load(claim_id, version)
+        if version is not None and claim.version < version:
+            # Read from the store up to the version: it has no more events than these.
+            raise VersionNotFoundError(claim_id, version, claim.version)
         if version is None and self.repository.cache is not None:
             # The cached copy knows this process's writes; catch up with the others'.
             newer = self.events.get(claim_id, gt=claim.version)
@@ -329,15 +344,46 @@ class ClaimsLedger(Application[UUID]):
     def get_claim_by_number(self, claim_number: str) -> Claim:
         return self.get_claim(Claim.create_id(claim_number))
 
+    def get_claim_at(
+        self,
+        claim_id: UUID,
+        version: int | None = None,
+        as_of: datetime | None = None,
+        as_of_business: datetime | None = None,
+    ) -> Claim:
+        """The claim now, or at one of: a version, a recorded time, a business time."""
+        given = {"version": version, "as_of": as_of, "as_of_business": as_of_business}
+        named = tuple(name for name, value in given.items() if value is not None)
+        if len(named) > 1:
+            raise ExclusiveParametersError(named)
+        if as_of is not None:
+            return self.get_claim_as_of(claim_id, as_of)
+        if as_of_business is not None:
+            return self.get_claim_as_of_business(claim_id, as_of_business)
+        return self.get_claim(claim_id, version=version)
+
     def get_claim_as_of(self, claim_id: UUID, as_of: datetime) -> Claim:
-        """The claim as the ledger knew it at a recorded time."""
+        """The claim as the ledger knew it at a recorded time (when events were stored)."""
+        check_aware("as_of", as_of)
+        return self._claim_until(claim_id, as_of, lambda stored: stored.timestamp)
+
+    def get_claim_as_of_business(self, claim_id: UUID, at: datetime) -> Claim:
+        """The claim as of a business time: its last version whose fact occurred by then."""
+        check_aware("as_of_business", at)
+        return self._claim_until(claim_id, at, lambda stored: stored.occurred_at)
+
+    def _claim_until(
+        self, claim_id: UUID, moment: datetime, time_of: Callable[[Any], datetime]
+    ) -> Claim:
+        # The facts up to the first one after the moment (business times run forward,
+        # domain.time_order; recorded times too).
         version = None
         for stored in self._events_of(claim_id):
-            if stored.timestamp > as_of:
+            if time_of(stored) > moment:
                 break
             version = stored.originator_version
         if version is None:
-            raise ClaimNotFoundError(f"{claim_id} as of {as_of.isoformat()}")
+            raise ClaimNotFoundError(f"{claim_id} as of {moment.isoformat()}")
         return self.get_claim(claim_id, version=version)
 
     def history(self, claim_id: UUID) -> list[HistoryEntry]:

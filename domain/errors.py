@@ -5,7 +5,11 @@ class that matches what they can handle::
 
     SanbaoError
      ├── InvalidInputError          a value breaks a domain rule (score 0, quantity -1)
+     │    ├── TimeOrderError        a fact dated before the claim's previous fact
+     │    ├── OutOfWindowError      a date or time outside its sane window
+     │    └── ExclusiveParametersError  two parameters that exclude each other
      ├── ClaimNotFoundError         no claim with that id or number
+     │    └── VersionNotFoundError  the claim has no such version (yet)
      ├── ItemNotFoundError          the claim has no item with that number
      ├── LifecycleError             the action makes no sense in the claim's state
      │    ├── ClaimClosedError      the claim is closed; only reopen is possible
@@ -32,6 +36,8 @@ class that matches what they can handle::
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 
 class SanbaoError(Exception):
     """Base class of every error the domain raises on purpose."""
@@ -52,6 +58,47 @@ class ClaimNotFoundError(SanbaoError, LookupError):
     def __init__(self, reference: object) -> None:
         super().__init__(f"claim {reference} not found")
         self.reference = reference
+
+
+class TimeOrderError(InvalidInputError):
+    """Raised when a fact's ``occurred_at`` precedes the claim's previous fact's."""
+
+    def __init__(self, occurred_at: datetime, previous: datetime, version: int) -> None:
+        super().__init__(
+            "occurred_at",
+            f"{occurred_at.isoformat()} precedes the claim's previous fact "
+            f"({previous.isoformat()}, version {version})",
+        )
+        self.occurred_at = occurred_at
+        self.previous = previous
+        self.version = version
+
+
+class OutOfWindowError(InvalidInputError):
+    """Raised when a date or time lies outside its sane window (``domain.time_window``)."""
+
+    def __init__(self, field: str, value: date, earliest: date, latest: date) -> None:
+        super().__init__(field, f"must lie between {earliest.isoformat()} and {latest.isoformat()}")
+        self.value = value
+        self.earliest = earliest
+        self.latest = latest
+
+
+class ExclusiveParametersError(InvalidInputError):
+    """Raised when a request gives parameters that exclude each other (version, as_of)."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__(" and ".join(fields), "give at most one of these")
+        self.fields = fields
+
+
+class VersionNotFoundError(ClaimNotFoundError):
+    """Raised when a claim is asked for at a version beyond its current one."""
+
+    def __init__(self, claim_id: object, version: int, current: int) -> None:
+        super().__init__(f"{claim_id} at version {version} (the current version is {current})")
+        self.version = version
+        self.current = current
 
 
 class ItemNotFoundError(SanbaoError, LookupError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import Response
@@ -12,7 +12,6 @@ from api.http.schemas.claims import ClaimChange, ClaimPublic, HistoryEntryPublic
 from api.http.schemas.customers import CustomerPublic
 from domain.application import CommandResult, HistoryEntry
 from domain.claim import Claim
-from domain.errors import InvalidInputError
 
 API_PREFIX = "/api/v1"
 
@@ -63,17 +62,6 @@ def history_entry(entry: HistoryEntry) -> HistoryEntryPublic:
         recorded_at=entry.recorded_at,
         data=data,
     )
-
-
-def aware(moment: datetime, field: str) -> datetime:
-    """The moment, which must carry a time zone (a naive time is ambiguous)."""
-    if moment.tzinfo is None:
-        raise InvalidInputError(field, "must include a time zone")
-    return moment
-
-
-def aware_or_none(moment: datetime | None, field: str) -> datetime | None:
-    return None if moment is None else aware(moment, field)
 
 
 def month_start(month: str) -> date:

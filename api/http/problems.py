@@ -16,6 +16,7 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 
 from api.http import http_errors as api
+from api.http.time_problems import time_problem
 from domain import errors as domain
 from domain.integrity.faults import LedgerIntegrityError
 from storage import idempotency
@@ -39,6 +40,14 @@ class ProblemType:
 PROBLEMS: dict[type[BaseException], ProblemType] = {
     domain.InvalidInputError: ProblemType(422, "invalid-input", "A value breaks a domain rule"),
     domain.ClaimNotFoundError: ProblemType(404, "claim-not-found", "No such claim"),
+    domain.TimeOrderError: ProblemType(
+        422, "time-order", "A fact may not precede the claim's previous fact"
+    ),
+    domain.OutOfWindowError: ProblemType(422, "out-of-window", "A date lies outside its window"),
+    domain.ExclusiveParametersError: ProblemType(
+        422, "exclusive-parameters", "Parameters that exclude each other"
+    ),
+    domain.VersionNotFoundError: ProblemType(404, "version-not-found", "No such claim version"),
     domain.ItemNotFoundError: ProblemType(422, "item-not-found", "The claim has no such item"),
     domain.LifecycleError: ProblemType(409, "lifecycle", "Not possible in the claim's state"),
     domain.ClaimClosedError: ProblemType(409, "claim-closed", "The claim is closed"),
@@ -121,6 +130,8 @@ def problem_body(error: BaseException, kind: ProblemType, instance: str) -> dict
 
 def extensions(error: BaseException) -> dict[str, Any]:
     """The machine-readable members of a problem: action and state, fields, versions."""
+    if isinstance(error, domain.SanbaoError) and (members := time_problem(error)) is not None:
+        return members
     if isinstance(error, domain.LifecycleError):
         found = {"action": error.action, "state": error.state, "reason": error.reason}
         return {**found, **chinese(error)}

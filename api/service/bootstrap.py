@@ -35,6 +35,7 @@ def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     return ClaimsLedger(
         env=env,
         max_backdate=timedelta(days=settings.max_backdate_days),
+        clock_skew=timedelta(seconds=settings.clock_skew_seconds),
         calendar=calendar,
         customer_keys=customer_keys,
     )

@@ -51,7 +51,8 @@ def _day_start(raw: str, field: str, inclusive_end: bool) -> datetime:
     except ValueError:
         raise FormErrors([{"field": field, "reason": "Input should be a valid date"}]) from None
     if inclusive_end:
-        day += timedelta(days=1)
+        # The last day the calendar has ends where it ends: the window check refuses it.
+        day = min(day, date.max - timedelta(days=1)) + timedelta(days=1)
     return datetime.combine(day, time(), BUSINESS_TZ)
 
 

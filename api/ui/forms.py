@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from api.http.schemas.command_bodies import CommandBody
@@ -70,7 +70,7 @@ def form_field(name: str, info: FieldInfo) -> FormField:
             return FormField(name, "lines", required, subfields=subfields, rows=LINE_ROWS)
         return FormField(name, "list", required)
     kinds = {bool: "checkbox", int: "number", Decimal: "decimal", date: "date"}
-    if annotation is datetime:
+    if annotation in (datetime, AwareDatetime):
         return FormField(name, "datetime", required)
     if annotation in kinds:
         return FormField(name, kinds[annotation], required)

@@ -74,9 +74,15 @@ class Translator:
         return self.messages.get(f"{group}.{raw}", str(raw))
 
     def datetime(self, moment: datetime | None) -> str:
+        """The moment in China time; one China time cannot show (a stored schedule at the
+        very end of the calendar) is shown in its own zone, with that zone."""
         if moment is None:
             return "—"
-        return format_datetime(moment, "short", tzinfo=BUSINESS_TZ, locale=self.locale)
+        try:
+            return format_datetime(moment, "short", tzinfo=BUSINESS_TZ, locale=self.locale)
+        except OverflowError:
+            shown = format_datetime(moment, "short", tzinfo=moment.tzinfo, locale=self.locale)
+            return f"{shown} ({moment.strftime('%z')})"
 
     def date(self, day: date | None) -> str:
         if day is None:

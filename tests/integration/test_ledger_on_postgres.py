@@ -67,7 +67,8 @@ def test_diagnosis_stores_the_policy_decision_with_rule_and_version(
 
 
 def test_history_lists_events_in_order_with_actor_and_both_times(ledger: ClaimsLedger) -> None:
-    result = ledger.report(AGENT, **new_report())
+    reported_at = datetime.now().astimezone() - timedelta(days=3)
+    result = ledger.report(AGENT, **new_report(occurred_at=reported_at))
     backdated = datetime.now().astimezone() - timedelta(days=2)
     ledger.command(Claim.add_note, result.claim_id, TECH, occurred_at=backdated, text="called")
     history = ledger.history(result.claim_id)

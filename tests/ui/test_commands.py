@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.service.runtime import Runtime
+from domain.claim import BUSINESS_TZ
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim
 from tests.ui.conftest import csrf_of
@@ -49,8 +51,10 @@ def test_a_valid_form_records_the_event_and_the_timeline_grows(
 def test_a_form_with_a_dated_fact_reads_the_time_as_china_time(
     as_role: dict[Role, TestClient], runtime: Runtime, claim_id: UUID
 ) -> None:
-    today = runtime.ledger.clock().astimezone().strftime("%Y-%m-%dT00:00")
-    response = post(as_role[Role.AGENT], claim_id, "notes", text="客户来电", occurred_at=today)
+    # A minute or two ahead (within the clock skew), so after the claim's previous fact.
+    soon = runtime.ledger.clock() + timedelta(minutes=2)
+    china = soon.astimezone(BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M")
+    response = post(as_role[Role.AGENT], claim_id, "notes", text="客户来电", occurred_at=china)
     assert response.status_code == 303
     noted = runtime.ledger.history(claim_id)[-1]
     assert noted.occurred_at.utcoffset().total_seconds() == 8 * 3600

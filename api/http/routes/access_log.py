@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query
 
 from api.http.deps import ViewConnection, requires
-from api.http.presenters import aware_or_none
 from api.http.routes import api_router
 from api.http.schemas.customers import AccessLogPublic
+from api.http.schemas.times import QueryTime
 from api.roles import ACCESS_LOG_READ
 from domain.errors import InvalidInputError
 from storage.access_log import MAX_LIMIT, search_access_log
@@ -26,8 +25,8 @@ def read_access_log(
     _: Annotated[User, requires(ACCESS_LOG_READ)],
     claim: Annotated[UUID | None, Query(description="only this claim")] = None,
     actor: Annotated[str | None, Query(max_length=100, description="only this user")] = None,
-    accessed_from: Annotated[datetime | None, Query(alias="from")] = None,
-    accessed_to: Annotated[datetime | None, Query(alias="to")] = None,
+    accessed_from: Annotated[QueryTime | None, Query(alias="from")] = None,
+    accessed_to: Annotated[QueryTime | None, Query(alias="to")] = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> AccessLogPublic:
@@ -38,8 +37,8 @@ def read_access_log(
         conn,
         claim_id=claim,
         actor=actor,
-        accessed_from=aware_or_none(accessed_from, "from"),
-        accessed_to=aware_or_none(accessed_to, "to"),
+        accessed_from=accessed_from,
+        accessed_to=accessed_to,
         before_id=int(cursor) if cursor is not None else None,
         limit=limit,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import chain
 from typing import Annotated, Literal
 from uuid import UUID
@@ -11,10 +10,10 @@ from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from api.http.deps import ViewConnection, requires
-from api.http.presenters import aware_or_none
 from api.http.routes import api_router
 from api.http.routes.ledger import IntegrityDep
 from api.http.schemas.reads import AuditPublic
+from api.http.schemas.times import QueryTime
 from api.roles import AUDIT_EXPORT
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.audit_queries import MAX_LIMIT, search_audit
@@ -31,8 +30,8 @@ def read_audit(
     claim_id: UUID | None = None,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     event_type: Annotated[str | None, Query(max_length=100)] = None,
-    recorded_from: datetime | None = None,
-    recorded_to: datetime | None = None,
+    recorded_from: QueryTime | None = None,
+    recorded_to: QueryTime | None = None,
     after_position: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> AuditPublic:
@@ -42,8 +41,8 @@ def read_audit(
         claim_id=claim_id,
         actor=actor,
         event_type=event_type,
-        recorded_from=aware_or_none(recorded_from, "recorded_from"),
-        recorded_to=aware_or_none(recorded_to, "recorded_to"),
+        recorded_from=recorded_from,
+        recorded_to=recorded_to,
         after_position=after_position,
         limit=limit,
     )
@@ -65,13 +64,13 @@ def export_audit_trail(
     format: Literal["csv", "ndjson"] = "ndjson",
     claim: Annotated[str | None, Query(max_length=100, description="claim number")] = None,
     actor: Annotated[str | None, Query(max_length=100)] = None,
-    recorded_from: datetime | None = None,
-    recorded_to: datetime | None = None,
+    recorded_from: QueryTime | None = None,
+    recorded_to: QueryTime | None = None,
 ) -> StreamingResponse:
     """Stream the audit trail (CSV or NDJSON) with the ledger head and checkpoint it was cut at."""
     filters = ExportFilters(
-        recorded_from=aware_or_none(recorded_from, "recorded_from"),
-        recorded_to=aware_or_none(recorded_to, "recorded_to"),
+        recorded_from=recorded_from,
+        recorded_to=recorded_to,
         claim_number=claim,
         actor=actor,
     )

@@ -21,6 +21,7 @@ from api.http.schemas.claims import (
     HistoryPublic,
 )
 from api.http.schemas.filters import ClaimFilterParams
+from api.http.schemas.times import QueryTime
 from api.roles import CLAIMS_REPORT
 from domain.application import ClaimsLedger
 from projections.claims.claims_queries import list_claims
@@ -64,8 +65,23 @@ async def read_claim(
     claim_id: UUID,
     ledger: LedgerDep,
     user: Annotated[User, requires("claims:read")],
-    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
-    as_of: Annotated[datetime | None, Query(description="the state recorded at this time")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=2**31, description="the state at this version")
+    ] = None,
+    as_of: Annotated[
+        QueryTime | None,
+        Query(
+            description="the state as the ledger had recorded it at this time (recorded "
+            "time, when events were stored, not when their facts happened)"
+        ),
+    ] = None,
+    as_of_business: Annotated[
+        QueryTime | None,
+        Query(
+            description="the state as of this business time: the facts that had occurred "
+            "by then (their occurred_at), whenever they were recorded"
+        ),
+    ] = None,
     reveal: Annotated[
         Literal["personal"] | None,
         Query(description="show the customer's personal data unmasked (logged)"),
@@ -73,11 +89,17 @@ async def read_claim(
 ) -> Response:
     """Read a claim's current state from the ledger, or its state at a version or time.
 
+    ``version``, ``as_of`` (recorded time) and ``as_of_business`` (business time)
+    exclude each other (422); a version the claim does not have yet, or a time
+    before its first fact, answers 404.
+
     The customer's name, phone, email and address are masked for agents, specialists
     and supervisors (``reveal=personal`` shows them), withheld from the other roles;
     every answer carrying them is recorded in the access log first.
     """
-    return await run_blocking(claim_answer, ledger, user, claim_id, version, as_of, bool(reveal))
+    return await run_blocking(
+        claim_answer, ledger, user, claim_id, version, as_of, as_of_business, bool(reveal)
+    )
 
 
 def claim_answer(
@@ -86,13 +108,11 @@ def claim_answer(
     claim_id: UUID,
     version: int | None,
     as_of: datetime | None,
+    as_of_business: datetime | None,
     reveal: bool,
 ) -> Response:
     """The claim as ``user`` may see it, serialised once, with its ETag."""
-    if as_of is not None:
-        claim = ledger.get_claim_as_of(claim_id, presenters.aware(as_of, "as_of"))
-    else:
-        claim = ledger.get_claim(claim_id, version=version)
+    claim = ledger.get_claim_at(claim_id, version, as_of, as_of_business)
     customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=reveal)
     response = json_answer(presenters.claim_public(claim, customer))
     response.headers["ETag"] = presenters.etag(claim.version)

@@ -11,6 +11,7 @@ from api.http.deps import LedgerDep, requires
 from api.http.routes import api_router
 from api.http.schemas.reads import PolicyEvaluation, PolicyPublic
 from domain.policy import evaluate
+from domain.time_window import check_dry_run
 from domain.values import CoverageDecision
 from storage.users import User
 
@@ -32,7 +33,12 @@ def read_policy(
 
 @router.post("/evaluate")
 def evaluate_policy(body: PolicyEvaluation, ledger: LedgerDep, _: Reader) -> CoverageDecision:
-    """Decide an item's coverage for the given facts (a dry run: nothing is recorded)."""
+    """Decide an item's coverage for the given facts (a dry run: nothing is recorded).
+
+    Every date lies between 2000-01-01 and two years from today.
+    """
+    query = body.to_query()
+    check_dry_run(query, ledger.clock())
     book = ledger.policies
     document = book.get(body.version) if body.version else book.in_force(body.reported_on)
-    return evaluate(document, body.to_query())
+    return evaluate(document, query)

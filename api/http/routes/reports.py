@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
 
 from api.http.deps import ViewConnection, requires
-from api.http.presenters import aware_or_none, month_start
+from api.http.presenters import month_start
 from api.http.routes import api_router
 from api.http.schemas.reads import BreachesPublic, MonthlyReport, SatisfactionPublic
+from api.http.schemas.times import QueryTime
 from projections.reports.satisfaction import satisfaction_report
 from projections.reports.statistics import monthly_statistics
 from projections.sla.sla_queries import breaches
@@ -23,10 +23,10 @@ router = api_router(tags=["reports"])
 def read_breaches(
     conn: ViewConnection,
     _: Annotated[User, requires("sla:read")],
-    since: datetime | None = None,
+    since: QueryTime | None = None,
 ) -> BreachesPublic:
     """List SLA breaches (due at or after ``since``), earliest first."""
-    rows = breaches(conn, since=aware_or_none(since, "since"))
+    rows = breaches(conn, since=since)
     return BreachesPublic(data=rows, count=len(rows))
 
 

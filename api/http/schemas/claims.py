@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.http.schemas.customers import CustomerPublic
+from api.http.schemas.times import BusinessTime
 from domain.claim import ClaimStatus
 from domain.item_track import ItemState
 from domain.values import MODEL_CODE, MODEL_CODE_HINT, Customer, Evidence, Item, Purchase
@@ -125,8 +126,8 @@ class ClaimReport(BaseModel):
     purchase: PurchaseIn
     requested_remedy: Remedy | None = None
     description: str = Field(default="", max_length=4000)
-    occurred_at: datetime | None = Field(
-        default=None, description="when the customer reported it; default now"
+    occurred_at: BusinessTime | None = Field(
+        default=None, description="when the customer reported it (with a zone); default now"
     )
 
     def to_kwargs(self) -> dict[str, Any]:

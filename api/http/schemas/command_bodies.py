@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.http.schemas.times import BusinessTime
 from domain.values import Deduction, Evidence, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
@@ -37,8 +38,8 @@ class CommandBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    occurred_at: datetime | None = Field(
-        default=None, description="when it happened in the business; default now"
+    occurred_at: BusinessTime | None = Field(
+        default=None, description="when it happened in the business (with a zone); default now"
     )
 
     def to_kwargs(self) -> dict[str, Any]:
@@ -105,7 +106,9 @@ class ClaimDeclineQuote(ItemCommand):
 class ClaimScheduleRepair(ItemCommand):
     model_config = example(item_no=1, mode="on_site", scheduled_for="2026-12-02T10:00:00+08:00")
     mode: RepairMode
-    scheduled_for: datetime
+    scheduled_for: BusinessTime = Field(
+        description="with a zone; from the command's time to two years after"
+    )
 
 
 class ClaimStartRepair(ItemCommand):

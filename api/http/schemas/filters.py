@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
 
+from api.http.schemas.times import QueryTime
 from domain.claim import ClaimStatus
 from domain.vocabulary import ClaimKind, Priority, ProblemCategory
 from projections.claims.claims_queries import ClaimFilters
@@ -29,10 +29,10 @@ class ClaimFilterParams:
     model: Short = None
     serial_no: Short = None
     overdue: Annotated[bool | None, Query()] = None
-    created_from: Annotated[datetime | None, Query()] = None
-    created_to: Annotated[datetime | None, Query()] = None
-    updated_from: Annotated[datetime | None, Query()] = None
-    updated_to: Annotated[datetime | None, Query()] = None
+    created_from: Annotated[QueryTime | None, Query()] = None
+    created_to: Annotated[QueryTime | None, Query()] = None
+    updated_from: Annotated[QueryTime | None, Query()] = None
+    updated_to: Annotated[QueryTime | None, Query()] = None
     text: Short = None
 
     def to_filters(self) -> ClaimFilters:

@@ -72,7 +72,7 @@ def paid_repair_reopened(ledger: ClaimsLedger) -> UUID:
         TECH,
         item_no=1,
         mode=RepairMode.ON_SITE,
-        scheduled_for=datetime.now(),
+        scheduled_for=datetime.now().astimezone() + timedelta(days=1),
     )
     do(Claim.start_repair, TECH, item_no=1, mode=RepairMode.ON_SITE)
     do(Claim.pause_sla, reason=PauseReason.WAITING_ON_PARTS)

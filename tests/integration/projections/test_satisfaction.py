@@ -70,12 +70,16 @@ def survey(past: ClaimsLedger) -> Callable[..., None]:
         confirmed = start + timedelta(hours=1)
         if confirm:
             past.command(Claim.confirm, claim_id, AGENT, confirmed)
+        later: list[tuple[datetime, Any, dict[str, Any]]] = []
         if follow_up is not None:
             at = confirmed + timedelta(hours=follow_up)
-            past.command(Claim.follow_up, claim_id, AGENT, at, outcome="called")
+            later.append((at, Claim.follow_up, {"outcome": "called"}))
         if score is not None:
             at = surveyed_at or start + timedelta(hours=2)
-            past.command(Claim.survey, claim_id, AGENT, at, score=score)
+            later.append((at, Claim.survey, {"score": score}))
+        # Recorded in the order they happened: business time never runs backwards.
+        for at, method, kwargs in sorted(later, key=lambda fact: fact[0]):
+            past.command(method, claim_id, AGENT, at, **kwargs)
 
     return run
 

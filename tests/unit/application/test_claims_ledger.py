@@ -142,7 +142,7 @@ def test_reading_a_cached_claim_catches_up_with_other_writers(ledger: ClaimsLedg
 
 
 def test_history_lists_events_in_order_with_actor_and_both_times(ledger: ClaimsLedger) -> None:
-    claim_id = report(ledger)
+    claim_id = report(ledger, occurred_at=NOW - timedelta(days=3))
     earlier = NOW - timedelta(days=2)
     ledger.command(Claim.add_note, claim_id, SUPERVISOR, occurred_at=earlier, text="called")
     history = ledger.history(claim_id)
