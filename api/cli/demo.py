@@ -159,6 +159,8 @@ def ceiling_light_wiring_fault(p: CasePlayer) -> None:
     )
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(20, "线路故障（焊点虚接）", Cause.QUALITY_DEFECT, item_no=1)
+    # A note dated before the diagnosis it follows: business time runs forward.
+    p.refused(15, AGENT, Claim.add_note, text="补记：客户来电询问进度")
     p.do(30, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="XD450-0002417")
     p.do(60, AGENT, Claim.confirm, note="客户收到新灯，确认满意")
     p.do(70, AGENT, Claim.follow_up, outcome="回访：使用正常")
@@ -377,6 +379,9 @@ def open_report_awaiting_response(p: CasePlayer) -> None:
         description="制冷效果差",
         requested_remedy=Remedy.REPAIR,
     )
+    # A promise three years ahead lies outside the two-year window of plans.
+    promise = p.at(2).date() + timedelta(days=3 * 365)
+    p.refused(2, AGENT, Claim.acknowledge, message="已收到", promised_by=promise)
 
 
 CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (
