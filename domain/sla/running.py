@@ -10,17 +10,20 @@ event the claim applies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain.sla.clocks import DEFAULT_CLOCKS, TERMINAL_EVENTS, SlaTargets
 from domain.vocabulary import ClaimKind
 
 
 def clocks_after(
-    running: tuple[str, ...],
+    running: Sequence[str],
     event_name: str,
     kind: ClaimKind,
     clocks: SlaTargets = DEFAULT_CLOCKS,
-) -> tuple[str, ...]:
-    """The names of the clocks running after ``event_name``, in the clocks' order."""
+) -> list[str]:
+    """The names of the clocks running after ``event_name``, in the clocks' order (a list,
+    as the claim keeps it: its JSON snapshots restore lists)."""
     now_running = set() if event_name in TERMINAL_EVENTS else set(running)
     for clock in clocks:
         if not clock.applies_to(kind):
@@ -29,4 +32,4 @@ def clocks_after(
             now_running.discard(clock.name)
         elif clock.name not in now_running and event_name in clock.starts:
             now_running.add(clock.name)
-    return tuple(clock.name for clock in clocks if clock.name in now_running)
+    return [clock.name for clock in clocks if clock.name in now_running]

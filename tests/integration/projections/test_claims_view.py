@@ -182,6 +182,7 @@ def test_closing_sets_closed_at_to_the_recorded_time(
     ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
 ) -> None:
     claim_id = resolved_complaint(ledger)
+    ledger.command(Claim.confirm, claim_id, AGENT)  # a complaint closes once confirmed
     ledger.command(Claim.close, claim_id, AGENT, reason="apologised")
     row = row_of(claim_id)
     closed = ledger.history(claim_id)[-1]
@@ -202,6 +203,7 @@ def test_reopening_clears_closed_at_and_the_voided_survey(
 ) -> None:
     claim_id = resolved_complaint(ledger)
     ledger.command(Claim.survey, claim_id, AGENT, score=2)
+    ledger.command(Claim.confirm, claim_id, AGENT)
     ledger.command(Claim.close, claim_id, AGENT, reason="done")
     assert row_of(claim_id)["closed_at"] is not None
     ledger.command(Claim.reopen, claim_id, AGENT, reason="the customer called back")

@@ -32,7 +32,7 @@ def test_the_running_clocks_are_the_open_runs_the_sla_computes(
     events = [SlaEvent("Reported", T0)] + [
         SlaEvent(name, T0 + timedelta(minutes=i + 1)) for i, name in enumerate(names)
     ]
-    running: tuple[str, ...] = ()
+    running: list[str] = []
     for event in events:
         running = clocks_after(running, event.name, kind)
     runs = compute_clocks(events, kind, BusinessCalendar(), T0 + timedelta(hours=1))
@@ -41,7 +41,7 @@ def test_the_running_clocks_are_the_open_runs_the_sla_computes(
 
 def test_a_new_claim_runs_the_first_response_clock_and_may_pause_it() -> None:
     claim = reported()
-    assert claim.sla_running == ("first_response",)
+    assert claim.sla_running == ["first_response"]
     claim.pause_sla(AGENT, at(1), PauseReason.WAITING_ON_CUSTOMER)
     assert claim.sla_paused
 
@@ -49,7 +49,7 @@ def test_a_new_claim_runs_the_first_response_clock_and_may_pause_it() -> None:
 def test_pausing_with_no_clock_running_is_refused_and_stores_nothing() -> None:
     claim = reported()
     claim.acknowledge(AGENT, at(1), "received", None)  # stops the only running clock
-    assert claim.sla_running == ()
+    assert claim.sla_running == []
     with pytest.raises(LifecycleError, match="no SLA clock is running"):
         claim.pause_sla(AGENT, at(2), PauseReason.WAITING_ON_CUSTOMER)
     assert not claim.sla_paused
@@ -59,8 +59,8 @@ def test_a_repair_runs_its_clock_until_it_is_recorded() -> None:
     claim = diagnosed()
     claim.acknowledge(AGENT, at(2.5), "received", None)
     claim.start_repair(TECH, at(3), 1, RepairMode.ON_SITE)
-    assert claim.sla_running == ("repair",)
-    assert repaired().sla_running == ("first_response",)  # never acknowledged
+    assert claim.sla_running == ["repair"]
+    assert repaired().sla_running == ["first_response"]  # never acknowledged
 
 
 def test_resuming_needs_a_pause() -> None:
