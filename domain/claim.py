@@ -32,6 +32,8 @@ from domain.item_track import SETTLED, ItemStage, ItemState
 from domain.policy import PolicyDocument, check_remedy, default_policy_book
 from domain.sla.running import clocks_after
 from domain.state_guards import guarded
+from domain.time_order import check_in_order
+from domain.time_window import check_schedule, check_schedule_day
 from domain.values import (
     Actor,
     CoverageDecision,
@@ -79,6 +81,8 @@ class Claim(Aggregate):
 
     # A class default, for claims restored from snapshots taken before erasure existed.
     personal_data_erased = False
+    # The business time of the latest fact (None in snapshots older than the attribute).
+    last_occurred_at: datetime | None = None
     # The SLA clocks running now (domain.sla.running), and whether a reopened claim
     # waits for a new diagnosis; both empty in snapshots older than the attributes.
     # A list (not a tuple) because JSON snapshots restore it as one.
@@ -86,13 +90,27 @@ class Claim(Aggregate):
     awaiting_new_resolution = False
 
     class Event(Aggregate.Event):
-        """Every claim event: applying one keeps the running SLA clocks up to date."""
+        """Every claim event: applying one moves the claim's business time forward and
+        keeps the running SLA clocks up to date."""
 
         def apply(self, aggregate: Any) -> None:
+            aggregate.last_occurred_at = self.__dict__.get("occurred_at")
             super().apply(aggregate)
             aggregate.sla_running = clocks_after(
                 aggregate.sla_running, type(self).__name__, aggregate.kind
             )
+
+    @property
+    def previous_fact_at(self) -> datetime:
+        """The business time a new fact may not precede (``domain.time_order``)."""
+        return self.last_occurred_at or self.reported_at
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        """Every new fact keeps business time in order, whatever command records it."""
+        occurred_at = kwargs.get("occurred_at")
+        if occurred_at is not None:
+            check_in_order(occurred_at, self.previous_fact_at, self.version)
+        super().trigger_event(event_class, **kwargs)
 
     @staticmethod
     def create_id(claim_number: str, **_: Any) -> UUID:
@@ -282,6 +300,8 @@ class Claim(Aggregate):
     ) -> None:
         if promised_by is not None and promised_by < business_date(occurred_at):
             raise InvalidInputError("promised_by", "must not be before the acknowledgement")
+        if promised_by is not None:
+            check_schedule_day("promised_by", promised_by, occurred_at)
         self._acknowledged(actor, occurred_at, message, promised_by)
 
     @event("Acknowledged")
@@ -400,6 +420,7 @@ class Claim(Aggregate):
         mode: RepairMode,
         scheduled_for: datetime,
     ) -> None:
+        check_schedule("scheduled_for", scheduled_for, occurred_at)
         self._repair_scheduled(actor, occurred_at, item_no, mode, scheduled_for)
 
     @event("RepairScheduled")
