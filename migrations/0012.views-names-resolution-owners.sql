@@ -21,3 +21,6 @@ ALTER TABLE views.sla_claims ADD COLUMN assignments jsonb NOT NULL DEFAULT '[]';
 -- Who held the claim at the run's due time: a breach counts for them.
 ALTER TABLE views.sla_clocks ADD COLUMN due_team text;
 ALTER TABLE views.sla_clocks ADD COLUMN due_assignee text;
+-- The sweep's search for runs that stopped late before it recorded them (few at a time).
+CREATE INDEX sla_clocks_late_unrecorded_idx ON views.sla_clocks (due_at)
+    WHERE stopped_at > due_at AND breach_recorded_at IS NULL;

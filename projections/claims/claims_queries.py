@@ -69,7 +69,8 @@ class ClaimRow:
     team: str | None
     assignee: str | None
     region: str | None
-    models: list[str]
+    models: list[str]  # model codes, which the ``model`` filter matches exactly
+    model_names: list[str]  # their display names, in the same order ('' for none)
     serial_nos: list[str]
     item_stages: list[str]
     description: str
@@ -81,6 +82,7 @@ class ClaimRow:
     surveyed_at: datetime | None
     confirmed_at: datetime | None
     followed_up_at: datetime | None
+    resolved_at: datetime | None  # business time of the claim's last resolution
     version: int
     position: int
     sla_clock: str | None

@@ -29,6 +29,8 @@ from psycopg.rows import tuple_row
 
 from domain.application import ClaimsLedger
 from domain.claim import Claim
+from domain.claim_status import ClaimStatus
+from domain.values import Item
 from projections.engine.envelope import Envelope
 from projections.engine.view import VIEWS_SCHEMA, View, handler_name
 
@@ -43,6 +45,9 @@ class ClaimFold:
 
     The aggregate forgets when the customer confirmed, when the follow-up and the
     survey happened and when the claim ended; the ``on_<event>`` handlers keep them.
+    ``resolved_at`` is the business time of the event that last made the status
+    resolved (whichever event settled the last item): a claim reopened, rejected
+    or withdrawn loses it, and a claim resolved again gets the new one.
     """
 
     claim: Claim
@@ -52,6 +57,7 @@ class ClaimFold:
     confirmed_at: datetime | None = None
     followed_up_at: datetime | None = None
     surveyed_at: datetime | None = None
+    resolved_at: datetime | None = None
 
     @classmethod
     def start(cls, reported: Envelope) -> ClaimFold:
@@ -64,7 +70,13 @@ class ClaimFold:
 
     def apply(self, envelope: Envelope) -> None:
         """Applies one event: the aggregate's own mutator, then the row's handler."""
+        was_resolved = self.claim.status is ClaimStatus.RESOLVED
         self.claim = envelope.event.mutate(self.claim)
+        status = self.claim.status
+        if status is ClaimStatus.RESOLVED and not was_resolved:
+            self.resolved_at = envelope.occurred_at
+        elif status not in (ClaimStatus.RESOLVED, ClaimStatus.CLOSED):
+            self.resolved_at = None  # back to work, or ended without a resolution
         self.updated_at, self.position = envelope.recorded_at, envelope.position
         handler = getattr(self, handler_name(envelope.event_type), None)
         if handler is not None:
@@ -113,6 +125,7 @@ class ClaimFold:
             "assignee": claim.assignee,
             "region": claim.customer.region or None,
             "models": _distinct(i.model for i in items),
+            "model_names": _names_of(items),
             "serial_nos": _distinct(serials),
             "item_stages": [s.stage.value for s in claim.items],
             "description": claim.description,
@@ -124,6 +137,7 @@ class ClaimFold:
             "surveyed_at": self.surveyed_at,
             "confirmed_at": self.confirmed_at,
             "followed_up_at": self.followed_up_at,
+            "resolved_at": self.resolved_at,
             "version": self.version,
             "position": self.position,
         }
@@ -243,6 +257,15 @@ class ClaimsView(View):
 def _distinct(values: Iterable[str]) -> list[str]:
     """Non-empty values once each, in item order."""
     return [v for v in dict.fromkeys(values) if v]
+
+
+def _names_of(items: Sequence[Item]) -> list[str]:
+    """The display name of each distinct model code, in ``models`` order ('' for none)."""
+    names: dict[str, str] = {}
+    for item in items:
+        if item.model and not names.get(item.model):
+            names[item.model] = item.model_name
+    return list(names.values())
 
 
 def _value(member: Any) -> Any:

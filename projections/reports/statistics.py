@@ -37,6 +37,8 @@ from typing import Any
 from psycopg import Connection
 from psycopg.rows import dict_row
 
+from projections.reports.processing_time import MonthlyProcessingTime
+from projections.sla.breach_owners import OwnerBreaches
 from projections.trace import final_remedy
 
 # One statement, three sections in one result set (figures, model faults, region
@@ -185,7 +187,12 @@ class RegionReturns:
 
 @dataclass(frozen=True)
 class MonthlyStatistics:
-    """One month's figures by dimension, and both outlier tests with their method."""
+    """One month's figures by dimension, and both outlier tests with their method.
+
+    ``processing_time`` and ``sla_breaches`` are filled by
+    ``projections.reports.monthly_report`` (they need the business calendar and
+    the SLA view); ``monthly_statistics`` alone leaves them empty.
+    """
 
     month: date
     total: Figures
@@ -197,6 +204,8 @@ class MonthlyStatistics:
     model_faults: list[ModelFaults]
     region_returns: list[RegionReturns]
     methods: dict[str, str] = field(default_factory=dict)
+    processing_time: MonthlyProcessingTime | None = None
+    sla_breaches: list[OwnerBreaches] = field(default_factory=list)
 
     @property
     def outlier_models(self) -> list[str]:

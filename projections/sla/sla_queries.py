@@ -35,7 +35,7 @@ SELECT c.claim_id, s.claim_number, s.team, s.assignee, c.clock, c.run, c.started
             WHEN c.paused_since IS NOT NULL THEN 'paused'
             WHEN c.due_at <= %(now)s + %(due_soon)s THEN 'due_soon'
             ELSE 'running' END AS state,
-       c.escalated_at, c.breach_recorded_at, c.escalation
+       c.escalated_at, c.breach_recorded_at, c.escalation, c.due_team, c.due_assignee
   FROM {clocks} c JOIN {claims} s USING (claim_id)
 """
 
@@ -60,6 +60,10 @@ class SlaClock:
     escalated_at: datetime | None
     breach_recorded_at: datetime | None
     escalation: str | None
+    # Who held the claim at the run's due time (``team``/``assignee`` are the current
+    # owners): a breach counts for them.
+    due_team: str | None
+    due_assignee: str | None
 
     @property
     def clock_run(self) -> str:

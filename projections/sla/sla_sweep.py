@@ -1,10 +1,12 @@
 """The breach sweep: SLA runs that pass their due time are breached with no new event.
 
 A periodic ``sweep`` finds open runs past their due time that it has not recorded
-yet, confirms each against the ledger (the view may lag behind a stop event),
+yet, and runs that stopped after their due time before any sweep saw them open,
+confirms each against the ledger (the view may lag behind a stop event),
 records the breach, and then escalates the claim with ``Escalated(reason=overdue,
-clock_run="repair#2")``. The steps are ordered so a crash between any two of them
-neither loses nor repeats an escalation:
+clock_run="repair#2")``, once per run, if the claim is still open (a run of an
+ended claim is recorded ``claim_ended`` without a command). The steps are ordered
+so a crash between any two of them neither loses nor repeats an escalation:
 
 1. recording sets ``breach_recorded_at`` and marks the escalation ``pending`` and
    commits, before anything is sent to the ledger;
@@ -35,13 +37,14 @@ from psycopg.rows import tuple_row
 from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.errors import AlreadyEscalatedError, ConcurrencyConflictError, LifecycleError
-from domain.sla import SlaEvent, compute_clocks
+from domain.sla import TERMINAL_EVENTS, SlaEvent, compute_clocks
 from domain.values import Actor
 from domain.vocabulary import EscalationReason, Role
 from projections.engine.view import VIEWS_SCHEMA
 from storage.recorder import datastore_of
 
 SWEEP_ACTOR = Actor("sla-sweep", Role.SYSTEM)
+ENDINGS = TERMINAL_EVENTS | {"Reopened"}
 logger = logging.getLogger(__name__)
 
 
@@ -86,11 +89,17 @@ def sweep(
     with _connection(source) as conn:
         table = sql.Identifier(schema, "sla_clocks")
         candidates = _candidates(conn, table, now)
-        breached = _confirm(ledger, candidates, now)
+        breached, ended = _confirm(ledger, candidates, now)
         confirmed = [key for key in candidates if key in breached]
         result.unconfirmed = [key for key in candidates if key not in breached]
         status = "pending" if escalate else "off"
-        result.recorded = _record(conn, table, confirmed, now, status)
+        open_runs = [key for key in confirmed if key.claim_id not in ended]
+        ended_runs = [key for key in confirmed if key.claim_id in ended]
+        result.recorded = _record(conn, table, open_runs, now, status)
+        late = _record(conn, table, ended_runs, now, "claim_ended" if escalate else "off")
+        result.recorded += late
+        if escalate:
+            result.claim_ended += late
         if escalate:
             _escalate_pending(ledger, conn, table, result)
     return result
@@ -132,31 +141,38 @@ def _connection(source: Connection[Any] | PostgresDatastore) -> Iterator[Connect
 
 
 def _candidates(conn: Connection[Any], table: sql.Identifier, now: datetime) -> list[RunKey]:
-    """Open runs past their due time (while counting) whose breach is not recorded."""
+    """Unrecorded breaches: open runs past their due time (while counting), late-stopped runs."""
     query = sql.SQL(
-        "SELECT claim_id, clock, run FROM {} WHERE stopped_at IS NULL"
-        " AND breach_recorded_at IS NULL AND due_at < %s"
-        " AND (paused_since IS NULL OR due_at < paused_since) ORDER BY due_at"
+        "SELECT claim_id, clock, run FROM {} WHERE breach_recorded_at IS NULL"
+        " AND ((stopped_at IS NULL AND due_at < %s"
+        " AND (paused_since IS NULL OR due_at < paused_since)) OR stopped_at > due_at)"
+        " ORDER BY due_at"
     ).format(table)
     with conn.transaction(), conn.cursor(row_factory=tuple_row) as cur:
         return [RunKey(*row) for row in cur.execute(query, (now,))]
 
 
-def _confirm(ledger: ClaimsLedger, candidates: list[RunKey], now: datetime) -> set[RunKey]:
-    """The runs the ledger itself shows open and breached at ``now``, on those claims.
+def _confirm(
+    ledger: ClaimsLedger, candidates: list[RunKey], now: datetime
+) -> tuple[set[RunKey], set[UUID]]:
+    """The runs the ledger itself shows breached at ``now``, and the claims that ended.
 
     The view may lag behind the ledger (a stop or a pause not applied yet); one
     history read per claim with a candidate keeps a stale row from escalating.
     """
     breached: set[RunKey] = set()
+    ended: set[UUID] = set()
     for claim_id in dict.fromkeys(key.claim_id for key in candidates):
         history = ledger.history(claim_id)
         events = [SlaEvent(entry.event_type, entry.occurred_at) for entry in history]
         kind = history[0].data["kind"]
         for run in compute_clocks(events, kind, ledger.calendar, now, ledger.sla_targets):
-            if run.is_open and run.state == "breached":
+            if run.state == "breached":
                 breached.add(RunKey(claim_id, run.clock, run.run))
-    return breached
+        endings = [e.event_type for e in history if e.event_type in ENDINGS]
+        if endings and endings[-1] != "Reopened":
+            ended.add(claim_id)
+    return breached, ended
 
 
 def _record(

@@ -42,13 +42,23 @@ CLAIM_EVENTS = frozenset({"Reported", "Assigned", "Escalated", "Reopened"}) | TE
 CLAIM_COLUMNS = (
     ("claim_id", "uuid"), ("claim_number", "text"), ("kind", "text"), ("team", "text"),
     ("assignee", "text"), ("ended_at", "timestamptz"), ("version", "int"),
-    ("events", "jsonb"), ("escalations", "jsonb"),
+    ("events", "jsonb"), ("escalations", "jsonb"), ("assignments", "jsonb"),
 )  # fmt: skip
 CLOCK_COLUMNS = (
     ("claim_id", "uuid"), ("clock", "text"), ("run", "int"), ("started_at", "timestamptz"),
     ("due_at", "timestamptz"), ("paused_total", "interval"), ("paused_since", "timestamptz"),
     ("stopped_at", "timestamptz"), ("stopped_by", "text"), ("escalated_at", "timestamptz"),
+    ("due_team", "text"), ("due_assignee", "text"),
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The claim was assigned to ``team`` / ``assignee`` at business time ``at``."""
+
+    at: datetime
+    team: str | None
+    assignee: str | None
 
 
 @dataclass
@@ -64,6 +74,9 @@ class SlaFold:
     version: int = 0
     events: list[SlaEvent] = field(default_factory=list)
     escalations: dict[str, datetime] = field(default_factory=dict)
+    # Every assignment in ledger order: a run's breach counts for whoever held the
+    # claim at its due time, not for whoever holds it now.
+    assignments: list[Assignment] = field(default_factory=list)
     runs_changed: bool = False
 
     @classmethod
@@ -77,7 +90,7 @@ class SlaFold:
     @classmethod
     def restore(cls, claim_id: UUID, number: str, kind: str, *row: Any) -> SlaFold:
         """A fold from its ``sla_claims`` row (columns in ``CLAIM_COLUMNS`` order)."""
-        team, assignee, ended_at, version, events, escalations = row
+        team, assignee, ended_at, version, events, escalations, assignments = row
         return cls(
             claim_id,
             number,
@@ -88,6 +101,7 @@ class SlaFold:
             version,
             [SlaEvent(name, datetime.fromisoformat(at)) for name, at in events],
             {run: datetime.fromisoformat(at) for run, at in escalations.items()},
+            [Assignment(datetime.fromisoformat(at), t, a) for at, t, a in assignments],
         )
 
     def row(self) -> tuple[Any, ...]:
@@ -103,7 +117,13 @@ class SlaFold:
             self.version,
             Jsonb(events),
             Jsonb(escalations),
+            Jsonb([[a.at.isoformat(), a.team, a.assignee] for a in self.assignments]),
         )
+
+    def owner_at(self, moment: datetime) -> Assignment | None:
+        """The assignment in force at ``moment`` (None while nobody was assigned)."""
+        held = [a for a in self.assignments if a.at <= moment]
+        return held[-1] if held else None
 
     def apply(self, envelope: Envelope, is_clock_event: bool) -> None:
         """Folds one event in: as a clock event if the clocks use it, then its handler."""
@@ -118,6 +138,8 @@ class SlaFold:
     def on_assigned(self, envelope: Envelope) -> None:
         team = envelope.data["team"]
         self.team, self.assignee = getattr(team, "value", team), envelope.data["assignee"]
+        self.assignments.append(Assignment(envelope.occurred_at, self.team, self.assignee))
+        self.runs_changed = True  # the runs' owners at their due times may change
 
     def on_escalated(self, envelope: Envelope) -> None:
         clock_run = envelope.data.get("clock_run")  # older Escalated events have none
@@ -200,6 +222,7 @@ class SlaView(View):
         # zero: the rows then depend on the events only, not on when they were computed.
         start = min(event.occurred_at for event in fold.events)
         runs = compute_clocks(fold.events, fold.kind, self.calendar, start, self.targets)
+        owners = [fold.owner_at(r.due_at) for r in runs]
         return [
             (
                 fold.claim_id,
@@ -212,8 +235,10 @@ class SlaView(View):
                 r.stopped_at,
                 r.stopped_by,
                 fold.escalations.get(f"{r.clock}#{r.run}"),
+                owner.team if owner else None,
+                owner.assignee if owner else None,
             )
-            for r in runs
+            for r, owner in zip(runs, owners, strict=True)
         ]
 
     def _upsert(

@@ -47,7 +47,8 @@ class StoryItem:
     claim_number: str
     item_no: int
     serial_no: str
-    model: str
+    model: str  # the model code, which lookups match
+    model_name: str | None  # its display name, only shown
     batch_no: str | None
     reported_at: datetime
     cause: str | None
@@ -89,7 +90,8 @@ WHERE to_serial IN (SELECT serial_no FROM chain) ORDER BY position
 STORY = (
     CHAIN
     + """
-SELECT t.claim_id, t.claim_number, t.item_no, t.serial_no, t.model, t.batch_no, t.reported_at,
+SELECT t.claim_id, t.claim_number, t.item_no, t.serial_no, t.model, t.model_name, t.batch_no,
+       t.reported_at,
        t.cause, t.rule_id, t.remedy, t.repairs, t.failed_repairs, t.replacement_serial_no,
        t.stage, t.claim_status,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -157,9 +159,14 @@ class Responsibility:
 
 @dataclass(frozen=True)
 class TraceSummary:
-    """What happened to the items of one batch, model or supplier."""
+    """What happened to the items of one batch, model or supplier.
+
+    ``model_names`` are the display names recorded for the items' model codes
+    (shown only: the key matches codes exactly).
+    """
 
     key: str
+    model_names: list[str]
     claims: int
     items: int
     causes: dict[str, int]
@@ -184,7 +191,9 @@ SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        count(*) FILTER (WHERE cause = ANY(%(quality)s)) AS quality,
        count(*) FILTER (WHERE cause = ANY(%(misuse)s)) AS misuse,
        count(*) FILTER (WHERE cause = ANY(%(transport)s)) AS transport,
-       coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{{{}}}}') AS causes
+       coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{{{}}}}') AS causes,
+       coalesce(array_agg(DISTINCT model_name) FILTER (WHERE model_name IS NOT NULL), '{{{{}}}}')
+           AS model_names
 FROM (SELECT *, count(*) OVER (PARTITION BY cause) AS n FROM views.trace_items
       WHERE {{column}} = %(key)s) AS items
 """

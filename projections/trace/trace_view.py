@@ -30,8 +30,8 @@ Row = dict[str, Any]
 COLUMNS = dict(
     pair.split(":")
     for pair in """claim_id:uuid item_no:int4 claim_number:text kind:text channel:text
-    region:text reported_at:timestamptz month:date problem_category:text
-    complaint_grade:text model:text category:text serial_no:text batch_no:text supplier:text
+    region:text reported_at:timestamptz month:date problem_category:text complaint_grade:text
+    model:text model_name:text category:text serial_no:text batch_no:text supplier:text
     price:numeric quantity:int4 cause:text claim_cause:text rule_id:text policy_version:text
     remedy:text free:bool responsible:text diagnosed_at:timestamptz quoted_amount:numeric
     repairs:int4 failed_repairs:int4 exchanged:int4 replacement_serial_no:text
@@ -40,8 +40,8 @@ COLUMNS = dict(
 )
 # Facts of the report, which no later event changes: updates leave them alone.
 REPORTED = frozenset(
-    "claim_number kind channel region reported_at month model category serial_no batch_no "
-    "supplier price quantity".split()
+    "claim_number kind channel region reported_at month model model_name category serial_no "
+    "batch_no supplier price quantity".split()
 )
 KEY = ("claim_id", "item_no")
 CHANGING = tuple(c for c in COLUMNS if c not in REPORTED and c not in KEY)
@@ -195,6 +195,7 @@ class TraceView(View):
                 reported_at=e.occurred_at,
                 month=reported_on.replace(day=1),
                 model=item.model,
+                model_name=item.model_name or None,
                 category=item.category,
                 serial_no=blank(item.serial_no),
                 batch_no=blank(item.batch_no),

@@ -51,7 +51,12 @@ PAGES = {
     "/ui/trace?by=batch&key=B2026-07": ["batch summary"],
     "/ui/trace?by=model&key=LED-9W": ["model summary"],
     "/ui/trace?by=supplier&key=佛山照明配件厂": ["supplier summary"],
-    "/ui/reports/monthly": ["monthly statistics", "satisfaction trend"],
+    "/ui/reports/monthly": [
+        "monthly statistics",
+        "processing time (claims resolved in the month)",
+        "SLA breaches by owner",
+        "satisfaction trend",
+    ],
     "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],
     "/ui/reports/monthly.csv?chart=satisfaction": ["satisfaction trend"],
     "/ui/integrity": ["chain head", "last signed checkpoint", "last verification"],

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api.http.deps import ViewConnection, requires
+from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.presenters import month_start
 from api.http.routes import api_router
 from api.http.schemas.reads import BreachesPublic, MonthlyReport, SatisfactionPublic
 from api.http.schemas.times import QueryTime
+from projections.reports.monthly_report import monthly_report
 from projections.reports.satisfaction import satisfaction_report
-from projections.reports.statistics import monthly_statistics
 from projections.sla.sla_queries import breaches
 from storage.users import User
 
@@ -32,12 +32,14 @@ def read_breaches(
 
 @router.get("/reports/monthly")
 def read_monthly_report(
+    ledger: LedgerDep,
     conn: ViewConnection,
     _: Annotated[User, requires("reports:read")],
     month: Annotated[str, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
 ) -> MonthlyReport:
-    """Report the claims of one month: figures by category, cause, model, region; outliers."""
-    return MonthlyReport.model_validate(monthly_statistics(conn, month_start(month)))
+    """Report one month: figures by group, outliers, processing time, breaches per owner."""
+    report = monthly_report(conn, month_start(month), ledger.calendar)
+    return MonthlyReport.model_validate(report)
 
 
 @router.get("/reports/satisfaction")

@@ -13,6 +13,7 @@ from domain.vocabulary import Cause, ProofOfPurchase, RepairOutcome
 from projections.audit.audit_queries import AuditRow
 from projections.reports.satisfaction import SatisfactionRow
 from projections.reports.statistics import ModelFaults, RegionReturns
+from projections.sla.breach_owners import OwnerBreaches
 from projections.sla.sla_queries import SlaClock
 
 
@@ -106,8 +107,34 @@ class FiguresPublic(BaseModel):
     complaint_rate: float | None
 
 
+class ProcessingTimePublic(BaseModel):
+    """Working hours from report to resolution; the hours are null for a group without claims."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    claims: int
+    mean_hours: float | None
+    median_hours: float | None
+    max_hours: float | None
+
+
+class MonthlyProcessingTimePublic(BaseModel):
+    """Processing time of the claims resolved in the month (China time), by model and team."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    total: ProcessingTimePublic
+    by_model: dict[str, ProcessingTimePublic]
+    by_team: dict[str, ProcessingTimePublic]
+
+
 class MonthlyReport(BaseModel):
-    """The claims reported in a month: figures by group, and the outlier flags."""
+    """The claims reported in a month: figures by group, and the outlier flags.
+
+    ``processing_time`` covers the claims *resolved* in the month and
+    ``sla_breaches`` the SLA runs that fell due in it, each counted for the team
+    and assignee holding the claim at the due time.
+    """
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -121,3 +148,5 @@ class MonthlyReport(BaseModel):
     model_faults: list[ModelFaults]
     region_returns: list[RegionReturns]
     methods: dict[str, str]
+    processing_time: MonthlyProcessingTimePublic
+    sla_breaches: list[OwnerBreaches]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.http.deps import ViewConnection
+from api.http.deps import LedgerDep, ViewConnection
 from api.http.presenters import month_start
 from api.ui.charts import (
     TARGET,
@@ -20,6 +20,7 @@ from api.ui.charts import (
 from api.ui.deps import page_requires
 from api.ui.pages import UiRoute, render
 from domain.claim import BUSINESS_TZ
+from projections.reports.monthly_report import monthly_report
 from projections.reports.satisfaction import satisfaction_report
 from projections.reports.statistics import monthly_statistics
 from storage.console_sessions import Session
@@ -54,11 +55,15 @@ def months_until(last: date, count: int) -> list[date]:
 
 @router.get("/monthly")
 def read_monthly_report_page(
-    request: Request, conn: ViewConnection, session: Reporter, month: Month = None
+    request: Request,
+    ledger: LedgerDep,
+    conn: ViewConnection,
+    session: Reporter,
+    month: Month = None,
 ) -> Response:
-    """Charts of one month's claims and the satisfaction trend, each with its CSV."""
+    """Charts of one month's claims and the satisfaction trend; processing time, breaches."""
     first = chosen_month(month)
-    stats = monthly_statistics(conn, first)
+    stats = monthly_report(conn, first, ledger.calendar)
     satisfaction = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
     return render(
         request, "report.html", session, month=first, stats=stats,

@@ -194,7 +194,8 @@ def test_escalation_can_be_switched_off(world: World) -> None:
 
 def test_the_sweep_leaves_a_run_the_ledger_stopped_before_the_view_saw_it(world: World) -> None:
     story, key = world.overdue_claim()
-    story.do(china("2026-11-10 11:00"), Claim.acknowledge, message="收到", promised_by=None)
+    # Met in time (due 10:00); the view has not applied it and still shows the run open.
+    story.do(china("2026-11-10 09:30"), Claim.acknowledge, message="收到", promised_by=None)
 
     result = sweep(world.ledger, world.conn, NOW)
 
