@@ -90,6 +90,10 @@ def claim_events(record: Any) -> list[DomainEvent]:
             # No event may hold personal data in plaintext (domain.personal_data).
             raise InvalidInputError(f"{where}.state.customer", "must be a sealed customer")
         _check_envelope(where, entry["state"])
+        if events and entry["state"]["occurred_at"] < events[-1].__dict__["occurred_at"]:
+            # Imported facts obey the live rule too: business time runs forward.
+            reason = "precedes the previous event's occurred_at"
+            raise InvalidInputError(f"{where}.state.occurred_at", reason)
         event: DomainEvent = object.__new__(cls)
         event.__dict__.update(entry["state"])
         event.__dict__["originator_id"] = claim_id

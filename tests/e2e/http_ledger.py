@@ -58,7 +58,8 @@ class HttpLedger:
 
     def post(self, actor: Actor, path: str, body: dict[str, Any]) -> CommandResult:
         response = self.client.post(path, json=to_json(body), headers=self.headers[actor.role])
-        if response.status_code == 409:  # a refusal the walk-through expects (demo.refused)
+        # A refusal the walk-through expects (demo.refused): of the state or of a time rule.
+        if response.status_code in (409, 422):
             raise ProblemAnswer(response.json())
         assert response.status_code in (200, 201), (path, response.text)
         data = response.json()

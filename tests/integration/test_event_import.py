@@ -112,3 +112,19 @@ def test_a_claim_with_its_customer_in_plaintext_is_refused(
     summary = import_history(ledger, path, jobs=1)
     assert summary.error == "line 1: events.0.state.customer: must be a sealed customer"
     assert (summary.claims, summary.events) == (0, 0)
+
+
+def test_a_claim_whose_business_time_runs_backwards_is_refused(
+    ledger: ClaimsLedger, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.ndjson"
+    history_file(good, ledger, claims=1)
+    record = json.loads(good.read_bytes())
+    earlier = {**record["events"][0]["state"]["occurred_at"], "_data_": "2000-01-01T00:00:00+08:00"}
+    record["events"][1]["state"]["occurred_at"] = earlier
+    path = tmp_path / "history.ndjson"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    summary = import_history(ledger, path, jobs=1)
+    assert summary.error is not None
+    assert summary.error.startswith("line 1: events.1.state.occurred_at: precedes")
+    assert (summary.claims, summary.events) == (0, 0)
