@@ -145,10 +145,7 @@ class ViewRunner:
 
     def connect_kwargs(self) -> dict[str, Any]:
         """The connection arguments of the ledger's pool (host, dbname, user …)."""
-        kwargs = self.recorder.datastore.pool.kwargs
-        if callable(kwargs):  # psycopg_pool also accepts a function returning them
-            kwargs = kwargs()
-        return dict(kwargs or {})
+        return self.recorder.connect_kwargs()
 
     def _listen_connection(self) -> psycopg.Connection[Any]:
         return psycopg.connect(autocommit=True, **self.connect_kwargs())

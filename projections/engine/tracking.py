@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor, sql
@@ -33,6 +34,28 @@ class ViewRecorder(PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore) -> None:
         super().__init__(datastore, tracking_table_name=TRACKING_TABLE)
         self.create_table()
+
+    def create_table(self) -> None:
+        """Creates (or migrates) the positions table, one process at a time.
+
+        Processes that start together (``sanbao serve``'s workers and its background
+        process) would otherwise run the library's creation at the same moment, and
+        the loser fails ("type already exists", or on the library's migration
+        record) instead of finding the table. A session lock, held on a connection
+        of its own while the library works on others, makes the later one find
+        what the first committed. The lock's connection is not the pool's: a pool
+        of one would otherwise wait for itself.
+        """
+        with psycopg.connect(autocommit=True, **self.connect_kwargs()) as lock:
+            lock.execute("SELECT pg_advisory_lock(hashtext(%s))", (TRACKING_TABLE,))
+            super().create_table()  # the lock ends with its connection
+
+    def connect_kwargs(self) -> dict[str, Any]:
+        """The connection arguments of the datastore's pool (host, dbname, user …)."""
+        kwargs = self.datastore.pool.kwargs
+        if callable(kwargs):  # psycopg_pool also accepts a function returning them
+            kwargs = kwargs()
+        return dict(kwargs or {})
 
     def position(self, tracking_name: str) -> int:
         """The last ledger position applied to the view (0 when none)."""
