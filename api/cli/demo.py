@@ -12,7 +12,7 @@ rule), as a user might; the refusal is kept for the walk-through and stores noth
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -50,8 +50,10 @@ class DemoRefusal:
     """A command the walk-through tried and the ledger refused, with the refusal."""
 
     claim_number: str
-    claim_id: UUID
-    method: ClaimCommand
+    claim_id: UUID | None
+    """None for a refused report: nothing of the claim was stored."""
+    method: ClaimCommand | None
+    """The claim command refused; None for a refused report."""
     error: SanbaoError
 
 
@@ -81,19 +83,32 @@ class CasePlayer:
         return self.start + timedelta(days=days, hours=rest)
 
     def report(self, items: list[Item], purchase_days_ago: int, **kwargs: Any) -> None:
-        purchased = (self.start - timedelta(days=purchase_days_ago)).date()
-        kwargs.setdefault("channel", Channel.PHONE)
-        kwargs.setdefault("requested_remedy", None)
-        result = self.ledger.report(
-            AGENT,
-            claim_number=self.number,
-            occurred_at=self.at(0),
-            items=tuple(items),
-            purchase=Purchase(purchased, delivered_on=purchased, payment_method="alipay"),
-            **kwargs,
-        )
+        result = self.ledger.report(AGENT, **self._report(items, purchase_days_ago, kwargs))
         self.claim_id = result.claim_id
         self.commands += 1
+
+    def refused_report(
+        self, make_items: Callable[[], list[Item]], purchase_days_ago: int, **kwargs: Any
+    ) -> None:
+        """Tries a report the ledger must refuse (nothing is stored), and keeps the refusal."""
+        try:
+            self.ledger.report(AGENT, **self._report(make_items(), purchase_days_ago, kwargs))
+        except SanbaoError as error:
+            self.refusals.append(DemoRefusal(self.number, None, None, error))
+            return
+        raise AssertionError(f"{self.number}: the report was not refused")
+
+    def _report(self, items: list[Item], purchase_days_ago: int, kwargs: Any) -> dict[str, Any]:
+        purchased = (self.start - timedelta(days=purchase_days_ago)).date()
+        return {
+            "channel": Channel.PHONE,
+            "requested_remedy": None,
+            **kwargs,
+            "claim_number": self.number,
+            "occurred_at": self.at(0),
+            "items": tuple(items),
+            "purchase": Purchase(purchased, delivered_on=purchased, payment_method="alipay"),
+        }
 
     def do(self, hours: float, actor: Actor, method: ClaimCommand, **kwargs: Any) -> None:
         assert self.claim_id is not None
@@ -149,14 +164,19 @@ def customer(name: str, phone: str, region: str) -> Customer:
 
 def ceiling_light_wiring_fault(p: CasePlayer) -> None:
     """灯具厂 例1: a ceiling light will not light; wiring fault → free same-model exchange."""
-    p.report(
-        [lamp("XD-450", "吸顶灯", "XD450-0001823", "399.00")],
-        purchase_days_ago=12,
-        kind=ClaimKind.EXCHANGE,
-        customer=customer("刘洋", "13800138001", "广东"),
-        description="吸顶灯无法点亮",
-        requested_remedy=Remedy.EXCHANGE,
-    )
+    facts: dict[str, Any] = {
+        "purchase_days_ago": 12,
+        "kind": ClaimKind.EXCHANGE,
+        "customer": customer("刘洋", "13800138001", "广东"),
+        "description": "吸顶灯无法点亮",
+        "requested_remedy": Remedy.EXCHANGE,
+    }
+    # The agent first types the model's whole name as its code, then a category the
+    # policy does not know: both reports are refused, and nothing is stored.
+    p.refused_report(lambda: [lamp("XD-450 吸顶灯", "", "XD450-0001823", "399.00")], **facts)
+    light = lamp("XD-450", "吸顶灯", "XD450-0001823", "399.00")
+    p.refused_report(lambda: [replace(light, category="lamps")], **facts)
+    p.report([light], **facts)
     p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
     p.diagnose(20, "线路故障（焊点虚接）", Cause.QUALITY_DEFECT, item_no=1)
     # A note dated before the diagnosis it follows: business time runs forward.

@@ -16,10 +16,13 @@ def print_refusals(refusals: list[DemoRefusal]) -> None:
     """One problem document per refusal, after the command that was refused."""
     if not refusals:
         return
-    console.print(f"{len(refusals)} commands refused on the way, as they should be:")
+    console.print(f"{len(refusals)} requests refused on the way, as they should be:")
     for refusal in refusals:
-        action = ACTIONS[refusal.method]
-        instance = f"/api/v1/claims/{refusal.claim_id}/{action}"
+        if refusal.method is None:
+            instance, shown = "/api/v1/claims", "POST /claims"
+        else:
+            action = ACTIONS[refusal.method]
+            instance, shown = f"/api/v1/claims/{refusal.claim_id}/{action}", f"POST …/{action}"
         body = problem_body(refusal.error, problem_type(refusal.error) or INTERNAL, instance)
-        console.print(f"  {refusal.claim_number}  POST …/{action}")
+        console.print(f"  {refusal.claim_number}  {shown}")
         console.print(json.dumps(body, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
