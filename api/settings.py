@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: float = Field(
         default=60.0, gt=0, description="after this, a request left unfinished may be retried"
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="the largest request body accepted; a larger one is refused (413)",
+    )
     token_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified token is trusted before re-reading"
     )

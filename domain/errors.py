@@ -7,6 +7,7 @@ class that matches what they can handle::
      ├── InvalidInputError          a value breaks a domain rule (score 0, quantity -1)
      │    ├── TimeOrderError        a fact dated before the claim's previous fact
      │    ├── OutOfWindowError      a date or time outside its sane window
+     │    ├── PositionBeyondHeadError  a read would wait for a ledger position not yet written
      │    └── ExclusiveParametersError  two parameters that exclude each other
      ├── ClaimNotFoundError         no claim with that id or number
      │    └── VersionNotFoundError  the claim has no such version (yet)
@@ -28,6 +29,7 @@ class that matches what they can handle::
      ├── StaleVersionError          the caller expected an older version (If-Match)
      ├── DuplicateClaimError        the claim number is taken by a different report
      ├── CalendarDataError          the business calendar has no data for a date
+     ├── RequestTooLargeError       a request body over the service's size limit
      └── PersonalDataError          a customer's personal data cannot be sealed or opened
           ├── CustomerNotFoundError no key was ever made for that customer id
           ├── CustomerErasedError   the customer was erased: nothing new is sealed for them
@@ -270,3 +272,28 @@ class CustomerErasedError(PersonalDataError):
 
 class SealedDataError(PersonalDataError):
     """Raised when sealed data does not open with its customer's key (altered, or wrong key)."""
+
+
+class PositionBeyondHeadError(InvalidInputError):
+    """Raised when a read asks to wait for a ledger position (``min_position``) beyond
+    the ledger's head: no command has returned it, so the views would never reach it."""
+
+    def __init__(self, position: int, head: int) -> None:
+        super().__init__(
+            "min_position",
+            f"position {position} is beyond the ledger's head {head}; "
+            "pass a position a command returned",
+        )
+        self.position = position
+        self.head = head
+        self.detail_zh = f"账本位置 {position} 超出账本当前末端 {head}；请传入命令返回的位置"
+
+
+class RequestTooLargeError(SanbaoError):
+    """Raised when a request body exceeds the service's limit (``SANBAO_MAX_BODY_BYTES``),
+    by its ``Content-Length`` or by the bytes a chunked body streamed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body exceeds the limit of {limit} bytes")
+        self.limit = limit
+        self.detail_zh = f"请求体超过 {limit} 字节的上限"

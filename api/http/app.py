@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.http.body_limit import BodyLimitMiddleware
 from api.http.fast_paths import add_routes
 from api.http.handlers import install_problem_handlers
 from api.http.middleware import IdempotencyMiddleware, RequestContextMiddleware
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     return app

@@ -19,7 +19,8 @@ from api.http.http_errors import NotAuthenticatedError, PermissionDeniedError
 from api.roles import allows
 from api.service.runtime import Runtime
 from domain.application import ClaimsLedger
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, PositionBeyondHeadError
+from domain.numerals import ascii_number
 from domain.text import check_arguments
 from storage.recorder import datastore_of
 from storage.users import User
@@ -98,10 +99,10 @@ def expected_version(if_match: str | None) -> int | None:
     """The version in ``If-Match`` (``"7"``, ``W/"7"`` or ``7``); ``*`` or none means any."""
     if if_match is None or if_match.strip() == "*":
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 9:
+    version = ascii_number(if_match.strip().removeprefix("W/").strip('"'))
+    if version is None or version >= 10**9:
         raise InvalidInputError("If-Match", 'must be a claim version such as "7"')
-    return int(value)
+    return version
 
 
 async def get_expected_version(if_match: IfMatch = None) -> int | None:
@@ -119,8 +120,16 @@ def get_view_connection(
         Query(ge=0, le=2**62, description="wait until the views applied this ledger position"),
     ] = None,
 ) -> Iterator[Connection[Any]]:
-    """A connection for view queries, once the views reached ``min_position`` (else 503)."""
+    """A connection for view queries, once the views reached ``min_position``.
+
+    A position beyond the ledger's head is refused at once (422): no command
+    returned it, and waiting for it would hold a worker for the whole timeout.
+    Views that do not reach a written position in time answer 503.
+    """
     if min_position:
+        head = runtime.head()
+        if min_position > head:
+            raise PositionBeyondHeadError(min_position, head)
         runtime.wait_for_views(min_position)
     with datastore_of(runtime.ledger).get_connection() as conn:
         yield conn

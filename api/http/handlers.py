@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -89,8 +90,8 @@ async def http_error(request: Request, error: Exception) -> ProblemResponse:
 
 
 async def unexpected_error(request: Request, error: Exception) -> ProblemResponse:
-    """Anything unforeseen: 500, logged by class only (no traceback, no data)."""
-    logger.error("unexpected error", error_type=type(error).__name__)
+    """Anything unforeseen: 500, logged with its traceback and the request's id."""
+    log_unexpected(request, error)
     body = {
         "type": INTERNAL.uri,
         "title": INTERNAL.title,
@@ -99,6 +100,20 @@ async def unexpected_error(request: Request, error: Exception) -> ProblemRespons
         "instance": request.url.path,
     }
     return respond(request, INTERNAL, body)
+
+
+def log_unexpected(request: Request, error: BaseException) -> None:
+    """One error line: the class, the traceback and the request id.
+
+    This handler runs outside the middleware that binds the request id to the
+    log context, so the id is taken from the request's state.
+    """
+    logger.error(
+        "unexpected error",
+        request_id=getattr(request.state, "request_id", None),
+        error_type=type(error).__name__,
+        traceback="".join(traceback.format_exception(error)),
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

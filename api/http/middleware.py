@@ -58,6 +58,7 @@ class RequestContextMiddleware:
             return
         request_id = request_id_from(Headers(scope=scope).get("x-request-id"))
         state = scope.setdefault("state", {})
+        state["request_id"] = request_id  # for the 500 handler, which runs outside this one
         status = 500
 
         async def send_with_id(message: Message) -> None:

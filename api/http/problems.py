@@ -75,6 +75,12 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         409, "duplicate-claim", "The claim number is taken by another report"
     ),
     domain.CalendarDataError: ProblemType(422, "calendar-data", "No calendar data for the date"),
+    domain.PositionBeyondHeadError: ProblemType(
+        422, "position-beyond-head", "The ledger has no such position yet"
+    ),
+    domain.RequestTooLargeError: ProblemType(
+        413, "body-too-large", "The request body is too large"
+    ),
     domain.AlreadyErasedError: ProblemType(409, "already-erased", "Already erased"),
     domain.CustomerNotFoundError: ProblemType(404, "customer-not-found", "No such customer"),
     domain.CustomerErasedError: ProblemType(
@@ -132,6 +138,12 @@ def extensions(error: BaseException) -> dict[str, Any]:
     """The machine-readable members of a problem: action and state, fields, versions."""
     if isinstance(error, domain.SanbaoError) and (members := time_problem(error)) is not None:
         return members
+    if isinstance(error, domain.PositionBeyondHeadError):
+        found = {"field": error.field, "reason": error.reason}
+        return {"errors": [found], "position": error.position, "head": error.head, **chinese(error)}
+    if isinstance(error, domain.RequestTooLargeError):
+        found = {"field": "body", "reason": str(error)}
+        return {"errors": [found], "limit": error.limit, **chinese(error)}
     if isinstance(error, domain.LifecycleError):
         found = {"action": error.action, "state": error.state, "reason": error.reason}
         return {**found, **chinese(error)}

@@ -2,9 +2,10 @@
 
 The request id comes from a sane ``X-Request-ID`` header or is generated, and is
 bound in a context variable, so every log line of the request carries it. Log
-lines name routes, users (staff ids) and error classes, never customer data or
-stack traces; the standard library's loggers (uvicorn, the SLA sweep) are
-rendered the same way.
+lines name routes, users (staff ids) and error classes, never customer data; the
+one line of an unexpected error (a 500) also carries its traceback, which names
+code, not data. The standard library's loggers (uvicorn, the SLA sweep) are
+rendered the same way, by class only.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from api.http.deps import RuntimeDep
+from api.http.deps import RuntimeDep, check_request_text
 from api.http.http_errors import PermissionDeniedError
 from api.roles import allows
 from api.service.runtime import Runtime
@@ -18,6 +18,10 @@ SESSION_COOKIE = "sanbao_session"
 LANGUAGE_COOKIE = "sanbao_lang"
 PRESESSION_COOKIE = "sanbao_presession"
 CSRF_FIELD = "csrf_token"
+
+
+CONSOLE_CHECKS = [Depends(check_request_text)]
+"""Every console route's checks before its own: no NUL in query or path values (422 page)."""
 
 
 class SignInRequired(Exception):

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from api.http.schemas.filters import ClaimFilterParams
 from api.ui.forms import FormErrors
 from domain.claim import BUSINESS_TZ
+from domain.numerals import ascii_number
 
 ADAPTER = TypeAdapter(ClaimFilterParams)
 FIELDS = list(ClaimFilterParams.__dataclass_fields__)
@@ -74,6 +75,6 @@ def list_query(params: Mapping[str, str]) -> ListQuery:
             {"field": ".".join(map(str, e["loc"])), "reason": e["msg"]} for e in error.errors()
         ]
         raise FormErrors(errors) from None
-    limit = int(params["limit"]) if params.get("limit", "").isdigit() else PAGE_SIZES[0]
+    limit = ascii_number(params.get("limit")) or PAGE_SIZES[0]
     cursor = params.get("cursor") or None
     return ListQuery(filters, values, cursor, limit if limit in PAGE_SIZES else PAGE_SIZES[0])

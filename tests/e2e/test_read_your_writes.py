@@ -38,14 +38,18 @@ def test_the_command_position_is_in_the_body_and_a_header(
     assert response.headers["etag"] == '"2"'
 
 
-def test_a_position_the_views_never_reach_is_503_with_retry_after(
+def test_a_written_position_the_views_do_not_reach_is_503_with_retry_after(
     client: TestClient, as_role: dict[Role, dict[str, str]], runtime
 ) -> None:  # type: ignore[no-untyped-def]
-    runtime.settings.read_your_writes_timeout = 0.2
+    # A position beyond the head is refused at once (422); a written one is waited for.
+    new_claim(client, as_role[Role.AGENT])
+    watcher, runtime.watcher = runtime.watcher, None  # no view reports any position
     try:
-        response = client.get("/api/v1/audit?min_position=999999999", headers=as_role[Role.AUDITOR])
+        response = client.get(
+            f"/api/v1/audit?min_position={runtime.head()}", headers=as_role[Role.AUDITOR]
+        )
     finally:
-        runtime.settings.read_your_writes_timeout = 5.0
+        runtime.watcher = watcher
     assert response.status_code == 503
     assert response.headers["retry-after"]
     assert response.json()["type"] == "urn:sanbao:problem:views-behind"

@@ -13,6 +13,7 @@ from api.http.schemas.customers import AccessLogPublic
 from api.http.schemas.times import QueryTime
 from api.roles import ACCESS_LOG_READ
 from domain.errors import InvalidInputError
+from domain.numerals import ascii_number
 from storage.access_log import MAX_LIMIT, search_access_log
 from storage.users import User
 
@@ -31,7 +32,8 @@ def read_access_log(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> AccessLogPublic:
     """Search the access log by claim, user and period (``from`` ≤ time < ``to``), newest first."""
-    if cursor is not None and not cursor.isdigit():
+    before_id = ascii_number(cursor)
+    if cursor is not None and before_id is None:
         raise InvalidInputError("cursor", "pass back the next_cursor of the previous page")
     rows = search_access_log(
         conn,
@@ -39,7 +41,7 @@ def read_access_log(
         actor=actor,
         accessed_from=accessed_from,
         accessed_to=accessed_to,
-        before_id=int(cursor) if cursor is not None else None,
+        before_id=before_id,
         limit=limit,
     )
     following = str(rows[-1].id) if len(rows) == limit else None

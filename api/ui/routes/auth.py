@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from api.http.deps import RuntimeDep
 from api.ui.deps import (
+    CONSOLE_CHECKS,
     CSRF_FIELD,
     LANGUAGE_COOKIE,
     PRESESSION_COOKIE,
@@ -29,7 +30,7 @@ from api.ui.i18n import LANGUAGES
 from api.ui.pages import UI_PREFIX, UiRoute, render, safe_next
 from storage.console_sessions import SESSION_LIFETIME
 
-router = APIRouter(route_class=UiRoute)
+router = APIRouter(route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 YEAR = 365 * 24 * 3600
 
 

@@ -17,18 +17,19 @@ from api.roles import PERSONAL_READ, allows
 from api.ui import presenters
 from api.ui.actions import offers
 from api.ui.claim_record import claim_id_from, read_claim_record
-from api.ui.deps import CheckedForm, page_requires
+from api.ui.deps import CONSOLE_CHECKS, CheckedForm, page_requires
 from api.ui.filters import PAGE_SIZES, list_query
 from api.ui.forms import FormErrors, form_fields, parse_form
 from api.ui.pages import UiRoute, render
 from domain.claim import ClaimStatus
-from domain.errors import SanbaoError
+from domain.errors import InvalidInputError, SanbaoError
+from domain.numerals import ascii_number
 from domain.vocabulary import ClaimKind, Priority, ProblemCategory
 from projections.claims.claims_queries import list_claims
 from projections.sla.sla_queries import DUE_SOON, clocks_for_claim
 from storage.console_sessions import Session
 
-router = APIRouter(prefix="/ui/claims", route_class=UiRoute)
+router = APIRouter(prefix="/ui/claims", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 # How the access log names the console's disclosures.
 PAGE_ROUTE = "GET /ui/claims/{reference}"
 REVEAL_ROUTE = "POST /ui/claims/{reference}/reveal"
@@ -127,6 +128,14 @@ def reveal_claim_customer(
     return claim_page(request, reference, ledger, conn, session, version, reveal=True)
 
 
+def form_version(raw: str | None) -> int | None:
+    """The claim version a command form was drawn at; none means any."""
+    version = ascii_number(raw)
+    if raw and version is None:
+        raise InvalidInputError("expected_version", "must be a claim version such as 7")
+    return version
+
+
 @router.post("/{reference}/commands/{action}")
 def run_claim_command(
     request: Request,
@@ -144,8 +153,8 @@ def run_claim_command(
     if not allows(session.user.role, entry.permission):
         raise PermissionDeniedError(session.user.role.value, entry.permission)
     claim_id = claim_id_from(reference)
-    expected = int(form["expected_version"]) if form.get("expected_version", "").isdigit() else None
     try:
+        expected = form_version(form.get("expected_version"))
         body = parse_form(entry.schema, form)
         result = entry.run(ledger, claim_id, session.user.actor, body, expected)
     except FormErrors as invalid:

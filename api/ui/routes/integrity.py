@@ -11,12 +11,12 @@ from api.http.deps import ViewConnection
 from api.http.routes.ledger import get_integrity
 from api.roles import LEDGER_VERIFY
 from api.service.ledger_integrity import LedgerIntegrity
-from api.ui.deps import CheckedForm, page_requires
+from api.ui.deps import CONSOLE_CHECKS, CheckedForm, page_requires
 from api.ui.pages import UiRoute, render
 from storage.console_sessions import Session
 from storage.integrity_status import latest_integrity_status
 
-router = APIRouter(prefix="/ui/integrity", route_class=UiRoute)
+router = APIRouter(prefix="/ui/integrity", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 Verifier = Annotated[Session, page_requires(LEDGER_VERIFY)]
 
 

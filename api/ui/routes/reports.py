@@ -17,7 +17,7 @@ from api.ui.charts import (
     share_chart,
     to_csv,
 )
-from api.ui.deps import page_requires
+from api.ui.deps import CONSOLE_CHECKS, page_requires
 from api.ui.pages import UiRoute, render
 from domain.claim import BUSINESS_TZ
 from projections.reports.monthly_report import monthly_report
@@ -25,7 +25,7 @@ from projections.reports.satisfaction import satisfaction_report
 from projections.reports.statistics import monthly_statistics
 from storage.console_sessions import Session
 
-router = APIRouter(prefix="/ui/reports", route_class=UiRoute)
+router = APIRouter(prefix="/ui/reports", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 Month = Annotated[str | None, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$")]
 Reporter = Annotated[Session, page_requires("reports:read")]
 TREND_MONTHS = 12

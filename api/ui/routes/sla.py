@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.http.deps import ViewConnection
-from api.ui.deps import page_requires
+from api.ui.deps import CONSOLE_CHECKS, page_requires
 from api.ui.pages import UiRoute, render
 from domain.calendar import holiday_sources
 from domain.errors import InvalidInputError
@@ -17,7 +17,7 @@ from domain.vocabulary import Team
 from projections.sla.sla_queries import DUE_SOON, SlaClock, sla_board
 from storage.console_sessions import Session
 
-router = APIRouter(prefix="/ui/sla", route_class=UiRoute)
+router = APIRouter(prefix="/ui/sla", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 Watcher = Annotated[Session, page_requires("sla:read")]
 
 

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.http.deps import ViewConnection
-from api.ui.deps import page_requires
+from api.ui.deps import CONSOLE_CHECKS, page_requires
 from api.ui.pages import UiRoute, render
 from domain.errors import InvalidInputError
 from projections.trace import trace_queries as q
 from storage.console_sessions import Session
 
-router = APIRouter(prefix="/ui/trace", route_class=UiRoute)
+router = APIRouter(prefix="/ui/trace", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 Tracer = Annotated[Session, page_requires("trace:read")]
 SUMMARIES = {"batch": q.batch_summary, "model": q.model_summary, "supplier": q.supplier_summary}
 SEARCHES = ("serial", *SUMMARIES)
