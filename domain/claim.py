@@ -30,6 +30,7 @@ from domain.errors import (
 from domain.intake import check_categories, intake_policy
 from domain.item_track import SETTLED, ItemStage, ItemState
 from domain.policy import PolicyDocument, check_remedy, default_policy_book
+from domain.refunds import settle_refund
 from domain.sla.running import clocks_after
 from domain.state_guards import guarded
 from domain.time_order import check_in_order
@@ -541,17 +542,25 @@ class Claim(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         item_no: int,
-        amount: Decimal,
-        deductions: tuple[Deduction, ...],
-        route: str,
+        amount: Decimal | None = None,
+        deductions: tuple[Deduction, ...] | None = None,
+        route: str = "",
+        override_reason: str = "",
     ) -> None:
-        if amount <= 0:
-            raise InvalidInputError("amount", "must be positive")
-        if not route.strip():
-            raise InvalidInputError("route", "name the original payment route")
-        deducted = sum((d.amount for d in deductions), Decimal("0"))
-        self.item(item_no).check_refund_amount(amount, deducted)
-        self._refunded(actor, occurred_at, item_no, amount, deductions, route)
+        """Refunds an item as the decision fixes it (``domain.refunds``): what is left
+        out is computed; what differs needs a supervisor's ``override_reason``."""
+        refund = settle_refund(
+            self.item(item_no), self.purchase, actor, amount, deductions, route, override_reason
+        )
+        self._refunded(
+            actor,
+            occurred_at,
+            item_no,
+            refund.amount,
+            refund.deductions,
+            refund.route,
+            refund.override_reason,
+        )
 
     @event("Refunded")
     def _refunded(
@@ -562,7 +571,9 @@ class Claim(Aggregate):
         amount: Decimal,
         deductions: tuple[Deduction, ...],
         route: str,
+        override_reason: str = "",
     ) -> None:
+        # Refunded events recorded before the refund rule carry no override_reason.
         state = self.items[item_no - 1]
         state.refunded_amount = amount
         state.stage = ItemStage.REFUNDED

@@ -8,7 +8,8 @@ class that matches what they can handle::
      │    ├── TimeOrderError        a fact dated before the claim's previous fact
      │    ├── OutOfWindowError      a date or time outside its sane window
      │    ├── PositionBeyondHeadError  a read would wait for a ledger position not yet written
-     │    └── ExclusiveParametersError  two parameters that exclude each other
+     │    ├── ExclusiveParametersError  two parameters that exclude each other
+     │    └── RefundOffDecisionError  a refund's amount or route differs from the decision's
      ├── ClaimNotFoundError         no claim with that id or number
      │    └── VersionNotFoundError  the claim has no such version (yet)
      ├── ItemNotFoundError          the claim has no item with that number
@@ -23,7 +24,7 @@ class that matches what they can handle::
      │    ├── UnknownPolicyVersionError
      │    ├── UnknownCategoryError
      │    └── RemedyNotAllowedError the chosen remedy is not open under the decision
-     ├── OverrideNotPermittedError  a closing override by someone not a supervisor
+     ├── OverrideNotPermittedError  a closing or refund override by someone not a supervisor
      ├── ConcurrencyConflictError   another writer changed the claim first and the
      │                              command is no longer valid after re-reading
      ├── StaleVersionError          the caller expected an older version (If-Match)
@@ -94,6 +95,25 @@ class ExclusiveParametersError(InvalidInputError):
         self.fields = fields
 
 
+class RefundOffDecisionError(InvalidInputError):
+    """Raised when a refund's amount, deductions or route differ from what the 三包
+    decision and the purchase fix (price × quantity − the decision's deductions, back
+    the way it was paid) and no supervisor's override names a reason."""
+
+    def __init__(self, field: str, given: str, expected: str, rule: str, rule_zh: str) -> None:
+        super().__init__(
+            field,
+            f"{given} differs from the expected {expected} ({rule}); "
+            "a different value needs a supervisor's override with a reason",
+        )
+        self.given = given
+        self.expected = expected
+        self.rule = rule
+        self.detail_zh = (
+            f"{field} 应为 {expected}（{rule_zh}），实为 {given}；如需不同，须主管填写理由强制执行"
+        )
+
+
 class VersionNotFoundError(ClaimNotFoundError):
     """Raised when a claim is asked for at a version beyond its current one."""
 
@@ -156,12 +176,15 @@ class ConfirmationRequiredError(LifecycleError):
 
 
 class OverrideNotPermittedError(SanbaoError):
-    """Raised when someone other than a supervisor asks to override a closing rule."""
+    """Raised when someone other than a supervisor asks to override a closing rule or
+    a refund's decision (``domain.refunds``)."""
 
-    def __init__(self, role: str) -> None:
-        super().__init__(f"only a supervisor may override the closing rule, not a {role}")
+    def __init__(
+        self, role: str, rule: str = "the closing rule", rule_zh: str = "强制结案"
+    ) -> None:
+        super().__init__(f"only a supervisor may override {rule}, not a {role}")
         self.role = role
-        self.detail_zh = f"只有主管可以强制结案，当前角色为 {role}"
+        self.detail_zh = f"只有主管可以{rule_zh}，当前角色为 {role}"
 
 
 class QuoteRequiredError(LifecycleError):

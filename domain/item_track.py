@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from domain.errors import LifecycleError
 from domain.values import CoverageDecision, Item, RepairRecord
 from domain.vocabulary import Cause, Remedy
 
@@ -78,13 +77,3 @@ class ItemState:
     def paid(self) -> bool:
         """True when the decision makes the customer pay for the work (quote first)."""
         return self.decision is not None and not self.decision.free
-
-    def check_refund_amount(self, amount: Decimal, deducted: Decimal) -> None:
-        """The refund and its deductions stay within what was paid for the item."""
-        paid_price = self.item.price * self.item.quantity
-        if amount + deducted > paid_price:
-            raise LifecycleError(
-                "refund",
-                f"item {self.no} {self.stage.value}",
-                f"amount {amount} plus deductions {deducted} exceed the price {paid_price}",
-            )

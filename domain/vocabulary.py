@@ -145,3 +145,52 @@ class Role(Enum):
     SUPERVISOR = "supervisor"
     AUDITOR = "auditor"
     SYSTEM = "system"
+
+
+class RefundRoute(Enum):
+    """Where a refund goes: back the way the purchase was paid (原路返回, reference 004)."""
+
+    ALIPAY = "alipay"
+    WECHAT_PAY = "wechat_pay"
+    BANK_CARD = "bank_card"
+    BANK_TRANSFER = "bank_transfer"
+    CASH = "cash"
+
+
+# The spellings of ``Purchase.payment_method`` (free text at intake) that name each
+# route. A payment method not listed here is its own route, compared without case.
+PAYMENT_ROUTES: dict[str, RefundRoute] = {
+    "alipay": RefundRoute.ALIPAY,
+    "支付宝": RefundRoute.ALIPAY,
+    "huabei": RefundRoute.ALIPAY,
+    "花呗": RefundRoute.ALIPAY,
+    "wechat_pay": RefundRoute.WECHAT_PAY,
+    "wechat": RefundRoute.WECHAT_PAY,
+    "wechatpay": RefundRoute.WECHAT_PAY,
+    "weixin": RefundRoute.WECHAT_PAY,
+    "wx": RefundRoute.WECHAT_PAY,
+    "微信": RefundRoute.WECHAT_PAY,
+    "微信支付": RefundRoute.WECHAT_PAY,
+    "bank_card": RefundRoute.BANK_CARD,
+    "card": RefundRoute.BANK_CARD,
+    "credit_card": RefundRoute.BANK_CARD,
+    "debit_card": RefundRoute.BANK_CARD,
+    "unionpay": RefundRoute.BANK_CARD,
+    "银联": RefundRoute.BANK_CARD,
+    "银行卡": RefundRoute.BANK_CARD,
+    "信用卡": RefundRoute.BANK_CARD,
+    "bank_transfer": RefundRoute.BANK_TRANSFER,
+    "transfer": RefundRoute.BANK_TRANSFER,
+    "银行转账": RefundRoute.BANK_TRANSFER,
+    "对公转账": RefundRoute.BANK_TRANSFER,
+    "cash": RefundRoute.CASH,
+    "现金": RefundRoute.CASH,
+}
+
+
+def refund_route_of(payment_method: str) -> str:
+    """The refund route for a payment method (or a route as typed): the mapped route's
+    value, else the method itself, trimmed and lower-cased; empty when none is named."""
+    spelled = payment_method.strip().lower().replace("-", "_").replace(" ", "_")
+    route = PAYMENT_ROUTES.get(spelled)
+    return route.value if route is not None else spelled

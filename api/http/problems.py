@@ -47,6 +47,9 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     domain.ExclusiveParametersError: ProblemType(
         422, "exclusive-parameters", "Parameters that exclude each other"
     ),
+    domain.RefundOffDecisionError: ProblemType(
+        422, "refund-off-decision", "The refund differs from the 三包 decision"
+    ),
     domain.VersionNotFoundError: ProblemType(404, "version-not-found", "No such claim version"),
     domain.ItemNotFoundError: ProblemType(422, "item-not-found", "The claim has no such item"),
     domain.LifecycleError: ProblemType(409, "lifecycle", "Not possible in the claim's state"),
@@ -147,6 +150,9 @@ def extensions(error: BaseException) -> dict[str, Any]:
     if isinstance(error, domain.LifecycleError):
         found = {"action": error.action, "state": error.state, "reason": error.reason}
         return {**found, **chinese(error)}
+    if isinstance(error, domain.RefundOffDecisionError):
+        found = {"field": error.field, "reason": error.reason, "expected": error.expected}
+        return {"errors": [found], "rule": error.rule, **chinese(error)}
     if isinstance(error, domain.OverrideNotPermittedError):
         return {"errors": [{"field": "override_reason", "reason": str(error)}], **chinese(error)}
     if isinstance(error, domain.InvalidInputError):

@@ -151,14 +151,51 @@ class DeductionIn(BaseModel):
 
 
 class ClaimRefund(ItemCommand):
-    model_config = example(item_no=1, amount="189.00", route="alipay")
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
-    deductions: list[DeductionIn] = Field(default_factory=list, max_length=20)
-    route: str = Field(min_length=1, max_length=100, description="the original payment route")
+    """A refund follows the 三包 decision: price paid × quantity − the decision's
+    deductions, back the way it was paid (原路返回). Left out, the amount, the
+    deductions and the route are computed from the decision and the purchase; a
+    different value needs a supervisor's ``override_reason``."""
+
+    model_config = example(item_no=1, route="alipay")
+    amount: Decimal | None = Field(
+        default=None,
+        gt=0,
+        max_digits=12,
+        decimal_places=2,
+        description="omitted: the ledger computes price paid × quantity − the decision's "
+        "deductions; a different amount needs a supervisor's override",
+    )
+    deductions: list[DeductionIn] | None = Field(
+        default=None,
+        max_length=20,
+        description="omitted: the decision's deductions; others need a supervisor's override",
+    )
+    route: str = Field(
+        default="",
+        max_length=100,
+        description="the original payment route (alipay, wechat_pay, bank_card, "
+        "bank_transfer, cash, or the purchase's own payment method); omitted: the "
+        "purchase's; a different route needs a supervisor's override",
+    )
+    override_reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="a supervisor's reason for an amount, deductions or route that "
+        "differ from the decision's; recorded on the Refunded event",
+    )
 
     def to_kwargs(self) -> dict[str, Any]:
-        deductions = tuple(Deduction(d.reason, d.amount) for d in self.deductions)
-        return {**super().to_kwargs(), "deductions": deductions}
+        deductions = (
+            None
+            if self.deductions is None
+            else tuple(Deduction(d.reason, d.amount) for d in self.deductions)
+        )
+        return {
+            **super().to_kwargs(),
+            "deductions": deductions,
+            "override_reason": self.override_reason or "",
+        }
 
 
 class ClaimEscalate(CommandBody):

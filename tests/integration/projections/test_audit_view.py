@@ -245,7 +245,8 @@ def test_payload_amounts_stay_exact_and_enums_are_their_values(
 ) -> None:
     refunded = next(r for r in trail(stories["refund"]) if r.event_type == "Refunded")
     assert refunded.payload == {
-        "item_no": 1, "amount": "399.00", "deductions": [], "route": "alipay"
+        "item_no": 1, "amount": "399.00", "deductions": [], "route": "alipay",
+        "override_reason": "",
     }  # fmt: skip
     diagnosed = next(r for r in trail(stories["refund"]) if r.event_type == "Diagnosed")
     assert diagnosed.payload["cause"] == "quality_defect"

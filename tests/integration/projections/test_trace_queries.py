@@ -131,7 +131,8 @@ def mixed_batch(ledger: ClaimsLedger, batch: str, model: str, supplier: str) -> 
     """Five items of one batch: two quality defects, misuse, transport damage, not yet diagnosed.
 
     One quality defect fails a repair; the misuse is a quoted paid
-    repair; the transport damage is returned and refunded 20.00 of 29.90.
+    repair; the transport damage is returned and refunded its price, 29.90 (the decision
+    deducts nothing).
     """
 
     def item() -> Item:
@@ -156,7 +157,7 @@ def mixed_batch(ledger: ClaimsLedger, batch: str, model: str, supplier: str) -> 
         Claim.diagnose, damaged, TECH, finding="运输破损", cause=Cause.TRANSPORT_DAMAGE, item_no=1
     )
     do(damaged, Claim.receive_return, inspection=InspectionResult.DAMAGED_PACKAGING)
-    do(damaged, Claim.refund, amount=Decimal("20.00"), deductions=(), route="alipay")
+    do(damaged, Claim.refund, amount=Decimal("29.90"), deductions=(), route="alipay")
     diagnosed_item(ledger, item(), None)
 
 
@@ -176,7 +177,7 @@ def test_a_batch_summary_counts_claims_causes_and_remedies(
     assert summary.causes == {"quality_defect": 2, "misuse": 1, "transport_damage": 1}
     assert (summary.repairs, summary.failed_repairs, summary.exchanges) == (1, 1, 0)
     assert (summary.returns, summary.refunds, summary.refunded_amount) == (
-        1, 1, Decimal("20.00")
+        1, 1, Decimal("29.90")
     )  # fmt: skip
     assert summary.quoted_amount == Decimal("45.00")
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -10,13 +11,14 @@ from domain.errors import (
     RemedyNotAllowedError,
 )
 from domain.item_track import ItemStage
-from domain.values import Deduction, QuoteLine, RepairWork
+from domain.values import Actor, Deduction, QuoteLine, RepairWork
 from domain.vocabulary import (
     Cause,
     InspectionResult,
     Remedy,
     RepairMode,
     RepairOutcome,
+    Role,
 )
 
 from .factories import TECH, at, decision, diagnosed, quoted, repaired, reported
@@ -136,7 +138,9 @@ def test_refund_before_the_goods_come_back_is_refused() -> None:
 
 
 def test_return_then_refund_with_deduction_resolves_the_claim() -> None:
-    claim = diagnosed(Remedy.RETURN)
+    claim = reported()
+    used = replace(decision(Remedy.RETURN), deduction=Decimal("20"), deduction_basis="used")
+    claim.diagnose(TECH, at(1), "f", Cause.CUSTOMER_PREFERENCE, 1, used, Remedy.RETURN)
     claim.receive_return(TECH, at(3), 1, InspectionResult.USED)
     claim.refund(
         TECH, at(4), 1, Decimal("180"), (Deduction("depreciation", Decimal("20")),), "alipay"
@@ -145,11 +149,14 @@ def test_return_then_refund_with_deduction_resolves_the_claim() -> None:
     assert claim.status is ClaimStatus.RESOLVED
 
 
-def test_refund_above_the_price_is_refused() -> None:
+def test_refund_above_the_price_is_refused_even_with_an_override() -> None:
     claim = diagnosed(Remedy.RETURN)
     claim.receive_return(TECH, at(3), 1, InspectionResult.AS_DESCRIBED)
+    boss = Actor("boss", Role.SUPERVISOR)
     with pytest.raises(LifecycleError, match="exceed the price"):
-        claim.refund(TECH, at(4), 1, Decimal("190"), (Deduction("d", Decimal("20")),), "alipay")
+        claim.refund(
+            boss, at(4), 1, Decimal("190"), (Deduction("d", Decimal("20")),), "alipay", "goodwill"
+        )
 
 
 def test_refund_needs_an_amount_and_a_route() -> None:
