@@ -176,3 +176,11 @@ def test_an_unexpected_error_is_500_and_logged_with_its_traceback_and_request_id
     assert errors[0]["error_type"] == "RuntimeError"
     assert "Traceback" in errors[0]["traceback"]
     assert "broken" in errors[0]["traceback"]
+
+
+def test_a_report_month_in_another_scripts_digits_is_422(
+    client: TestClient, as_role: dict[Role, dict[str, str]]
+) -> None:
+    response = client.get("/api/v1/reports/monthly?month=2٠٢٦-11", headers=as_role[Role.SUPERVISOR])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "month"

@@ -55,3 +55,11 @@ def test_a_form_version_in_superscript_digits_is_refused_and_stores_nothing(
     assert response.status_code == 422
     assert "must be a claim version such as 7" in response.text
     assert runtime.ledger.get_claim(claim_id).version == 1
+
+
+def test_a_report_month_in_another_scripts_digits_is_a_422_page(
+    as_role: dict[Role, TestClient],
+) -> None:
+    response = as_role[Role.SUPERVISOR].get("/ui/reports/monthly?month=2٠٢٦-11")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")

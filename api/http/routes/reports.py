@@ -35,7 +35,7 @@ def read_monthly_report(
     ledger: LedgerDep,
     conn: ViewConnection,
     _: Annotated[User, requires("reports:read")],
-    month: Annotated[str, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
+    month: Annotated[str, Query(pattern=r"^[12][0-9]{3}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
 ) -> MonthlyReport:
     """Report one month: figures by group, outliers, processing time, breaches per owner."""
     report = monthly_report(conn, month_start(month), ledger.calendar)

@@ -26,7 +26,7 @@ from projections.reports.statistics import monthly_statistics
 from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/reports", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
-Month = Annotated[str | None, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str | None, Query(pattern=r"^[12][0-9]{3}-(0[1-9]|1[0-2])$")]
 Reporter = Annotated[Session, page_requires("reports:read")]
 TREND_MONTHS = 12
 CHARTS = ("cause", "category", "problem", "region", "model", "satisfaction")
