@@ -97,9 +97,15 @@ async def unexpected_error(request: Request, error: Exception) -> ProblemRespons
         "title": INTERNAL.title,
         "status": 500,
         "detail": "an unexpected error occurred; it was logged with this request's id",
+        "detail_zh": "发生意外错误，已按本请求的编号记录日志",
         "instance": request.url.path,
     }
-    return respond(request, INTERNAL, body)
+    response = respond(request, INTERNAL, body)
+    # Sent from outside the middleware that adds the id to every other answer.
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        response.headers["X-Request-ID"] = request_id
+    return response
 
 
 def log_unexpected(request: Request, error: BaseException) -> None:

@@ -169,6 +169,7 @@ def test_an_unexpected_error_is_500_and_logged_with_its_traceback_and_request_id
     )
     assert response.status_code == 500
     assert response.json()["type"] == PROBLEM + "internal"
+    assert response.headers["x-request-id"] == "trace-me-500"
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
     errors = [line for line in lines if line.get("event") == "unexpected error"]
     assert len(errors) == 1
