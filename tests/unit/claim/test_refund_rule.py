@@ -18,8 +18,9 @@ from domain.errors import (
     SanbaoError,
 )
 from domain.item_track import ItemStage
+from domain.policy import default_policy_book, evaluate
 from domain.policy.money import depreciation
-from domain.values import Actor, Customer, Deduction, Item, Purchase
+from domain.values import Actor, Customer, Deduction, Item, Purchase, QuoteLine
 from domain.vocabulary import (
     Cause,
     Channel,
@@ -42,8 +43,10 @@ def returned(
     deduction: Decimal = Decimal("4.00"),
     payment_method: str = "wechat_pay",
     purchased_on: date = date(2026, 10, 28),
+    diagnose: bool = True,
 ) -> Claim:
-    """A claim whose item came back under a return decision deducting ``deduction``."""
+    """A claim whose item came back under a return decision deducting ``deduction``
+    (only reported, without ``diagnose``)."""
     item = Item(model="XD-450", category="lighting", quantity=quantity, price=price)
     claim = Claim.report(
         claim_number="C-1",
@@ -57,6 +60,8 @@ def returned(
         requested_remedy=Remedy.RETURN,
         description="不喜欢",
     )
+    if not diagnose:
+        return claim
     ruled = replace(decision(Remedy.RETURN), deduction=deduction, deduction_basis="折旧")
     claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.RETURN)
     claim.receive_return(TECH, at(2), 1, InspectionResult.USED)
@@ -159,5 +164,29 @@ def test_an_accepted_refund_never_exceeds_what_the_decision_allows(
         return
     allowed = price * quantity - deduction
     assert claim.item(1).refunded_amount <= allowed
+    if amount is None:
+        assert claim.item(1).refunded_amount == allowed
+
+
+@settings(max_examples=100, deadline=None)
+@given(prices, quantities, days_used, amounts)
+def test_under_the_shipped_policy_a_refund_never_exceeds_the_price_less_its_depreciation(
+    price: Decimal, quantity: int, days: int, amount: Decimal | None
+) -> None:
+    purchased = date(2026, 11, 2) - timedelta(days=days)
+    claim = returned(price, quantity, Decimal("0"), "alipay", purchased, diagnose=False)
+    query = claim.policy_query(1, Cause.CUSTOMER_PREFERENCE, goods_used=True)
+    ruled = evaluate(default_policy_book().in_force(date(2026, 11, 2)), query)
+    claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.RETURN)
+    claim.quote(TECH, at(2), 1, (QuoteLine("折旧", ruled.deduction),))
+    claim.accept_quote(AGENT, at(3), 1)
+    claim.receive_return(TECH, at(4), 1, InspectionResult.USED)
+    allowed = price * quantity - ruled.deduction
+    try:
+        claim.refund(SPECIALIST, at(5), 1, amount)
+    except SanbaoError:
+        assert claim.item(1).stage is ItemStage.RETURN_RECEIVED
+        return
+    assert Decimal("0") < claim.item(1).refunded_amount <= allowed
     if amount is None:
         assert claim.item(1).refunded_amount == allowed
