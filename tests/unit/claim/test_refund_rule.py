@@ -190,3 +190,15 @@ def test_under_the_shipped_policy_a_refund_never_exceeds_the_price_less_its_depr
     assert Decimal("0") < claim.item(1).refunded_amount <= allowed
     if amount is None:
         assert claim.item(1).refunded_amount == allowed
+
+
+def test_a_refunded_event_recorded_before_the_rule_still_replays() -> None:
+    claim = returned()
+    claim.refund(SPECIALIST, at(3), 1)
+    stored = claim.collect_events()[-1]
+    del stored.__dict__["override_reason"]
+    replayed = returned()
+    replayed.collect_events()
+    stored.mutate(replayed)
+    assert replayed.item(1).stage is ItemStage.REFUNDED
+    assert replayed.item(1).refunded_amount == Decimal("196.00")
