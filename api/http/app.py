@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.http.api_docs import install_api_docs
 from api.http.body_limit import BodyLimitMiddleware
 from api.http.fast_paths import add_routes
 from api.http.handlers import install_problem_handlers
@@ -49,6 +50,8 @@ def create_app(settings: Settings) -> FastAPI:
         version="1.0",
         description="An event-sourced ledger of after-sales claims under the 三包 rules.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
@@ -65,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
         ops.router,
     ):
         app.include_router(router)
+    install_api_docs(app)  # Swagger UI and ReDoc served from the package, not a CDN
     install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime)

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from api.cli.demo import load_demo
@@ -221,3 +221,25 @@ def test_keyboard_focus_reaches_the_navigation_visibly(
     assert focused == "售后案件"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+def test_the_api_docs_render_with_the_network_cut_off(
+    browser: Browser, service: tuple[str, dict[Role, str]]
+) -> None:
+    base, _ = service
+    page = browser.new_context(base_url=base).new_page()
+    outside: list[str] = []
+
+    def only_the_service(route: Route) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_service)
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Sanbao Ledger")
+    expect(page.locator(".opblock").first).to_be_visible()
+    shot(page, "api-docs")
+    assert outside == []
