@@ -285,6 +285,7 @@ class ClaimsLedger(Application[UUID]):
         item_no: int | None = None,
         remedy: Remedy | None = None,
         goods_used: bool = False,
+        quantity: int | None = None,
     ) -> dict[str, Any]:
         """A diagnosis's arguments with the item's 三包 decision and the remedy chosen.
 
@@ -304,6 +305,7 @@ class ClaimsLedger(Application[UUID]):
             "item_no": item_no,
             "decision": decision,
             "remedy": remedy,
+            "quantity": quantity,
         }
 
     # -- queries -----------------------------------------------------------------

@@ -30,6 +30,7 @@ from domain.errors import (
 from domain.intake import check_categories, intake_policy
 from domain.item_track import SETTLED, ItemStage, ItemState
 from domain.policy import PolicyDocument, check_remedy, default_policy_book
+from domain.quotes import settle_quote
 from domain.refunds import settle_refund
 from domain.sla.running import clocks_after
 from domain.state_guards import guarded
@@ -37,6 +38,7 @@ from domain.time_order import check_in_order
 from domain.time_window import check_schedule, check_schedule_day
 from domain.values import (
     Actor,
+    Costs,
     CoverageDecision,
     Customer,
     Deduction,
@@ -228,6 +230,11 @@ class Claim(Aggregate):
             return all(i.stage in SETTLED or i.stage is ItemStage.PENDING for i in self.items)
         return all(i.stage in SETTLED for i in self.items)
 
+    @property
+    def costs(self) -> Costs:
+        """The totals of parts, labour, shipping and refunds over the claim's items."""
+        return sum((state.costs for state in self.items), Costs())
+
     def _recompute_status(self) -> None:
         if self.status in TERMINAL:
             return
@@ -326,8 +333,10 @@ class Claim(Aggregate):
         item_no: int | None = None,
         decision: CoverageDecision | None = None,
         remedy: Remedy | None = None,
+        quantity: int | None = None,
     ) -> None:
-        """Records a finding; for an item, with the 三包 decision and the chosen remedy."""
+        """Records a finding; for an item, with the 三包 decision and the chosen remedy
+        for ``quantity`` of the line's units (default: all of them)."""
         if not finding.strip():
             raise InvalidInputError("finding", "must not be empty")
         if item_no is None:
@@ -338,7 +347,12 @@ class Claim(Aggregate):
                 raise InvalidInputError("decision", "an item diagnosis needs a coverage decision")
             if remedy is not None:
                 check_remedy(decision, remedy)
-        self._diagnosed(actor, occurred_at, finding, cause, item_no, decision, remedy)
+            line = self.item(item_no).item.quantity
+            if quantity is not None and not 1 <= quantity <= line:
+                raise InvalidInputError("quantity", f"must be from 1 to the line's {line} units")
+        if quantity is not None and remedy is None:
+            raise InvalidInputError("quantity", "only a remedy covers a quantity of units")
+        self._diagnosed(actor, occurred_at, finding, cause, item_no, decision, remedy, quantity)
 
     @event("Diagnosed")
     def _diagnosed(
@@ -350,7 +364,9 @@ class Claim(Aggregate):
         item_no: int | None,
         decision: CoverageDecision | None,
         remedy: Remedy | None,
+        quantity: int | None = None,
     ) -> None:
+        # Diagnosed events recorded before quantities carry none: the whole line.
         self.finding = finding
         self.awaiting_new_resolution = False
         if item_no is not None:
@@ -358,6 +374,7 @@ class Claim(Aggregate):
             state.cause = cause
             state.decision = decision
             state.remedy = remedy
+            state.remedy_quantity = quantity
             state.stage = ItemStage.DIAGNOSED if remedy else ItemStage.NO_REMEDY
         self._recompute_status()
 
@@ -367,12 +384,14 @@ class Claim(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         item_no: int,
-        lines: tuple[QuoteLine, ...],
+        lines: tuple[QuoteLine, ...] | None = None,
+        override_reason: str = "",
     ) -> None:
-        if not lines:
-            raise InvalidInputError("lines", "a quote needs at least one line")
-        amount = sum((line.amount for line in lines), Decimal("0"))
-        self._quoted(actor, occurred_at, item_no, lines, amount)
+        """Quotes paid work: where the decision fixes the price, at that price, which
+        lines left out take; another needs a supervisor's ``override_reason``
+        (``domain.quotes``)."""
+        quote = settle_quote(self.item(item_no), actor, lines, override_reason)
+        self._quoted(actor, occurred_at, item_no, quote.lines, quote.amount, quote.override_reason)
 
     @event("Quoted")
     def _quoted(
@@ -382,7 +401,9 @@ class Claim(Aggregate):
         item_no: int,
         lines: tuple[QuoteLine, ...],
         amount: Decimal,
+        override_reason: str = "",
     ) -> None:
+        # Quoted events recorded before the quote rule carry no override_reason.
         state = self.items[item_no - 1]
         state.quoted_amount = amount
         state.stage = ItemStage.QUOTED
@@ -481,6 +502,7 @@ class Claim(Aggregate):
             RepairRecord(state.repair_started_on, business_date(occurred_at), outcome)
         )
         state.repair_started_on = None
+        state.costs += Costs(parts=work.parts_cost, labour=work.labour_total)
         fixed = outcome is RepairOutcome.FIXED
         state.stage = ItemStage.REPAIRED if fixed else ItemStage.REPAIR_FAILED
         self._recompute_status()
@@ -491,12 +513,31 @@ class Claim(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         item_no: int,
-        serial_no: str,
+        serial_no: str = "",
         batch_no: str = "",
+        serial_nos: tuple[str, ...] = (),
+        shipping_cost: Decimal = Decimal("0"),
     ) -> None:
-        if not serial_no.strip():
+        """Ships one replacement per unit the remedy covers, each with its own serial
+        (``serial_nos``; ``serial_no`` alone for a single unit)."""
+        serials = tuple(serial_nos) or (serial_no,)
+        if serial_nos and serial_no:
+            raise InvalidInputError("serial_no", "give serial_nos or serial_no, not both")
+        if any(not s.strip() for s in serials):
             raise InvalidInputError("serial_no", "the replacement needs its own serial number")
-        self._replacement_shipped(actor, occurred_at, item_no, serial_no, batch_no)
+        if len(set(serials)) != len(serials):
+            raise InvalidInputError("serial_nos", "each unit needs its own serial number")
+        units = self.item(item_no).units_covered
+        if len(serials) != units:
+            raise InvalidInputError(
+                "serial_nos",
+                f"one serial per unit exchanged: {units} expected, {len(serials)} given",
+            )
+        if shipping_cost < 0:
+            raise InvalidInputError("shipping_cost", "must not be negative")
+        self._replacement_shipped(
+            actor, occurred_at, item_no, serials[0], batch_no, serials, shipping_cost
+        )
 
     @event("ReplacementShipped")
     def _replacement_shipped(
@@ -506,9 +547,14 @@ class Claim(Aggregate):
         item_no: int,
         serial_no: str,
         batch_no: str,
+        serial_nos: tuple[str, ...] = (),
+        shipping_cost: Decimal = Decimal("0"),
     ) -> None:
+        # Shipments recorded before quantities carry one serial_no for the whole line.
         state = self.items[item_no - 1]
         state.replacement_serial_no = serial_no
+        state.replacement_serial_nos = list(serial_nos or (serial_no,))
+        state.costs += Costs(shipping=shipping_cost)
         state.exchanged_on = business_date(occurred_at)
         state.stage = ItemStage.REPLACED
         self._recompute_status()
@@ -521,8 +567,11 @@ class Claim(Aggregate):
         item_no: int,
         inspection: InspectionResult,
         note: str = "",
+        shipping_cost: Decimal = Decimal("0"),
     ) -> None:
-        self._return_received(actor, occurred_at, item_no, inspection, note)
+        if shipping_cost < 0:
+            raise InvalidInputError("shipping_cost", "must not be negative")
+        self._return_received(actor, occurred_at, item_no, inspection, note, shipping_cost)
 
     @event("ReturnReceived")
     def _return_received(
@@ -532,8 +581,11 @@ class Claim(Aggregate):
         item_no: int,
         inspection: InspectionResult,
         note: str,
+        shipping_cost: Decimal = Decimal("0"),
     ) -> None:
-        self.items[item_no - 1].stage = ItemStage.RETURN_RECEIVED
+        state = self.items[item_no - 1]
+        state.stage = ItemStage.RETURN_RECEIVED
+        state.costs += Costs(shipping=shipping_cost)
         self._recompute_status()
 
     @guarded
@@ -576,6 +628,7 @@ class Claim(Aggregate):
         # Refunded events recorded before the refund rule carry no override_reason.
         state = self.items[item_no - 1]
         state.refunded_amount = amount
+        state.costs += Costs(refunds=amount)
         state.stage = ItemStage.REFUNDED
         self._recompute_status()
 

@@ -114,6 +114,12 @@ class RefundOffDecisionError(InvalidInputError):
         )
 
 
+class QuoteOffDecisionError(RefundOffDecisionError):
+    """Raised when a quote differs from the price the 三包 decision fixes (a paid
+    exchange at the policy's discount) and no supervisor's override names a reason;
+    answered like a refund off its decision, under its own problem type."""
+
+
 class VersionNotFoundError(ClaimNotFoundError):
     """Raised when a claim is asked for at a version beyond its current one."""
 

@@ -1,9 +1,10 @@
 """The refund rule: a refund follows the 三包 decision and goes back the way it was paid.
 
 - The amount is the price paid × the quantity refunded − the decision's deductions
-  (``CoverageDecision.deduction``, e.g. depreciation of used goods). A refund
-  covers the item's whole line, so the quantity refunded is the line's quantity.
-  Left out, the ledger computes it.
+  for those units (``CoverageDecision.deduction`` is per unit, e.g. the
+  depreciation of one used unit, so n units deduct n × it). The quantity refunded
+  is the units the remedy covers (``ItemState.units_covered``: the diagnosis may
+  return 2 of a line's 4 units). Left out, the ledger computes it.
 - The deductions recorded are the decision's, with its basis as the reason;
   deductions given must add up to the decision's.
 - The route is the purchase's payment route (原路返回, reference 004; the mapping
@@ -33,8 +34,8 @@ from domain.policy.money import to_cents
 from domain.values import Actor, Deduction, Purchase
 from domain.vocabulary import Role, refund_route_of
 
-AMOUNT_RULE = "price paid × quantity − the decision's deductions"
-AMOUNT_RULE_ZH = "实付单价 × 数量 − 三包决定的扣减"
+AMOUNT_RULE = "price paid × quantity − the decision's deductions per unit × quantity"
+AMOUNT_RULE_ZH = "实付单价 × 数量 − 三包决定的每件扣减 × 数量"
 DEDUCTIONS_RULE = "the deductions are the decision's"
 DEDUCTIONS_RULE_ZH = "扣减以三包决定为准"
 ROUTE_RULE = "a refund goes back the way it was paid (原路返回)"
@@ -62,12 +63,15 @@ class Refund:
 
 def refund_terms(state: ItemState, purchase: Purchase) -> RefundTerms:
     """The amount, deductions and route the decision and the purchase fix for the item."""
-    paid = state.item.price * state.item.quantity
-    deducted = state.decision.deduction if state.decision is not None else Decimal("0")
-    deducted = min(deducted, paid)
+    units = state.units_covered
+    paid = state.item.price * units
+    per_unit = state.decision.deduction if state.decision is not None else Decimal("0")
+    deducted = min(per_unit * units, paid)
     deductions: tuple[Deduction, ...] = ()
     if deducted > 0 and state.decision is not None:
         reason = state.decision.deduction_basis or f"decision {state.decision.rule_id}"
+        if units > 1:
+            reason = f"{reason} × {units} units"
         deductions = (Deduction(reason, deducted),)
     return RefundTerms(
         to_cents(paid - deducted), deductions, refund_route_of(purchase.payment_method)
@@ -151,8 +155,8 @@ def _check_override(
 
 
 def _check_within_price(state: ItemState, refund: Refund) -> None:
-    """No refund plus its deductions exceeds what was paid for the item."""
-    paid = state.item.price * state.item.quantity
+    """No refund plus its deductions exceeds what was paid for the units refunded."""
+    paid = state.item.price * state.units_covered
     deducted = _total(refund.deductions)
     if refund.amount + deducted > paid:
         raise LifecycleError(

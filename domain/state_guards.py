@@ -17,7 +17,9 @@ Decisions, command by command. No command clears a fact it does not own:
   confirmed (a confirmed resolution is not re-decided: close, then reopen). For an
   item, not while work on it is under way and not once it was refunded. After a
   reopen, a new diagnosis (for the claim or an item) is what resolves it again.
-- quote: on a diagnosed item whose work is paid, or after a declined quote.
+- quote: on a diagnosed item whose work is paid, or after a declined quote. A return
+  is never quoted (its refund is the price less the decision's deductions), so a
+  return of used goods goes straight to receiving the goods.
 - accept-quote, decline-quote: on a quoted item (the claim awaits the customer).
 - schedule-repair, start-repair, record-repair, ship-replacement, receive-return,
   refund: on the item stages of their remedy, paid work only after an accepted quote.
@@ -173,10 +175,12 @@ def quote_accepted_if_paid(*unless: ItemStage) -> ItemCondition:
 def _paid(item: ItemState) -> str | None:
     if item.decision is not None and item.decision.free:
         return f"the work is free under rule {item.decision.rule_id}"
+    if item.remedy is Remedy.RETURN:
+        return "a return is refunded less the decision's deductions: nothing to quote"
     return None
 
 
-PAID_WORK = ItemCondition("paid work", "有偿处理", _paid)
+PAID_WORK = ItemCondition("paid work, not a return", "有偿处理（退货除外）", _paid)
 IS = ItemStage
 REPAIR_STAGES = frozenset({IS.DIAGNOSED, IS.QUOTE_ACCEPTED, IS.REPAIR_FAILED})
 

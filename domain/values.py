@@ -197,6 +197,10 @@ class CoverageDecision(Value):
     route_to: Team | None = None
     discount_rate: Decimal | None = None
 
+    # ``deduction`` is per unit: the policy works on the unit price (``PolicyQuery.price``),
+    # so a refund of n units deducts n × ``deduction`` (``domain.refunds``), and a paid
+    # exchange costs n × the unit price × ``discount_rate`` (``domain.quotes``).
+
 
 @dataclass(frozen=True)
 class QuoteLine(Value):
@@ -237,14 +241,54 @@ class Evidence(Value):
 
 @dataclass(frozen=True)
 class RepairWork(Value):
-    """Parts and labour used in a repair, and what it cost."""
+    """Parts and labour used in a repair, and what it cost.
+
+    ``cost`` is the repair's whole cost; ``parts_cost`` and ``labour_cost`` break it
+    down. Given only the breakdown, the cost is its sum; a cost not broken down
+    (repairs recorded before the breakdown existed) counts as labour in the totals.
+    """
 
     parts: tuple[str, ...] = ()
     labour_hours: Decimal = Decimal("0")
     cost: Decimal = Decimal("0")
+    parts_cost: Decimal = Decimal("0")
+    labour_cost: Decimal = Decimal("0")
 
     def __post_init__(self) -> None:
-        if self.labour_hours < 0:
-            raise InvalidInputError("labour_hours", "must not be negative")
-        if self.cost < 0:
-            raise InvalidInputError("cost", "must not be negative")
+        for name in ("labour_hours", "cost", "parts_cost", "labour_cost"):
+            if getattr(self, name) < 0:
+                raise InvalidInputError(name, "must not be negative")
+        broken_down = self.parts_cost + self.labour_cost
+        if self.cost == 0:
+            object.__setattr__(self, "cost", broken_down)
+        elif broken_down > self.cost:
+            raise InvalidInputError(
+                "cost", f"parts and labour ({broken_down}) exceed the repair's cost {self.cost}"
+            )
+
+    @property
+    def labour_total(self) -> Decimal:
+        """The labour cost, with any cost not broken down into parts and labour."""
+        return self.cost - self.parts_cost
+
+
+@dataclass(frozen=True)
+class Costs(Value):
+    """What a claim's work cost the seller: parts, labour, shipping and refunds."""
+
+    parts: Decimal = Decimal("0")
+    labour: Decimal = Decimal("0")
+    shipping: Decimal = Decimal("0")
+    refunds: Decimal = Decimal("0")
+
+    @property
+    def total(self) -> Decimal:
+        return self.parts + self.labour + self.shipping + self.refunds
+
+    def __add__(self, other: Costs) -> Costs:
+        return Costs(
+            self.parts + other.parts,
+            self.labour + other.labour,
+            self.shipping + other.shipping,
+            self.refunds + other.refunds,
+        )

@@ -1,4 +1,4 @@
-"""Money of a 三包 decision: the depreciation kept back from a refund of used goods."""
+"""Money of a 三包 decision: depreciation kept back from a refund, the price of a paid exchange."""
 
 from __future__ import annotations
 
@@ -26,3 +26,11 @@ def depreciation(price: Decimal, daily_rate: Decimal, days: int) -> tuple[Decima
         # Kept for long enough, the formula exceeds what was paid; a refund cannot be negative.
         return price, basis + " (capped at the price)"
     return formula, basis
+
+
+def discounted_price(unit_price: Decimal, rate: Decimal, units: int) -> tuple[Decimal, str]:
+    """A paid exchange at the negotiated discount: the unit price × rate, rounded to cents,
+    × the units exchanged; with its basis, for example ``"100.00 × 0.8 × 2 units"``."""
+    unit = to_cents(unit_price * rate)
+    noun = "unit" if units == 1 else "units"
+    return unit * units, f"{to_cents(unit_price)} × {rate} × {units} {noun}"

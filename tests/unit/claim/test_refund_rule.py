@@ -20,7 +20,7 @@ from domain.errors import (
 from domain.item_track import ItemStage
 from domain.policy import default_policy_book, evaluate
 from domain.policy.money import depreciation
-from domain.values import Actor, Customer, Deduction, Item, Purchase, QuoteLine
+from domain.values import Actor, Customer, Deduction, Item, Purchase
 from domain.vocabulary import (
     Cause,
     Channel,
@@ -44,9 +44,11 @@ def returned(
     payment_method: str = "wechat_pay",
     purchased_on: date = date(2026, 10, 28),
     diagnose: bool = True,
+    units: int | None = None,
 ) -> Claim:
-    """A claim whose item came back under a return decision deducting ``deduction``
-    (only reported, without ``diagnose``)."""
+    """A claim whose item came back under a return decision deducting ``deduction`` per
+    unit, for ``units`` of the line's units (all by default; only reported, without
+    ``diagnose``)."""
     item = Item(model="XD-450", category="lighting", quantity=quantity, price=price)
     claim = Claim.report(
         claim_number="C-1",
@@ -63,7 +65,7 @@ def returned(
     if not diagnose:
         return claim
     ruled = replace(decision(Remedy.RETURN), deduction=deduction, deduction_basis="折旧")
-    claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.RETURN)
+    claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.RETURN, units)
     claim.receive_return(TECH, at(2), 1, InspectionResult.USED)
     return claim
 
@@ -142,46 +144,55 @@ amounts = st.none() | prices
 routes = st.sampled_from(["", "alipay", "wechat_pay", "cash", "bank_card"])
 
 
+@st.composite
+def lines_and_units(draw: st.DrawFn) -> tuple[int, int]:
+    """A line's quantity and how many of its units the remedy covers."""
+    quantity = draw(quantities)
+    return quantity, draw(st.integers(min_value=1, max_value=quantity))
+
+
 @settings(max_examples=150, deadline=None)
-@given(prices, quantities, days_used, rates, amounts, routes, st.booleans())
+@given(prices, lines_and_units(), days_used, rates, amounts, routes, st.booleans())
 def test_an_accepted_refund_never_exceeds_what_the_decision_allows(
     price: Decimal,
-    quantity: int,
+    line: tuple[int, int],
     days: int,
     rate: Decimal,
     amount: Decimal | None,
     route: str,
     keep_deductions: bool,
 ) -> None:
+    quantity, units = line
     purchased = date(2026, 11, 2) - timedelta(days=days)
-    deduction, _ = depreciation(price * quantity, rate, days)
-    claim = returned(price, quantity, deduction, "alipay", purchased)
-    deductions = None if keep_deductions else (Deduction("折旧", deduction),)
+    per_unit, _ = depreciation(price, rate, days)
+    claim = returned(price, quantity, per_unit, "alipay", purchased, units=units)
+    deductions = None if keep_deductions else (Deduction("折旧", per_unit * units),)
     try:
         claim.refund(SPECIALIST, at(3), 1, amount, deductions, route)
     except SanbaoError:
         assert claim.item(1).stage is ItemStage.RETURN_RECEIVED
         return
-    allowed = price * quantity - deduction
+    allowed = (price - per_unit) * units
     assert claim.item(1).refunded_amount <= allowed
+    assert claim.costs.refunds == claim.item(1).refunded_amount
     if amount is None:
         assert claim.item(1).refunded_amount == allowed
 
 
 @settings(max_examples=100, deadline=None)
-@given(prices, quantities, days_used, amounts)
+@given(prices, lines_and_units(), days_used, amounts)
 def test_under_the_shipped_policy_a_refund_never_exceeds_the_price_less_its_depreciation(
-    price: Decimal, quantity: int, days: int, amount: Decimal | None
+    price: Decimal, line: tuple[int, int], days: int, amount: Decimal | None
 ) -> None:
+    quantity, units = line
     purchased = date(2026, 11, 2) - timedelta(days=days)
     claim = returned(price, quantity, Decimal("0"), "alipay", purchased, diagnose=False)
     query = claim.policy_query(1, Cause.CUSTOMER_PREFERENCE, goods_used=True)
     ruled = evaluate(default_policy_book().in_force(date(2026, 11, 2)), query)
-    claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.RETURN)
-    claim.quote(TECH, at(2), 1, (QuoteLine("折旧", ruled.deduction),))
-    claim.accept_quote(AGENT, at(3), 1)
+    claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.RETURN, units)
+    # A return of used goods is not quoted: the goods come back at once.
     claim.receive_return(TECH, at(4), 1, InspectionResult.USED)
-    allowed = price * quantity - ruled.deduction
+    allowed = (price - ruled.deduction) * units
     try:
         claim.refund(SPECIALIST, at(5), 1, amount)
     except SanbaoError:
