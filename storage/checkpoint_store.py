@@ -3,7 +3,9 @@
 A checkpoint is only signed after the stretch of log it covers was checked
 against the chain from the previous checkpoint on (so a tampered stretch is
 never signed), and covers at most ``max_events`` entries, which keeps a claim's
-proof (the Merkle paths of one stretch) small. Writers take an advisory lock:
+proof (the Merkle paths of one stretch) small. Nothing is signed either while
+the log is shorter than its checkpoints or earlier verifications say it was
+(``storage.ledger_completeness``): signing on would hide the cut. Writers take an advisory lock:
 the service's background task and ``sanbao ledger checkpoint`` may run at once.
 """
 
@@ -21,7 +23,8 @@ from psycopg.rows import tuple_row
 from domain.integrity.checker import ChainChecker
 from domain.integrity.checkpoints import CheckpointBody, SignedCheckpoint, sign
 from domain.integrity.faults import Fault, FaultKind, LedgerIntegrityError
-from storage.hash_chain import LedgerTables, chain_head, lookup_entry, stream_pairs
+from storage.hash_chain import LedgerTables, chain_head, log_head, lookup_entry, stream_pairs
+from storage.ledger_completeness import completeness_fault
 
 CHECKPOINT_LOCK = 0x53424C43  # "SBLC": one checkpoint writer at a time, across processes
 COLUMNS = "body, signature FROM ledger.checkpoints"
@@ -91,6 +94,9 @@ def write_checkpoints(
                 raise LedgerIntegrityError(
                     Fault(FaultKind.BAD_SIGNATURE, last.body.position, None, detail)
                 )
+            fault = completeness_fault(conn, log_head(conn, tables), public_key)
+            if fault is not None:
+                raise LedgerIntegrityError(fault)
             after = last.body.position if last else 0
             if chain_head(conn)[0] <= after:
                 return written

@@ -3,7 +3,10 @@
 Reads in one REPEATABLE READ, READ ONLY transaction (one consistent view of
 the log while writers go on), page by page through server-side cursors, from
 the last signed checkpoint at or before the range's start: nothing unsigned is
-trusted as a starting point.
+trusted as a starting point. After the chain, it checks that the log is still
+as long as its checkpoints, earlier runs and (when given) the head kept outside
+the database say it was (``storage.ledger_completeness``): whatever range was
+asked, as a cut tail lies beyond any range.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg import Connection
 
 from domain.integrity.checker import ChainChecker, Pair
+from domain.integrity.checkpoints import SignedCheckpoint
 from domain.integrity.faults import Fault, FaultKind, VerificationReport
 from storage.checkpoint_store import checkpoints_between, latest_checkpoint
 from storage.hash_chain import LedgerTables, log_head, lookup_entry, stream_pairs
+from storage.ledger_completeness import completeness_fault
 from storage.snapshot_check import Replay, check_snapshots
 
 Progress = Callable[[int, int], None]
@@ -46,8 +51,13 @@ def verify_ledger(
     to_position: int | None = None,
     progress: Progress | None = None,
     replay: Replay | None = None,
+    expected_head: SignedCheckpoint | None = None,
 ) -> VerificationReport:
-    """Checks positions ``from_position..to_position`` (default: everything), then records it."""
+    """Checks positions ``from_position..to_position`` (default: everything), then records it.
+
+    ``expected_head``: a checkpoint kept outside the database (``sanbao ledger
+    head``) that the ledger must still hold.
+    """
     started_at, started = datetime.now(UTC), time.perf_counter()
     snapshots = 0
     with conn.transaction():
@@ -66,6 +76,8 @@ def verify_ledger(
             if progress is not None:
                 pairs = _counted(pairs, progress, after, upto)
             fault = checker.run(pairs, checkpoints_between(conn, after, upto))
+        if fault is None:
+            fault = completeness_fault(conn, head, public_key, expected_head)
         whole = from_position in (None, 0, 1) and upto == head
         if fault is None and whole:
             fault, snapshots = check_snapshots(conn, tables, replay)

@@ -4,7 +4,9 @@ The file is read in chunks of lines; worker processes check and encode each
 chunk with the ledger's mapper while this process COPYs the previous one into
 the events table (``storage.event_import``). Each chunk is one
 transaction: if a line is refused, the chunks before it stay imported, and
-running the import again skips the claims already in the ledger.
+running the import again skips the claims already in the ledger. Once the
+lines are in, the ledger signs a checkpoint over them at once, so an import
+never leaves a long unsigned tail behind.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
+from api.service.ledger_integrity import LedgerIntegrity
 from api.settings import get_settings
 from domain.application import ClaimsLedger
+from domain.integrity.checkpoints import CheckpointBody
+from domain.integrity.faults import LedgerIntegrityError
 from storage.event_import import EncodedChunk, EventWriter, encode_chunk, start_encoder
 
 CHUNK_LINES = 200
@@ -77,6 +82,14 @@ def import_history(
     return summary
 
 
+def _sign(ledger: ClaimsLedger) -> tuple[list[CheckpointBody], str | None]:
+    """Signs the imported events at once: the checkpoints, or why the ledger refused."""
+    try:
+        return LedgerIntegrity(ledger, get_settings()).checkpoint(), None
+    except LedgerIntegrityError as error:
+        return [], str(error)
+
+
 def import_claims(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON, one claim a line")
@@ -105,15 +118,21 @@ def import_claims(
                 bar.update(task, completed=done, events=summary.events, rate=rate)
 
             summary = import_history(ledger, file, jobs, progress=advance)
+        signed, unsigned = _sign(ledger)
     finally:
         ledger.close()
     console.print(
         f"imported {summary.claims:,} claims ({summary.events:,} events) into "
         f"{database.describe()}; {summary.skipped:,} already present, skipped"
     )
+    if signed:
+        console.print(f"signed checkpoint #{signed[-1].seq} up to position {signed[-1].position}")
     if summary.error:
         console.print(
             f"[red]refused:[/red] {summary.error}; the lines before it are imported. "
             "Fix it and run again: claims already imported are skipped."
         )
+    if unsigned:
+        console.print(f"[red]checkpoint refused:[/red] {unsigned}")
+    if summary.error or unsigned:
         raise typer.Exit(code=1)

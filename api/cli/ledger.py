@@ -20,7 +20,8 @@ from api.service.bootstrap import open_ledger
 from api.service.ledger_integrity import LedgerIntegrity
 from api.settings import get_settings
 from domain.errors import SanbaoError
-from domain.integrity.checkpoints import public_key_from_b64
+from domain.integrity.checkpoints import SignedCheckpoint, public_key_from_b64
+from domain.integrity.head import head_document, parse_head
 from domain.integrity.proof import ProofError, verify_proof
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.export_formats import export_lines
@@ -55,11 +56,21 @@ def verify(
         int | None, typer.Option("--from", min=1, help="first position")
     ] = None,
     to_position: Annotated[int | None, typer.Option("--to", min=1, help="last position")] = None,
+    expect_head: Annotated[
+        Path | None,
+        typer.Option(
+            "--expect-head",
+            exists=True,
+            dir_okay=False,
+            help="a head written by `sanbao ledger head`: fail unless the ledger still holds it",
+        ),
+    ] = None,
 ) -> None:
     """Check the ledger (or positions --from..--to) against its hash chain and checkpoints."""
+    expected = _read_head(expect_head) if expect_head is not None else None
     with integrity_session() as integrity:
         with event_progress(errors, "verifying", 0) as progress:
-            report = integrity.verify(from_position, to_position, progress)
+            report = integrity.verify(from_position, to_position, progress, expected)
     style = "green" if report.intact else "red"
     console.print(f"[{style}]{report.summary()}[/{style}]")
     signed = report.signed_up_to if report.signed_up_to is not None else "nothing yet"
@@ -67,8 +78,20 @@ def verify(
         f"checked {report.checked} events ({report.events_per_second:,.0f} events/s), "
         f"{report.snapshots_checked} snapshots; signed checkpoints cover up to {signed}"
     )
+    if expected is not None and report.intact:
+        console.print(
+            f"holds the expected head: checkpoint #{expected.body.seq} at position "
+            f"{expected.body.position}"
+        )
     if not report.intact:
         raise typer.Exit(code=1)
+
+
+def _read_head(path: Path) -> SignedCheckpoint:
+    try:
+        return parse_head(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise typer.BadParameter(f"{path}: {error}", param_hint="--expect-head") from None
 
 
 def verify_proof_file(
@@ -148,6 +171,23 @@ def checkpoint() -> None:
             f"checkpoint #{body.seq}: positions {body.from_position + 1}..{body.position}, "
             f"log hash {body.log_hash}"
         )
+
+
+@app.command("head")
+def head() -> None:
+    """Sign up to the head, then print the latest signed checkpoint (JSON) to keep elsewhere.
+
+    Kept outside the database, it is what `sanbao verify --expect-head FILE`
+    checks the ledger against: the only check that sees the newest checkpoints
+    deleted by someone able to disable the ledger's triggers.
+    """
+    with integrity_session() as integrity:
+        signed = integrity.signed_head()
+        key = integrity.public_key()
+    if signed is None:
+        errors.print("[red]error:[/red] the ledger is empty: nothing is signed yet")
+        raise typer.Exit(code=1)
+    sys.stdout.write(json.dumps(head_document(signed, key), indent=1) + "\n")
 
 
 @app.command("public-key")

@@ -16,11 +16,11 @@ from api.service.logs import logger
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from domain.errors import InvalidInputError
-from domain.integrity.checkpoints import CheckpointBody, public_key_b64
+from domain.integrity.checkpoints import CheckpointBody, SignedCheckpoint, public_key_b64
 from domain.integrity.faults import LedgerIntegrityError, VerificationReport
 from projections.audit.audit_export import ExportFilters, ExportHead, export_audit
 from projections.audit.audit_queries import AuditRow
-from storage.checkpoint_store import write_checkpoints
+from storage.checkpoint_store import latest_checkpoint, write_checkpoints
 from storage.hash_chain import LedgerTables
 from storage.integrity_status import IntegrityStatus, latest_integrity_status
 from storage.key_files import load_signing_key
@@ -56,8 +56,13 @@ class LedgerIntegrity:
         from_position: int | None = None,
         to_position: int | None = None,
         progress: Progress | None = None,
+        expected_head: SignedCheckpoint | None = None,
     ) -> VerificationReport:
-        """Checks the log (or a range), and every snapshot when it checks everything."""
+        """Checks the log (or a range), and every snapshot when it checks everything.
+
+        ``expected_head``: a checkpoint kept outside the database that the ledger
+        must still hold (``sanbao verify --expect-head``).
+        """
         if from_position and to_position and from_position > to_position:
             raise InvalidInputError("to", f"must not be before from ({from_position})")
         with self.connection() as conn:
@@ -69,12 +74,19 @@ class LedgerIntegrity:
                 to_position,
                 progress,
                 snapshot_replayer(self.ledger),
+                expected_head,
             )
 
     def checkpoint(self) -> list[CheckpointBody]:
         """Signs checkpoints up to the head (LedgerIntegrityError over a tampered stretch)."""
         with self.connection() as conn:
             return write_checkpoints(conn, self.tables, self.key, self.settings.checkpoint_events)
+
+    def signed_head(self) -> SignedCheckpoint | None:
+        """The latest checkpoint, once signed up to the head (LedgerIntegrityError if not)."""
+        self.checkpoint()
+        with self.connection() as conn:
+            return latest_checkpoint(conn)
 
     def proof(self, claim_id: UUID) -> dict[str, Any]:
         """The claim's proof, after signing a checkpoint over its latest events if needed."""
@@ -96,16 +108,25 @@ class LedgerIntegrity:
             yield from export_audit(conn, filters)
 
     def run_checkpoints(self, stopping: threading.Event) -> None:
-        """Signs a checkpoint every ``checkpoint_seconds`` until ``stopping`` is set."""
+        """Signs checkpoints at once, then every ``checkpoint_seconds`` until ``stopping`` is set.
+
+        Signing at start-up leaves no unsigned tail from before a restart waiting
+        for the first interval.
+        """
+        self.sign_now()
         while not stopping.wait(self.settings.checkpoint_seconds):
-            try:
-                written = self.checkpoint()
-            except LedgerIntegrityError as error:
-                logger.error("ledger not intact; checkpoint refused", fault=error.fault.describe())
-            except (psycopg.Error, PersistenceError) as error:
-                logger.warning("checkpoint failed; will retry", error_type=type(error).__name__)
-            else:
-                if written:
-                    logger.info(
-                        "checkpoint signed", seq=written[-1].seq, position=written[-1].position
-                    )
+            self.sign_now()
+
+    def sign_now(self) -> list[CheckpointBody]:
+        """Signs up to the head, logging (never raising) a refusal or a database error."""
+        try:
+            written = self.checkpoint()
+        except LedgerIntegrityError as error:
+            logger.error("ledger not intact; checkpoint refused", fault=error.fault.describe())
+        except (psycopg.Error, PersistenceError) as error:
+            logger.warning("checkpoint failed; will retry", error_type=type(error).__name__)
+        else:
+            if written:
+                logger.info("checkpoint signed", seq=written[-1].seq, position=written[-1].position)
+            return written
+        return []

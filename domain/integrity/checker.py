@@ -147,6 +147,10 @@ class ChainChecker:
         if not signed.signed_by(self.public_key):
             detail = f"checkpoint #{body.seq} is not signed by the ledger's key"
             return Fault(FaultKind.BAD_SIGNATURE, body.position, None, detail)
+        if body.seq > self.seq + 1:
+            missing = f"#{self.seq + 1}" + (f"..#{body.seq - 1}" if body.seq > self.seq + 2 else "")
+            detail = f"checkpoint {missing} before checkpoint #{body.seq} is missing (deleted)"
+            return Fault(FaultKind.CHECKPOINT_MISSING, body.position, None, detail)
         follows = (body.seq, body.from_position, body.previous) == (
             self.seq + 1,
             self.segment_start,

@@ -19,6 +19,9 @@ class FaultKind(StrEnum):
     REATTRIBUTED = "re-attributed"  # an event row moved to another claim
     CHAIN_ALTERED = "chain-altered"  # the chain itself was edited or rebuilt
     CHECKPOINT_MISMATCH = "checkpoint-mismatch"  # the log differs from a signed checkpoint
+    CHECKPOINT_MISSING = "checkpoint-missing"  # a signed checkpoint was deleted
+    TRUNCATED = "truncated"  # the log ends before a position that was signed or verified
+    HEAD_MISSING = "head-missing"  # the ledger no longer holds the head kept outside it
     BAD_SIGNATURE = "bad-signature"  # a checkpoint not signed by the ledger's key
     SNAPSHOT_MODIFIED = "snapshot-modified"  # a snapshot differs from what was written
     SNAPSHOT_FORGED = "snapshot-forged"  # a snapshot the ledger never wrote

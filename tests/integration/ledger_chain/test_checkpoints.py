@@ -12,7 +12,13 @@ from domain.integrity.checkpoints import CheckpointBody
 from domain.integrity.faults import FaultKind, LedgerIntegrityError
 from storage.checkpoint_store import write_checkpoints
 from storage.integrity_status import latest_integrity_status
-from tests.integration.ledger_chain.conftest import KEY, tables, verify, write_claims
+from tests.integration.ledger_chain.conftest import (
+    KEY,
+    tables,
+    triggers_off,
+    verify,
+    write_claims,
+)
 
 
 def bodies(conn: psycopg.Connection[Any]) -> list[CheckpointBody]:
@@ -46,7 +52,8 @@ def test_a_tampered_stretch_is_never_signed(
     ledger: ClaimsLedger, conn: psycopg.Connection[Any]
 ) -> None:
     write_claims(ledger, claims=2, versions=2)
-    conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = 3")
+    with triggers_off(conn):
+        conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = 3")
     with pytest.raises(LedgerIntegrityError) as refused:
         write_checkpoints(conn, tables(ledger), KEY)
     assert (refused.value.fault.kind, refused.value.fault.position) == (FaultKind.MISSING, 3)
@@ -70,9 +77,10 @@ def test_the_status_of_a_failed_run_names_the_fault(
     ledger: ClaimsLedger, conn: psycopg.Connection[Any]
 ) -> None:
     claims = write_claims(ledger, claims=2, versions=2)
-    conn.execute(
-        f"UPDATE {tables(ledger).events} SET state = '{{}}'::bytea WHERE notification_id = 2"
-    )
+    with triggers_off(conn):
+        conn.execute(
+            f"UPDATE {tables(ledger).events} SET state = '{{}}'::bytea WHERE notification_id = 2"
+        )
     verify(conn, ledger)
     last = latest_integrity_status(conn).last_verification
     assert last is not None and not last.intact

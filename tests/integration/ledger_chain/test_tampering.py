@@ -15,6 +15,7 @@ from tests.integration.ledger_chain.conftest import (
     position_of,
     stored,
     tables,
+    triggers_off,
     verify,
     write_claims,
 )
@@ -35,11 +36,12 @@ def test_one_changed_payload_byte_is_reported_as_modified_at_its_position(
 ) -> None:
     claims = write_claims(ledger)
     position = position_of(conn, ledger, claims[1], 3)
-    conn.execute(
-        f"UPDATE {tables(ledger).events} SET state = set_byte(state, 5, get_byte(state, 5) # 1) "
-        "WHERE notification_id = %s",
-        (position,),
-    )
+    with triggers_off(conn):
+        conn.execute(
+            f"UPDATE {tables(ledger).events} "
+            "SET state = set_byte(state, 5, get_byte(state, 5) # 1) WHERE notification_id = %s",
+            (position,),
+        )
     fault = verify(conn, ledger).fault
     assert fault is not None
     assert (fault.kind, fault.position, fault.claim_id) == (FaultKind.MODIFIED, position, claims[1])
@@ -50,7 +52,8 @@ def test_a_deleted_row_is_reported_missing(
 ) -> None:
     claims = write_claims(ledger)
     position = position_of(conn, ledger, claims[2], 2)
-    conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = %s", (position,))
+    with triggers_off(conn):
+        conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = %s", (position,))
     report = verify(conn, ledger)
     assert report.fault is not None
     assert (report.fault.kind, report.fault.position) == (FaultKind.MISSING, position)
@@ -62,7 +65,7 @@ def test_two_swapped_rows_are_reported_reordered(
 ) -> None:
     write_claims(ledger)
     events = tables(ledger).events
-    with conn.transaction():
+    with triggers_off(conn):
         conn.execute(f"UPDATE {events} SET notification_id = -1 WHERE notification_id = 4")
         conn.execute(f"UPDATE {events} SET notification_id = 4 WHERE notification_id = 7")
         conn.execute(f"UPDATE {events} SET notification_id = 7 WHERE notification_id = -1")
@@ -95,10 +98,11 @@ def test_an_event_moved_to_another_claim_is_reported_re_attributed(
     claims = write_claims(ledger)
     position = position_of(conn, ledger, claims[0], 4)
     other = uuid4()
-    conn.execute(
-        f"UPDATE {tables(ledger).events} SET originator_id = %s WHERE notification_id = %s",
-        (other, position),
-    )
+    with triggers_off(conn):
+        conn.execute(
+            f"UPDATE {tables(ledger).events} SET originator_id = %s WHERE notification_id = %s",
+            (other, position),
+        )
     fault = verify(conn, ledger).fault
     assert fault is not None
     assert (fault.kind, fault.position, fault.claim_id) == (
@@ -142,7 +146,7 @@ def test_a_row_rewritten_with_its_chain_recomputed_is_caught_by_the_signed_check
     checkpoint(conn, ledger)
     events = tables(ledger).events
     # Someone with full access edits an event and rebuilds the whole chain after it.
-    with conn.transaction():
+    with triggers_off(conn):
         conn.execute(f"UPDATE {events} SET state = '{{}}'::bytea WHERE notification_id = 5")
         conn.execute(f"DROP TRIGGER ledger_chain_append ON {events}")
         conn.execute("DELETE FROM ledger.chain")
@@ -157,9 +161,10 @@ def test_an_edited_checkpoint_fails_its_signature(
 ) -> None:
     write_claims(ledger)
     checkpoint(conn, ledger)
-    conn.execute(
-        "UPDATE ledger.checkpoints SET body = replace(body, '\"events\":12', '\"events\":11')"
-    )
+    with triggers_off(conn):
+        conn.execute(
+            "UPDATE ledger.checkpoints SET body = replace(body, '\"events\":12', '\"events\":11')"
+        )
     fault = verify(conn, ledger).fault
     assert fault is not None and fault.kind is FaultKind.BAD_SIGNATURE
 
@@ -169,9 +174,10 @@ def test_a_range_is_checked_from_the_signed_checkpoint_before_it(
 ) -> None:
     write_claims(ledger, claims=4, versions=5)
     checkpoint(conn, ledger, max_events=8)
-    conn.execute(
-        f"UPDATE {tables(ledger).events} SET state = '{{}}'::bytea WHERE notification_id = 3"
-    )
+    with triggers_off(conn):
+        conn.execute(
+            f"UPDATE {tables(ledger).events} SET state = '{{}}'::bytea WHERE notification_id = 3"
+        )
     report = verify(conn, ledger, from_position=10, to_position=18)
     assert report.intact
     assert (report.from_position, report.to_position, report.checked) == (8, 18, 10)
