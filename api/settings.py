@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from platformdirs import user_data_dir
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,7 +25,12 @@ class Settings(BaseSettings):
         description="PostgreSQL URL; without it an embedded PostgreSQL is started",
     )
     data_dir: Path = Field(
-        default=Path(".sanbao"), description="where the embedded PostgreSQL keeps its data"
+        default_factory=lambda: Path(user_data_dir("sanbao", appauthor=False)),
+        description="where the embedded PostgreSQL and the generated keys are kept",
+    )
+    embedded_pgdata: Path | None = Field(
+        default=None,
+        description="set by `sanbao serve` for its workers: DATABASE_URL is the embedded server",
     )
     pool_size: int = Field(default=5, ge=1, description="connections kept per process")
     max_backdate_days: int = Field(
@@ -58,6 +64,12 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: float = Field(
         default=60.0, gt=0, description="after this, a request left unfinished may be retried"
     )
+    idempotency_retention: timedelta = Field(
+        default=timedelta(hours=24),
+        gt=timedelta(0),
+        description="how long an Idempotency-Key's answer is kept for retries (seconds or "
+        "ISO 8601, e.g. 86400 or P1D); after it the key counts as new and its row is deleted",
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,
@@ -88,11 +100,26 @@ class Settings(BaseSettings):
         description="master key (32 bytes, base64) wrapping every customer's key; "
         "unset: generated once into <data_dir>/personal-data.key",
     )
+    reveal_limit_per_hour: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="how many reveals of personal data one user may make in an hour "
+        "(counted in the access log, across every process); beyond it 429 reveal-limit",
+    )
     cipher_key: SecretStr | None = Field(
         default=None,
         description="key (16/24/32 bytes, base64) encrypting every stored event payload "
         "with the library's AES-GCM cipher; unset: payloads are not encrypted",
     )
+
+    @field_validator("idempotency_retention", mode="before")
+    @classmethod
+    def seconds_as_duration(cls, value: object) -> object:
+        """A plain number of seconds (``86400``) is a duration too, not only ``P1D``."""
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            return int(value.strip())
+        return value
 
     @field_validator("personal_data_key", "cipher_key")
     @classmethod

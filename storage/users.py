@@ -94,6 +94,18 @@ class UserStore:
             self._cache.clear()
         return bool(revoked)
 
+    def reset_token(self, name: str) -> str | None:
+        """Gives an active user a new token (the old one stops working); None if there is none."""
+        token = new_token()
+        with self.datastore.get_connection() as conn:
+            replaced = conn.execute(
+                "UPDATE api.users SET token_sha256 = %s WHERE name = %s AND revoked_at IS NULL",
+                (token_digest(token), name),
+            ).rowcount
+        with self._lock:
+            self._cache.clear()
+        return token if replaced else None
+
     def list(self) -> list[UserRecord]:
         with self.datastore.get_connection() as conn:
             rows = conn.execute(

@@ -55,6 +55,10 @@ def serve(
             token = users.add(FIRST_USER, Role.SUPERVISOR)
             console.print(f"first user {FIRST_USER!r} (supervisor); bearer token, shown once:")
             print(token, flush=True)
+        else:
+            console.print(
+                f"lost a token? `sanbao users token-reset {FIRST_USER}` issues a new one"
+            )
         if demo:
             loaded, _ = load_demo(ledger, datetime.now().astimezone())
             console.print(f"demo claims: {', '.join(loaded) or 'already loaded'}")
@@ -63,6 +67,8 @@ def serve(
     # Workers and the companion are separate processes: they reach the same (possibly
     # embedded) server by URL.
     os.environ["DATABASE_URL"] = database.url
+    if database.pgdata is not None:
+        os.environ["SANBAO_EMBEDDED_PGDATA"] = str(database.pgdata)
     background = settings.projections and not no_projections
     # The workers only answer requests: the companion (or, with --no-projections,
     # another host) runs the views, the SLA sweep and the checkpoints.

@@ -1,5 +1,14 @@
-"""The one rich console the CLI prints to."""
+"""The one rich console the CLI prints to.
+
+On a terminal, rich fits the output to the window. Piped into a file or another
+program, nothing is wrapped or cut: a hash stays on one line and a table keeps
+its natural width (rich would otherwise assume 80 columns).
+"""
+
+import sys
 
 from rich.console import Console
 
-console = Console()
+UNBOUNDED_WIDTH = 10_000
+
+console = Console() if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH, soft_wrap=True)

@@ -58,6 +58,18 @@ def revoke_user(name: Annotated[str, typer.Argument(help="the user to revoke")])
     console.print(f"user {name} revoked")
 
 
+@app.command("token-reset")
+def reset_token(name: Annotated[str, typer.Argument(help="the user whose token was lost")]) -> None:
+    """Give a user a new bearer token (shown only this once); their old token stops working."""
+    with user_store() as users:
+        token = users.reset_token(name)
+    if token is None:
+        console.print(f"[red]error:[/red] no active user {name!r}")
+        raise typer.Exit(code=1)
+    console.print(f"user {name}: new bearer token (shown once, keep it safe; the old one is void):")
+    print(token)
+
+
 @app.command("list")
 def list_users() -> None:
     """List users, their roles and whether they are revoked (never their tokens)."""

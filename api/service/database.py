@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 class Database:
     url: str
     embedded: bool
+    pgdata: Path | None = None
 
     def describe(self) -> str:
-        where = "embedded PostgreSQL" if self.embedded else "PostgreSQL at DATABASE_URL"
-        return f"{where}: {redact(self.url)}"
+        if self.embedded:
+            return f"embedded PostgreSQL in {self.pgdata}: {redact(self.url)}"
+        return f"PostgreSQL from DATABASE_URL: {redact(self.url)}"
 
 
 def redact(url: str) -> str:
@@ -68,5 +70,10 @@ def stop_embedded(data_dir: Path) -> None:
 def resolve_database(settings: Settings) -> Database:
     """The database named by the settings, starting the embedded one when none is."""
     if settings.database_url:
-        return Database(settings.database_url, embedded=False)
-    return Database(start_embedded(settings.data_dir), embedded=True)
+        pgdata = settings.embedded_pgdata
+        return Database(settings.database_url, embedded=pgdata is not None, pgdata=pgdata)
+    return Database(
+        start_embedded(settings.data_dir),
+        embedded=True,
+        pgdata=(settings.data_dir / "pg").resolve(),
+    )

@@ -41,3 +41,27 @@ def test_users_add_refuses_an_unknown_role_and_a_taken_name(cli: CliRunner) -> N
     name = f"cli.{uuid.uuid4().hex[:6]}"
     assert cli.invoke(app, ["users", "add", name, "--role", "agent"]).exit_code == 0
     assert cli.invoke(app, ["users", "add", name, "--role", "agent"]).exit_code == 1
+
+
+def test_token_reset_prints_a_new_token_and_voids_the_old(
+    cli: CliRunner, client: TestClient
+) -> None:
+    name = f"cli.{uuid.uuid4().hex[:6]}"
+    old = cli.invoke(app, ["users", "add", name, "--role", "agent"]).output.strip().splitlines()[-1]
+    reset = cli.invoke(app, ["users", "token-reset", name])
+    assert reset.exit_code == 0, reset.output
+    new = reset.output.strip().splitlines()[-1]
+    assert new != old
+    for token, status in ((new, 200), (old, 401)):
+        headers = {"Authorization": f"Bearer {token}"}
+        assert client.get("/api/v1/policy", headers=headers).status_code == status
+
+
+def test_token_reset_of_an_unknown_or_revoked_user_is_refused(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["users", "token-reset", "nobody.here"]).exit_code == 1
+    name = f"cli.{uuid.uuid4().hex[:6]}"
+    assert cli.invoke(app, ["users", "add", name, "--role", "agent"]).exit_code == 0
+    assert cli.invoke(app, ["users", "revoke", name]).exit_code == 0
+    refused = cli.invoke(app, ["users", "token-reset", name])
+    assert refused.exit_code == 1
+    assert f"no active user {name!r}" in refused.output
