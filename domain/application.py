@@ -46,7 +46,18 @@ from domain.time_window import (
     check_purchase,
 )
 from domain.transcodings import register_claim_transcodings
-from domain.values import Actor, CoverageDecision, Customer
+from domain.units import (
+    ClaimFinder,
+    LogScan,
+    Registration,
+    UnitFacts,
+    UnitHistory,
+    UnitRegistry,
+    check_registration,
+    with_unit_history,
+)
+from domain.units.reader import read_unit_history
+from domain.values import Actor, CoverageDecision, Customer, PolicyQuery
 from domain.vocabulary import Cause, Remedy
 
 MAX_ATTEMPTS = 30
@@ -119,6 +130,9 @@ class ClaimsLedger(Application[UUID]):
         self.customer_keys: CustomerKeys = (
             customer_keys(self.recorder) if customer_keys else EphemeralCustomerKeys()
         )
+        # Which claims mention a serial: the whole log here; the service sets an index.
+        self.claim_finder: ClaimFinder = LogScan(self.recorder, self.mapper)
+        self.units = UnitRegistry(self)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -295,7 +309,8 @@ class ClaimsLedger(Application[UUID]):
         decision = None
         if item_no is not None:
             query = claim.policy_query(item_no, cause, goods_used)
-            decision = evaluate(self.policies.in_force(query.reported_on), query)
+            unit = self.unit_facts(claim, item_no, query)
+            decision = unit.explain(evaluate(self.policies.in_force(query.reported_on), unit.query))
             if remedy is None and decision.remedies:
                 requested = claim.requested_remedy
                 remedy = requested if requested in decision.remedies else decision.remedies[0]
@@ -307,6 +322,33 @@ class ClaimsLedger(Application[UUID]):
             "remedy": remedy,
             "quantity": quantity,
         }
+
+    # -- units -------------------------------------------------------------------
+
+    def unit_facts(self, claim: Claim, item_no: int, query: PolicyQuery) -> UnitFacts:
+        """The item's query with its unit's recorded history across claims (``domain.units``)."""
+        item = claim.item(item_no).item
+        if not item.serial_no.strip():
+            return UnitFacts(query, ())  # a unit without a serial cannot be told apart
+        history = self.unit_history(item.serial_no)
+        return with_unit_history(query, claim.id, item.model, history)
+
+    def unit_history(self, serial_no: str) -> UnitHistory:
+        """A serial's history as recorded: its claims, repairs, exchanges and registration."""
+        return read_unit_history(
+            serial_no, self.claim_finder, self.get_claim, self.events.get, self.units.registration
+        )
+
+    def register_unit(
+        self, actor: Actor, occurred_at: datetime | None = None, **registration: Any
+    ) -> tuple[Registration, bool]:
+        """Records a unit's warranty registration at sale time; True when it is new."""
+        at = self.check_occurred_at(occurred_at)
+        check_arguments(registration)
+        check_registration(
+            latest=self.clock() + self.clock_skew, policies=self.policies, **registration
+        )
+        return self.units.register(actor, at, **registration)
 
     # -- queries -----------------------------------------------------------------
 

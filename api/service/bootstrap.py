@@ -10,6 +10,7 @@ from api.service.database import Database, resolve_database
 from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.calendar import BusinessCalendar
+from projections.units.unit_index import TraceIndex
 from storage.customer_keys import PostgresCustomerKeys
 from storage.key_files import personal_data_master_key
 from storage.migrations import migrate
@@ -32,13 +33,16 @@ def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     def customer_keys(recorder: ApplicationRecorder) -> PostgresCustomerKeys:
         return PostgresCustomerKeys(datastore_of(recorder), master_key)
 
-    return ClaimsLedger(
+    ledger = ClaimsLedger(
         env=env,
         max_backdate=timedelta(days=settings.max_backdate_days),
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
         calendar=calendar,
         customer_keys=customer_keys,
     )
+    # A unit's claims are found through the trace view, its unapplied tail from the log.
+    ledger.claim_finder = TraceIndex(ledger)
+    return ledger
 
 
 def open_ledger(settings: Settings) -> tuple[ClaimsLedger, Database]:

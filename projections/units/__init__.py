@@ -1,0 +1,1 @@
+"""Units: finding the claims about a serial number through the trace view's tables."""
