@@ -14,18 +14,43 @@ different batches; an insert that names the taken versions (the service's
 one-statement append) fails only those saves and writes the rest at once;
 otherwise, when the database refuses a batch, its saves are written again one
 transaction each, so each gets its own answer.
+
+A save made for a request under an Idempotency-Key carries the key's ticket: the
+insert records the save's positions on the key's row in the batch's transaction
+(``storage.idempotency``). A save whose ticket a retry took over is refused
+alone, like a taken version, and the rest of the batch is written.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-Insert = Callable[[Sequence[StoredEvent]], Sequence[int]]
-"""Stores events atomically, returns their positions; IntegrityError if a version is taken."""
+from storage.idempotency import IdempotencyTakenOverError, Ticket
+
+
+@dataclass(frozen=True)
+class KeyedSave:
+    """Where, among the events handed to an insert, one keyed request's save lies."""
+
+    ticket: Ticket
+    first: int
+    """0-based index of the save's first event."""
+    count: int
+
+
+class Insert(Protocol):
+    """Stores events atomically, returns their positions; IntegrityError if a version is
+    taken. With ``keyed`` saves, records their positions on their keys' rows too, or
+    raises TicketsLost naming those whose key was taken over."""
+
+    def __call__(
+        self, events: Sequence[StoredEvent], keyed: Sequence[KeyedSave] = ()
+    ) -> Sequence[int]: ...
 
 
 class VersionsTaken(IntegrityError):
@@ -37,6 +62,15 @@ class VersionsTaken(IntegrityError):
         """0-based indexes, in the events handed to the insert, of the refused events."""
 
 
+class TicketsLost(Exception):
+    """An insert refused because some keyed saves' keys were taken over by a retry."""
+
+    def __init__(self, indexes: Sequence[int]) -> None:
+        super().__init__(f"idempotency keys taken over at keyed saves {list(indexes)}")
+        self.indexes = indexes
+        """0-based indexes, in the keyed saves handed to the insert, of the refused saves."""
+
+
 # A transaction of more events than this is split (a very large pipelined
 # insert can stall over a Unix socket).
 MAX_BATCH_EVENTS = 200
@@ -45,10 +79,11 @@ MAX_BATCH_EVENTS = 200
 class _PendingSave:
     """One caller's events, waiting for their positions or their error."""
 
-    __slots__ = ("error", "events", "ids", "is_done")
+    __slots__ = ("error", "events", "ids", "is_done", "ticket")
 
-    def __init__(self, events: Sequence[StoredEvent]) -> None:
+    def __init__(self, events: Sequence[StoredEvent], ticket: Ticket | None = None) -> None:
         self.events = events
+        self.ticket = ticket
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.is_done = False
@@ -78,9 +113,12 @@ class GroupCommit:
         with self._changed:
             return len(self._queue)
 
-    def insert_events(self, stored_events: Sequence[StoredEvent]) -> Sequence[int]:
-        """Stores the events atomically; returns their positions (or raises its error)."""
-        pending = _PendingSave(stored_events)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], ticket: Ticket | None = None
+    ) -> Sequence[int]:
+        """Stores the events atomically (with ``ticket``, on its key's row in the same
+        transaction); returns their positions (or raises its error)."""
+        pending = _PendingSave(stored_events, ticket)
         with self._changed:
             self._queue.append(pending)
             while not pending.is_done:
@@ -120,8 +158,19 @@ class GroupCommit:
 
     def _write(self, batch: list[_PendingSave]) -> None:
         events = [event for pending in batch for event in pending.events]
+        keyed = _keyed_saves(batch)
         try:
-            ids = list(self.insert(events))
+            ids = list(
+                self.insert(events, [save for _, save in keyed]) if keyed else self.insert(events)
+            )
+        except TicketsLost as lost:
+            refused = [keyed[index][0] for index in lost.indexes]
+            for pending in refused:
+                pending.finish(error=IdempotencyTakenOverError())
+            rest = [pending for pending in batch if pending not in refused]
+            if rest:
+                self._write(rest)
+            return
         except VersionsTaken as taken:
             refused = _saves_holding(batch, taken.indexes)
             for pending in refused:
@@ -149,6 +198,17 @@ class GroupCommit:
             end = start + len(pending.events)
             pending.finish(ids=ids[start:end])
             start = end
+
+
+def _keyed_saves(batch: list[_PendingSave]) -> list[tuple[_PendingSave, KeyedSave]]:
+    """The batch's saves made under a key, with where their events lie in the batch."""
+    keyed: list[tuple[_PendingSave, KeyedSave]] = []
+    start = 0
+    for pending in batch:
+        if pending.ticket is not None:
+            keyed.append((pending, KeyedSave(pending.ticket, start, len(pending.events))))
+        start += len(pending.events)
+    return keyed
 
 
 def _saves_holding(batch: list[_PendingSave], indexes: Sequence[int]) -> list[_PendingSave]:

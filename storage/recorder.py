@@ -6,6 +6,7 @@ factory for its recorders as it asks any other. Compared with the library's
 own recorder, ``LedgerRecorder``
 
 - writes concurrent saves in shared transactions (``storage.group_commit``),
+- records a keyed request's outcome in its events' transaction (``storage.idempotency``),
 - writes each of those transactions as one statement (``storage.event_append``),
 - attaches the hash chain to its table when it creates it (``storage.hash_chain``).
 
@@ -33,6 +34,7 @@ from eventsourcing.postgres import (
 from storage.event_append import EventAppender
 from storage.group_commit import GroupCommit
 from storage.hash_chain import LedgerTables, install_chain
+from storage.idempotency import AlreadyRecordedError, keyed_request
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +62,22 @@ class LedgerRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Stores one save's events atomically, with the saves of other threads; their positions."""
+        """Stores one save's events atomically, with the saves of other threads; their positions.
+
+        A save made for a request under an Idempotency-Key is recorded on the key's
+        row in the same transaction; a request whose first attempt recorded its
+        events records nothing again (AlreadyRecordedError).
+        """
         if any(value is not None for value in kwargs.values()):
             # A tracking record (a process application's position): the library's own path.
             positions: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
             return positions
-        return self.group_commit.insert_events(stored_events)
+        keyed = keyed_request()
+        if keyed is None:
+            return self.group_commit.insert_events(stored_events)
+        if keyed.recorded is not None:
+            raise AlreadyRecordedError()
+        return self.group_commit.insert_events(stored_events, keyed.ticket)
 
 
 class LedgerFactory(PostgresFactory):

@@ -19,18 +19,21 @@ from api.service.logs import logger, request_id_from
 from api.service.metrics import Metrics
 from api.service.runtime import DATABASE_ERRORS, Runtime
 from storage.idempotency import (
+    MAX_KEY_LENGTH,
     POLL_SECONDS,
     STORED_HEADERS,
     IdempotencyError,
     IdempotencyInProgressError,
+    IdempotencyKeyTooLongError,
     IdempotencyStore,
+    KeyedRequest,
     StoredResponse,
-    Ticket,
     request_digest,
+    running_keyed,
 )
 from storage.recorder import datastore_of
 
-MAX_KEY_LENGTH = 200
+REPLAYED_HEADER = (b"idempotent-replayed", b"true")
 
 
 class RequestContextMiddleware:
@@ -95,7 +98,12 @@ class RequestContextMiddleware:
 
 
 class IdempotencyMiddleware:
-    """Runs a POST with an ``Idempotency-Key`` once per (user, key); replays it to retries."""
+    """Runs a POST with an ``Idempotency-Key`` once per (user, key); replays it to retries.
+
+    The request runs as a ``KeyedRequest``: the events it saves are recorded on its
+    key's row in their own transaction, so a retry after any crash either runs (nothing
+    was recorded) or replays (the command routes rebuild the answer from the events).
+    """
 
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
@@ -111,14 +119,20 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         user = await self._user(headers.get("authorization", ""))
-        if user is None or len(key) > MAX_KEY_LENGTH:
-            await self.app(scope, receive, send)  # the route answers 401 / 422
+        if user is None:
+            await self.app(scope, receive, send)  # the route answers 401
             return
         body = await _read_body(receive)
         digest = request_digest(
-            scope["method"], scope["path"], scope.get("query_string", b"").decode(), body
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b"").decode(),
+            body,
+            headers.get("if-match", ""),
         )
         try:
+            if len(key) > MAX_KEY_LENGTH:
+                raise IdempotencyKeyTooLongError(len(key))
             store = self._store()
             outcome = await self._begin(store, user, key, digest)
         except (ApiError, IdempotencyError, *DATABASE_ERRORS) as error:
@@ -133,7 +147,7 @@ class IdempotencyMiddleware:
     @staticmethod
     async def _begin(
         store: IdempotencyStore, user: str, key: str, digest: str
-    ) -> Ticket | StoredResponse:
+    ) -> KeyedRequest | StoredResponse:
         """The store's ``begin``, waiting on the event loop: a waiting retry holds no
         worker thread (fifty waiting retries would otherwise take every thread the
         first request needs to finish)."""
@@ -151,7 +165,7 @@ class IdempotencyMiddleware:
         receive: Receive,
         send: Send,
         store: IdempotencyStore,
-        ticket: Ticket,
+        keyed: KeyedRequest,
     ) -> None:
         captured: dict[str, Any] = {"chunks": []}
 
@@ -163,12 +177,16 @@ class IdempotencyMiddleware:
                     for k, v in message.get("headers", [])
                     if k.decode().lower() in STORED_HEADERS
                 }
+                if keyed.recorded is not None:  # rebuilt from the first attempt's events
+                    message["headers"] = [*message.get("headers", []), REPLAYED_HEADER]
             elif message["type"] == "http.response.body":
                 captured["chunks"].append(message.get("body", b""))
             await send(message)
 
+        ticket = keyed.ticket
         try:
-            await self.app(scope, _replay_body(body, receive), capture)
+            with running_keyed(keyed):
+                await self.app(scope, _replay_body(body, receive), capture)
         except BaseException:
             await to_thread.run_sync(store.abandon, ticket)
             raise
@@ -195,6 +213,7 @@ class IdempotencyMiddleware:
             datastore_of(self.runtime.ledger),
             settings.idempotency_wait_seconds,
             settings.idempotency_lease_seconds,
+            settings.idempotency_retention.total_seconds(),
         )
 
 
@@ -226,7 +245,7 @@ def _replay_body(body: bytes, receive: Receive) -> Receive:
 
 async def _replay(stored: StoredResponse, send: Send) -> None:
     headers = [(k.encode(), v.encode()) for k, v in stored.headers.items()]
-    headers.append((b"idempotent-replayed", b"true"))
+    headers.append(REPLAYED_HEADER)
     headers.append((b"content-length", str(len(stored.body)).encode()))
     await send({"type": "http.response.start", "status": stored.status, "headers": headers})
     await send({"type": "http.response.body", "body": stored.body})

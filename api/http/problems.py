@@ -100,6 +100,12 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     idempotency.IdempotencyInProgressError: ProblemType(
         409, "idempotency-in-progress", "The first request with this key is still running"
     ),
+    idempotency.IdempotencyKeyTooLongError: ProblemType(
+        400, "idempotency-key-too-long", "The Idempotency-Key is too long"
+    ),
+    idempotency.AlreadyRecordedError: ProblemType(
+        409, "idempotency-recorded", "The first request with this key recorded its events"
+    ),
     api.ViewsBehindError: ProblemType(503, "views-behind", "The views are not up to date yet"),
     api.DatabaseUnavailableError: ProblemType(
         503, "database-unavailable", "The database is unavailable"
@@ -163,6 +169,11 @@ def extensions(error: BaseException) -> dict[str, Any]:
         return {"errors": [{"field": "item_no", "reason": str(error)}]}
     if isinstance(error, domain.StaleVersionError):
         return {"current_version": error.current, "expected_version": error.expected}
+    if isinstance(error, idempotency.IdempotencyKeyTooLongError):
+        found = {"field": "Idempotency-Key", "reason": str(error)}
+        return {"errors": [found], "limit": idempotency.MAX_KEY_LENGTH, **chinese(error)}
+    if isinstance(error, idempotency.IdempotencyError):
+        return chinese(error)
     if isinstance(error, api.PermissionDeniedError):
         return {"role": error.role, "permission": error.permission}
     return {}

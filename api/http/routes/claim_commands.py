@@ -17,6 +17,7 @@ from api.command_table import COMMAND_TABLE, CommandEntry
 from api.http import presenters
 from api.http.deps import ExpectedVersion, LedgerDep, requires
 from api.http.fast_paths import run_blocking
+from api.http.recorded_results import run_once
 from api.http.routes import api_router
 from api.http.schemas.claims import ClaimChange
 from storage.users import User
@@ -35,7 +36,9 @@ def add_command_route(entry: CommandEntry) -> None:
         user: Annotated[User, requires(entry.permission)],
         expected_version: ExpectedVersion,
     ) -> Response:
-        result = await run_blocking(entry.run, ledger, claim_id, user.actor, body, expected_version)
+        result = await run_blocking(
+            run_once, entry.run, ledger, claim_id, user.actor, body, expected_version
+        )
         return presenters.change_response(result)
 
     endpoint.__name__ = entry.operation_id

@@ -12,6 +12,7 @@ from api.http import presenters
 from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.disclosure import disclose_customer, mark_response, withheld_customer
 from api.http.fast_paths import json_answer, run_blocking
+from api.http.recorded_results import run_once
 from api.http.routes import api_router
 from api.http.schemas.claims import (
     ClaimPublic,
@@ -39,7 +40,7 @@ def create_claim(
     response: Response,
 ) -> ClaimReported:
     """Report a claim (the answer withholds the customer's personal data; GET shows it)."""
-    result = ledger.report(user.actor, **body.to_kwargs())
+    result = run_once(ClaimsLedger.report, ledger, user.actor, **body.to_kwargs())
     claim = ledger.get_claim(result.claim_id, version=result.version)
     presenters.change_headers(response, result)
     # Replayed answers are stored (Idempotency-Key): they must not hold personal data.

@@ -28,6 +28,8 @@ from projections.claims.claims_queries import ClaimRow
 
 
 class CustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=200)
     phone: str = Field(default="", max_length=50)
     email: str = Field(default="", max_length=200)
@@ -45,6 +47,8 @@ class CustomerIn(BaseModel):
 
 
 class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     model: str = Field(
         min_length=1,
         max_length=64,
@@ -72,6 +76,8 @@ class ItemIn(BaseModel):
 
 
 class PurchaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     purchased_on: date
     delivered_on: date | None = None
     proof: ProofOfPurchase = ProofOfPurchase.INVOICE
@@ -86,6 +92,7 @@ class ClaimReport(BaseModel):
     """A new claim as the service desk takes it down."""
 
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -109,7 +116,7 @@ class ClaimReport(BaseModel):
                     "description": "吸顶灯无法点亮",
                 }
             ]
-        }
+        },
     )
 
     claim_number: str | None = Field(
