@@ -1,4 +1,5 @@
-"""The service's background work: the views' runner, the SLA sweep and the ledger checkpoints.
+"""The service's background work: the views' runner, the SLA sweep, the ledger checkpoints
+and the deletion of Idempotency-Keys past their retention.
 
 One set runs per deployment: in the companion process ``sanbao serve`` starts
 (``sanbao background``), or inside the app when it is created with
@@ -25,11 +26,14 @@ from domain.application import ClaimsLedger
 from projections.engine.registry import build_views
 from projections.engine.runner import ViewRunner
 from projections.sla.sla_sweep import run_sweeper
+from storage.idempotency import IdempotencyStore
 from storage.migrations import migrate
 from storage.recorder import datastore_of, recorder_of
 
 RETRY_SECONDS = 1.0
 STOP_SECONDS = 10.0
+# Expired Idempotency-Keys are deleted this often (more often for a retention under 20 min).
+PURGE_SECONDS = 300.0
 DATABASE_ERRORS = (psycopg.Error, PersistenceError)
 
 
@@ -81,6 +85,7 @@ class BackgroundWork:
             "view-runner": self.runner.run_forever,
             "sla-sweep": self._sweep,
             "ledger-checkpoints": self._checkpoints,
+            "idempotency-retention": self._purge_idempotency_keys,
         }
         for name, target in work.items():
             thread = threading.Thread(
@@ -117,6 +122,23 @@ class BackgroundWork:
 
     def _checkpoints(self) -> None:
         LedgerIntegrity(self.ledger, self.settings).run_checkpoints(self.stopping)
+
+    def _purge_idempotency_keys(self) -> None:
+        settings = self.settings
+        retention = settings.idempotency_retention.total_seconds()
+        store = IdempotencyStore(
+            datastore_of(self.ledger),
+            settings.idempotency_wait_seconds,
+            settings.idempotency_lease_seconds,
+            retention,
+        )
+        while not self.stopping.wait(min(PURGE_SECONDS, retention / 4)):
+            try:
+                purged = store.purge_expired()
+            except DATABASE_ERRORS:
+                continue  # the database is away; the next round deletes them
+            if purged:
+                logger.info("expired idempotency keys deleted", count=purged)
 
     def _wake_runner(self) -> None:
         """The runner waits on LISTEN between batches; a NOTIFY lets it see the stop at once."""

@@ -4,12 +4,16 @@ after a crash that came after the events committed, and the report's unknown fie
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http import presenters
+from api.http.app import create_app
 from api.http.schemas.claims import ClaimReport
 from api.service.runtime import Runtime
 from domain.claim import Claim
@@ -23,6 +27,8 @@ from storage.idempotency import (
 )
 from storage.recorder import datastore_of
 from tests.e2e.claims import new_claim, report_body
+from tests.e2e.conftest import api_settings
+from tests.support.databases import scratch_database, sibling_name
 
 pytestmark = [pytest.mark.postgres]
 
@@ -173,3 +179,25 @@ def test_a_retried_report_after_a_crash_past_the_commit_answers_the_claim_it_mad
     assert (answer["claim_id"], answer["position"]) == (str(result.claim_id), result.position)
     assert answer["claim"]["claim_number"] == result.claim_number
     assert runtime.ledger.recorder.max_notification_id() == head
+
+
+def test_the_background_work_deletes_keys_past_their_retention(
+    database_url: str, tmp_path: Path
+) -> None:
+    with scratch_database(database_url, sibling_name(database_url, "retention")) as url:
+        app = create_app(api_settings(url, idempotency_retention=2, data_dir=tmp_path))
+        with TestClient(app) as client:
+            runtime: Runtime = app.state.runtime
+            assert runtime.wait_until_ready(30)
+            agent = {"Authorization": f"Bearer {runtime.users.add('ret.agent', Role.AGENT)}"}
+            key = uuid.uuid4().hex
+            headers = {**agent, "Idempotency-Key": key}
+            claim = client.post("/api/v1/claims", json=report_body(), headers=headers)
+            assert claim.status_code == 201
+            deadline = time.monotonic() + 30  # a wait for the background work, not a timing
+            with psycopg.connect(url, autocommit=True) as conn:
+                while conn.execute(
+                    "SELECT 1 FROM api.idempotency_keys WHERE key = %s", (key,)
+                ).fetchone():
+                    assert time.monotonic() < deadline, "the expired key was not deleted"
+                    time.sleep(0.1)
