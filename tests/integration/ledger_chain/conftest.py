@@ -10,7 +10,6 @@ UPDATE, DELETE and TRUNCATE by trigger: tampering is done as a superuser would
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -27,6 +26,7 @@ from storage.hash_chain import LedgerTables
 from storage.migrations import migrate
 from storage.verification import verify_ledger
 from tests.support.databases import scratch_database, sibling_name
+from tests.support.tampering import triggers_off
 
 pytestmark = pytest.mark.postgres
 
@@ -65,14 +65,6 @@ def ledger(chained_ledger: ClaimsLedger, conn: psycopg.Connection[Any]) -> Claim
             "ledger.snapshot_hashes, ledger.verifications RESTART IDENTITY"
         )
     return chained_ledger
-
-
-@contextmanager
-def triggers_off(conn: psycopg.Connection[Any]) -> Iterator[None]:
-    """A transaction in which no trigger fires: what a superuser (or the owner) can do."""
-    with conn.transaction():
-        conn.execute("SET LOCAL session_replication_role = replica")
-        yield
 
 
 def stored(claim: UUID, version: int, text: str = "") -> LibraryStoredEvent:
