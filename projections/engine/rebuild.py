@@ -16,8 +16,9 @@ from typing import Any
 from psycopg import Cursor, sql
 
 from domain.application import ClaimsLedger
-from projections.engine.envelope import Envelope
+from projections.engine import quarantine
 from projections.engine.runner import Progress, ViewRunner
+from projections.engine.tracking import apply_events
 from projections.engine.view import VIEWS_SCHEMA, View
 
 SHADOW_SCHEMA = "views_rebuild"
@@ -95,11 +96,9 @@ def _swap(ledger: ClaimsLedger, runner: ViewRunner, live: View, shadow: View) ->
         recorder.lock_view(cur, live.name)
         position = recorder._max_tracking_id(shadow_tracking, cur) or 0
         # Events committed since the catch-up finished: apply them here, under the lock.
-        while tail := ledger.recorder.select_notifications(
-            start=position, limit=runner.batch_size, inclusive_of_start=False
-        ):
-            shadow.apply(cur, [Envelope.wrap(n.id, ledger.mapper.to_domain_event(n)) for n in tail])
-            position = tail[-1].id
+        while tail := runner.read_batch(position):
+            apply_events(cur, shadow, shadow_tracking, tail, isolate=True)
+            position = tail[-1].position
         shadow.keep_from(cur, live)
         for table in live.tables:
             old_names = _index_names(cur, VIEWS_SCHEMA, table)
@@ -112,4 +111,5 @@ def _swap(ledger: ClaimsLedger, runner: ViewRunner, live: View, shadow: View) ->
             _keep_index_names(cur, table, old_names)
         recorder.set_position(cur, live.name, position)
         recorder.forget(cur, shadow_tracking)
+        quarantine.rename(cur, shadow_tracking, live.name)  # the rebuild tried them again
     return position

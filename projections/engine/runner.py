@@ -5,6 +5,10 @@ log that way is slow. This runner reads a page of notifications once, decodes
 it once, and hands every view the part it has not seen yet, in one
 transaction with their tracking positions. Between pages it waits on the
 event store's LISTEN/NOTIFY channel, so new events are applied at once.
+
+A damaged event never stops the views: one that cannot be decoded, or that a
+view refuses, is quarantined with its position and fault
+(``projections.engine.quarantine``) and the views go on past it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from psycopg import sql
 from domain.application import ClaimsLedger
 from projections.engine.envelope import Envelope
 from projections.engine.prefetch import Prefetcher
+from projections.engine.quarantine import CONNECTION_ERRORS, DamagedEvent, describe_fault
 from projections.engine.tracking import StalePositionError, ViewRecorder
 from projections.engine.view import View
 from storage.recorder import datastore_of, recorder_of
@@ -36,6 +41,9 @@ RECONNECT_SECONDS = 1.0
 GATHER_SECONDS_PER_EVENT = 0.005
 MAX_GATHER_SECONDS = 0.05
 Progress = Callable[[int, int], None]
+Batch = list[Envelope | DamagedEvent]
+# A batch that fails for one of these is not retried event by event.
+NOT_THE_EVENTS_FAULT: tuple[type[BaseException], ...] = (StalePositionError, *CONNECTION_ERRORS)
 
 
 class ViewRunner:
@@ -65,16 +73,26 @@ class ViewRunner:
     def head(self) -> int:
         return self.ledger.recorder.max_notification_id() or 0
 
-    def read_batch(self, after: int) -> list[Envelope]:
-        """The next page of events after a position, decoded."""
+    def read_batch(self, after: int) -> Batch:
+        """The next page of events after a position, decoded (or marked damaged)."""
         notifications = self.ledger.recorder.select_notifications(
             start=after, limit=self.batch_size, inclusive_of_start=False
         )
         to_event = self.ledger.mapper.to_domain_event
-        return [Envelope.wrap(n.id, to_event(n)) for n in notifications]
+        batch: Batch = []
+        for notification in notifications:
+            try:
+                batch.append(Envelope.wrap(notification.id, to_event(notification)))
+            except Exception as error:  # whatever an altered row raises: quarantined, not fatal
+                batch.append(DamagedEvent(notification.id, describe_fault(error)))
+        return batch
 
-    def apply(self, batch: Sequence[Envelope], positions: dict[str, int]) -> bool:
-        """Applies a batch to each view beyond its position; False if another runner was first."""
+    def apply(self, batch: Sequence[Envelope | DamagedEvent], positions: dict[str, int]) -> bool:
+        """Applies a batch to each view beyond its position; False if another runner was first.
+
+        A batch a view refuses is applied again one event at a time, quarantining the
+        events at fault.
+        """
         assignments = []
         for view in self.views:
             seen = positions[view.name]
@@ -82,7 +100,12 @@ class ViewRunner:
             if events:
                 assignments.append((view, self.tracking_name(view), seen, events))
         try:
-            self.recorder.apply_batch(assignments)
+            try:
+                self.recorder.apply_batch(assignments)
+            except NOT_THE_EVENTS_FAULT:
+                raise
+            except Exception:  # an event a view refuses: find it, quarantine it, go on
+                self.recorder.apply_batch(assignments, isolate=True)
         except StalePositionError:
             return False
         for view, _, _, events in assignments:

@@ -5,6 +5,11 @@ row per view holding the last applied ledger position). A batch is applied
 under a per-view advisory lock, after re-reading the position inside the
 transaction: a runner that read a stale position applies nothing, so two
 runners (or a crashed and restarted one) can never apply an event twice.
+
+An event that cannot be decoded, or that a view refuses, is quarantined
+(``projections.engine.quarantine``) in the same transaction: the view moves past
+it and goes on. A refused batch is applied again one event at a time, each in a
+savepoint, to find the events at fault.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor, sql
 
 from projections.engine.envelope import Envelope
+from projections.engine.quarantine import (
+    CONNECTION_ERRORS,
+    DamagedEvent,
+    describe_fault,
+    quarantine,
+)
 from projections.engine.view import View
 
 TRACKING_TABLE = "view_positions"
@@ -70,11 +81,17 @@ class ViewRecorder(PostgresTrackingRecorder):
             rows = cur.execute(statement).fetchall()
         return {r["application_name"]: r["notification_id"] for r in rows}
 
-    def apply_batch(self, assignments: Sequence[tuple[View, str, int, Sequence[Envelope]]]) -> None:
+    def apply_batch(
+        self,
+        assignments: Sequence[tuple[View, str, int, Sequence[Envelope | DamagedEvent]]],
+        isolate: bool = False,
+    ) -> None:
         """Applies each (view, tracking name, expected position, events) in one transaction.
 
-        Raises StalePositionError (and rolls everything back) if any view is no
-        longer at the expected position.
+        Undecodable events are quarantined. With ``isolate``, each event is applied in a
+        savepoint of its own and those a view refuses are quarantined too; without it, a
+        refusal rolls everything back and raises. Raises StalePositionError (and rolls
+        everything back) if any view is no longer at the expected position.
         """
         with self.datastore.transaction(commit=True) as cur:
             for view, tracking_name, expected, events in sorted(assignments, key=lambda a: a[1]):
@@ -82,7 +99,7 @@ class ViewRecorder(PostgresTrackingRecorder):
                 current = self._max_tracking_id(tracking_name, cur) or 0
                 if current != expected:
                     raise StalePositionError(f"{tracking_name} is at {current}, not {expected}")
-                view.apply(cur, events)
+                apply_events(cur, view, tracking_name, events, isolate)
                 self._insert_tracking(cur, Tracking(tracking_name, events[-1].position))
             cur.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(VIEWS_CHANNEL)))
 
@@ -104,3 +121,36 @@ class ViewRecorder(PostgresTrackingRecorder):
             sql.Identifier(self.datastore.schema), sql.Identifier(TRACKING_TABLE)
         )
         cur.execute(statement, (tracking_name,))
+
+
+def apply_events(
+    cur: Cursor[Any],
+    view: View,
+    tracking_name: str,
+    events: Sequence[Envelope | DamagedEvent],
+    isolate: bool,
+) -> None:
+    """Applies the decoded events to the view, quarantining the undecodable ones.
+
+    With ``isolate``, one event at a time in a savepoint: an event the view refuses
+    leaves nothing behind and is quarantined instead. A lost connection is never the
+    event's fault and is raised.
+    """
+    decoded = []
+    for event in events:
+        if isinstance(event, DamagedEvent):
+            quarantine(cur, event.position, tracking_name, event.fault)
+        else:
+            decoded.append(event)
+    if not isolate:
+        if decoded:
+            view.apply(cur, decoded)
+        return
+    for envelope in decoded:
+        try:
+            with cur.connection.transaction():
+                view.apply(cur, [envelope])
+        except CONNECTION_ERRORS:
+            raise
+        except Exception as error:  # whatever the event makes the view raise: not fatal
+            quarantine(cur, envelope.position, tracking_name, describe_fault(error))
