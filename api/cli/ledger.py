@@ -25,6 +25,7 @@ from domain.integrity.head import head_document, parse_head
 from domain.integrity.proof import ProofError, verify_proof
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.export_formats import export_lines
+from projections.engine.quarantine import quarantined_events
 
 app = typer.Typer(help="The tamper-evident ledger: checkpoints, the public key, proofs, status.")
 errors = Console(stderr=True)
@@ -71,6 +72,8 @@ def verify(
     with integrity_session() as integrity:
         with event_progress(errors, "verifying", 0) as progress:
             report = integrity.verify(from_position, to_position, progress, expected)
+        with integrity.connection() as conn:
+            skipped = quarantined_events(conn)  # rows the views could not apply
     style = "green" if report.intact else "red"
     console.print(f"[{style}]{report.summary()}[/{style}]")
     signed = report.signed_up_to if report.signed_up_to is not None else "nothing yet"
@@ -83,7 +86,9 @@ def verify(
             f"holds the expected head: checkpoint #{expected.body.seq} at position "
             f"{expected.body.position}"
         )
-    if not report.intact:
+    for event in skipped:
+        console.print(f"quarantined by the views: {event.describe()}", style="red", markup=False)
+    if not report.intact or skipped:
         raise typer.Exit(code=1)
 
 

@@ -13,13 +13,16 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 import psycopg
 import pytest
+from typer.testing import CliRunner
 
+from api.cli.main import app
 from api.service.bootstrap import open_ledger
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
@@ -149,3 +152,22 @@ def test_a_restarted_runner_goes_on_without_failing_on_them_again(damaged: Damag
     assert applied >= 1
     assert set(restarted.positions().values()) == {written}
     assert quarantined(damaged.url) == before
+
+
+def test_verify_names_each_quarantined_row_and_fails(
+    damaged: Damaged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_views(damaged.ledger)
+    monkeypatch.setenv("DATABASE_URL", damaged.url)
+    monkeypatch.setenv("SANBAO_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["verify"], env={"COLUMNS": "300"})
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 1, result.output
+    assert f"quarantined by the views: position {damaged.undecodable} (view claims)" in (
+        result.output
+    )
+    assert f"position {damaged.refused} (view audit): TypeError" in result.output
