@@ -9,6 +9,7 @@ class that matches what they can handle::
      │    ├── OutOfWindowError      a date or time outside its sane window
      │    ├── PositionBeyondHeadError  a read would wait for a ledger position not yet written
      │    ├── ExclusiveParametersError  two parameters that exclude each other
+     │    ├── PurposeRequiredError  a reveal of personal data names no (known) purpose
      │    └── RefundOffDecisionError  a refund's amount or route differs from the decision's
      ├── ClaimNotFoundError         no claim with that id or number
      │    └── VersionNotFoundError  the claim has no such version (yet)
@@ -34,7 +35,8 @@ class that matches what they can handle::
      └── PersonalDataError          a customer's personal data cannot be sealed or opened
           ├── CustomerNotFoundError no key was ever made for that customer id
           ├── CustomerErasedError   the customer was erased: nothing new is sealed for them
-          └── SealedDataError       sealed data does not open with its customer's key
+          ├── SealedDataError       sealed data does not open with its customer's key
+          └── RevealLimitError      a user revealed as many customers as the hourly limit allows
 """
 
 from __future__ import annotations
@@ -326,3 +328,33 @@ class RequestTooLargeError(SanbaoError):
         super().__init__(f"the request body exceeds the limit of {limit} bytes")
         self.limit = limit
         self.detail_zh = f"请求体超过 {limit} 字节的上限"
+
+
+class PurposeRequiredError(InvalidInputError):
+    """Raised when a reveal of personal data names no purpose, or one not in the list
+    (``domain.reveal_purposes``)."""
+
+    def __init__(self, codes: tuple[str, ...], named_zh: str, unknown: bool = False) -> None:
+        # The value given is not echoed: it may be anything a caller typed.
+        what = "not a known purpose" if unknown else "a reveal must name its purpose"
+        super().__init__("purpose", f"{what}; one of {', '.join(codes)}")
+        self.detail_zh = ("不是可选的用途" if unknown else "查看个人信息须说明用途") + (
+            f"；可选：{named_zh}"
+        )
+
+
+class RevealLimitError(PersonalDataError):
+    """Raised when a user has revealed as many customers' personal data in the past hour
+    as the limit allows (``SANBAO_REVEAL_LIMIT_PER_HOUR``); ``retry_after`` in seconds."""
+
+    def __init__(self, actor: str, limit: int, retry_after: int) -> None:
+        super().__init__(
+            f"{actor} revealed personal data {limit} times in the past hour, the limit; "
+            f"retry in {retry_after} s"
+        )
+        self.actor = actor
+        self.limit = limit
+        self.retry_after = retry_after
+        self.detail_zh = (
+            f"{actor} 在过去一小时内已查看个人信息 {limit} 次，达到上限；请 {retry_after} 秒后再试"
+        )

@@ -9,21 +9,51 @@ notes every claim a key sealed data for, so erasure can find the claims.
 
 Keys are read from the table on every use, never cached: an erasure in one
 process takes effect in every other at once.
+
+An UPDATE leaves the row's previous version in the table's file until a
+vacuum reclaims it, and even then its bytes may stay in the page's free space.
+So erasure and re-wrapping end with ``purge_old_versions``: ``VACUUM (FULL)``
+writes the live rows into a new file and drops the old one, and no copy of a
+destroyed (or superseded) wrapped key is left in the table. It holds the table
+exclusively for the rewrite (the table holds one short row per customer; see
+the README's figure), waiting at most ``PURGE_LOCK_TIMEOUT`` for the lock.
+Copies in WAL and backups are what master-key rotation is for.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import time
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.postgres import PostgresDatastore
+from psycopg import Connection
 
 from domain.errors import CustomerErasedError, CustomerNotFoundError, SealedDataError
 from domain.personal_data import KEY_BYTES, NONCE_BYTES, ErasedKey
+
+PURGE_LOCK_TIMEOUT = "10s"
+PURGE_WAIT_SECONDS = 10.0
+FILENODE = "SELECT pg_relation_filenode('privacy.customer_keys') AS filenode"
+# Every transaction id below xmax has begun before this statement: the changes
+# committed so far are older than it.
+HORIZON = "SELECT pg_snapshot_xmax(pg_current_snapshot()) AS xmax"
+# Whether every transaction that could still see a row version replaced before the
+# horizon has ended: those holding an older transaction id (any database), and
+# those holding an older snapshot (the sessions this role may see).
+OLDER_TRANSACTIONS_ENDED = (
+    "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= %(horizon)s AND NOT EXISTS ("
+    " SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+    " AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(%(horizon32)s::text::xid))"
+    " AS ended"
+)
+logger = logging.getLogger(__name__)
 
 
 def master_key_id(master_key: bytes) -> str:
@@ -126,7 +156,43 @@ class PostgresCustomerKeys:
                 (customer_id,),
             ).fetchall()
         claim_ids = tuple(c["claim_id"] for c in claims)
+        # Every time, not only the first: an erasure retried after a failed purge purges.
+        self.purge_old_versions()
         return ErasedKey(customer_id, row["erased_at"], row["erased_by"], claim_ids, newly)
+
+    def purge_old_versions(self) -> bool:
+        """Rewrites the key table so that its file holds no old row version; True if done.
+
+        A row version stays (as "recently dead") while any transaction that began
+        before it was replaced still runs, in any database of the server: first
+        wait, up to ``PURGE_WAIT_SECONDS``, until every such transaction ended.
+        PostgreSQL lets only the table's owner (or a superuser) rewrite it; for
+        another role it skips the table with a warning. Either way this returns
+        False, and ``sanbao keys purge`` can be run later. Raises psycopg's
+        LockNotAvailable when the table stays locked past ``PURGE_LOCK_TIMEOUT``.
+        """
+        with self.datastore.get_connection() as conn:
+            horizon = conn.execute(HORIZON).fetchone()
+            assert horizon is not None
+            deadline = time.monotonic() + PURGE_WAIT_SECONDS
+            while not (clear := _older_transactions_ended(conn, horizon["xmax"])):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            before = _filenode(conn)
+            conn.execute(f"SET lock_timeout = '{PURGE_LOCK_TIMEOUT}'")
+            try:
+                conn.execute("VACUUM (FULL) privacy.customer_keys")
+            finally:
+                conn.execute("RESET lock_timeout")
+            rewritten = _filenode(conn) != before
+        if not (clear and rewritten):
+            logger.warning(
+                "old versions of privacy.customer_keys rows may remain (%s): "
+                "run `sanbao keys purge` as the table's owner",
+                "not the table's owner" if not rewritten else "older transactions still ran",
+            )
+        return clear and rewritten
 
     def rewrap(self, new_master_key: bytes) -> int:
         """Wraps every live key under a new master key, in one transaction; returns how many.
@@ -170,3 +236,16 @@ class PostgresCustomerKeys:
                 (self.master_key_id,),
             ).fetchall()
         return [r["master_key_id"] for r in rows]
+
+
+def _filenode(conn: Connection[Any]) -> int:
+    row = conn.execute(FILENODE).fetchone()
+    assert row is not None
+    return int(row["filenode"])
+
+
+def _older_transactions_ended(conn: Connection[Any], horizon: Any) -> bool:
+    params = {"horizon": horizon, "horizon32": int(str(horizon)) % 2**32}
+    row = conn.execute(OLDER_TRANSACTIONS_ENDED, params).fetchone()
+    assert row is not None
+    return bool(row["ended"])

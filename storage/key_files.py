@@ -13,9 +13,9 @@ opens the ledger. The file is the zero-configuration way on one machine, like
 the embedded PostgreSQL's data. ``write_key_file`` is the one writer of both.
 
 ``rotate_master_key`` re-wraps every customer's key under a new master key
-(``sanbao customers rotate-master-key``, with the service stopped): once the
-old one is gone, the copies of keys it wrapped that PostgreSQL or a backup
-still holds (including keys since destroyed by erasure) open nothing.
+(``sanbao keys rotate-master``, with the service stopped): once the old one is
+gone, the copies of keys it wrapped that PostgreSQL's WAL or a backup still
+holds (including keys since destroyed by erasure) open nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import base64
 import binascii
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -32,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from domain.integrity.checkpoints import signing_key
 from domain.personal_data import KEY_BYTES
-from storage.customer_keys import PostgresCustomerKeys
+from storage.customer_keys import PostgresCustomerKeys, master_key_id
 
 PERSONAL_DATA_KEY_FILE = "personal-data.key"
 SIGNING_KEY_FILE = "ledger-signing.key"
@@ -97,28 +98,49 @@ def personal_data_master_key(configured: str | None, data_dir: Path) -> bytes:
     return decode_key(key_text(configured, path, new_key_text), source)
 
 
-def rotate_master_key(keys: PostgresCustomerKeys, key_file: Path | None) -> tuple[int, str | None]:
-    """Re-wraps every customer's key under a new master key.
+@dataclass(frozen=True)
+class Rotation:
+    """What a master-key rotation did."""
 
-    ``key_file`` is None when the master key comes from ``SANBAO_PERSONAL_DATA_KEY``.
-    Returns how many keys were re-wrapped, and the new key's text for the
-    operator to set; a key file is replaced instead. The new file is written
-    before the database changes, as ``personal-data.key.new``, so an
-    interrupted rotation loses no key.
+    rewrapped: int
+    """How many customers' keys were re-wrapped (0 when an interrupted one was finished)."""
+    new_key_text: str | None
+    """The new key for the operator to set (configured keys); None when the file holds it."""
+    resumed: bool = False
+    """True when an interrupted rotation's database change was found and its file swap done."""
+    purged: bool = False
+    """Whether the old row versions (keys wrapped by the old master key) were purged."""
+
+
+def rotate_master_key(keys: PostgresCustomerKeys, key_file: Path | None) -> Rotation:
+    """Re-wraps every customer's key under a new master key, in one transaction.
+
+    ``key_file`` is None when the master key comes from ``SANBAO_PERSONAL_DATA_KEY``:
+    the new key's text is returned for the operator to set (the old one stays
+    configured until they do). A key file is replaced, and only after the
+    database committed: the new key is first written beside it as
+    ``personal-data.key.new``. If a rotation stopped between the two, the next
+    one finds that file: when the database's keys are wrapped by it, it finishes
+    the swap; otherwise it discards it and rotates afresh.
     """
+    if key_file is not None:
+        pending = key_file.with_name(key_file.name + ".new")
+        if pending.exists():
+            pending_id = master_key_id(decode_key(read_key_file(pending), str(pending)))
+            if pending_id in keys.foreign_master_keys():
+                os.replace(pending, key_file)
+                return Rotation(0, None, resumed=True, purged=keys.purge_old_versions())
+            pending.unlink()  # the database never changed: that key wrapped nothing
     text = new_key_text()
     key = decode_key(text, "the new master key")
     if key_file is None:
-        return keys.rewrap(key), text
-    pending = key_file.with_name(key_file.name + ".new")
-    if pending.exists() or write_key_file(pending, text) != text:
-        raise ValueError(
-            f"{pending} exists: an earlier rotation did not finish; if `sanbao db` warns "
-            f"of another master key, move it over {key_file}, else delete it"
-        )
+        count = keys.rewrap(key)
+        return Rotation(count, text, purged=keys.purge_old_versions())
+    if write_key_file(pending, text) != text:
+        raise ValueError(f"{pending} was written by another rotation running now")
     count = keys.rewrap(key)
-    os.replace(pending, key_file)
-    return count, None
+    os.replace(pending, key_file)  # the old key is kept until here
+    return Rotation(count, None, purged=keys.purge_old_versions())
 
 
 # -- the ledger's signing key -----------------------------------------------------

@@ -22,12 +22,13 @@ from api.settings import get_settings
 from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.erasure import erase_customer
+from domain.errors import InvalidInputError
 from domain.personal_data import SEALED_FIELDS, mask
+from domain.reveal_purposes import reveal_purpose
 from domain.values import Actor
 from domain.vocabulary import Role
 from storage.access_log import record_access, search_access_log
 from storage.customer_keys import PostgresCustomerKeys
-from storage.key_files import PERSONAL_DATA_KEY_FILE, rotate_master_key
 from storage.recorder import datastore_of
 
 app = typer.Typer(help="Customers' personal data: erase it on request (PIPL).")
@@ -57,29 +58,6 @@ def erase(
         console.print(f"  {claim.claim_number}: PersonalDataErased, {recorded}")
 
 
-@app.command("rotate-master-key")
-def rotate_master_key_command() -> None:
-    """Re-wrap every customer's key under a new master key (stop the service first)."""
-    settings = get_settings()
-    with ledger_session() as ledger:
-        keys = ledger.customer_keys
-        assert isinstance(keys, PostgresCustomerKeys)
-        try:
-            key_file = (
-                None if settings.personal_data_key else settings.data_dir / PERSONAL_DATA_KEY_FILE
-            )
-            count, text = rotate_master_key(keys, key_file)
-        except ValueError as refusal:
-            console.print(f"[red]error:[/red] {refusal}")
-            raise typer.Exit(code=1) from None
-    console.print(f"{count} customers' keys re-wrapped under a new master key")
-    if text is None:
-        console.print(f"the key file in {settings.data_dir} was replaced; the old key is gone")
-    else:
-        console.print("set SANBAO_PERSONAL_DATA_KEY to this new key (shown once) and restart:")
-        print(text)
-
-
 def describe_keys(ledger: ClaimsLedger) -> None:
     """Which master key wraps customers' keys, and whether another one wrapped some."""
     keys = ledger.customer_keys
@@ -94,8 +72,17 @@ def describe_keys(ledger: ClaimsLedger) -> None:
         )
 
 
-def customer_line(ledger: ClaimsLedger, claim: Claim, reveal: bool) -> str:
-    """The customer as ``sanbao claim show`` prints them (masked unless revealed, logged)."""
+def customer_line(
+    ledger: ClaimsLedger, claim: Claim, reveal: bool, purpose: str | None = None
+) -> str:
+    """The customer as ``sanbao claim show`` prints them (masked unless revealed, logged).
+
+    A reveal names its purpose and counts against the operator's hourly limit, as
+    the API's do (PurposeRequiredError, RevealLimitError).
+    """
+    if purpose is not None and not reveal:
+        raise InvalidInputError("purpose", "names the purpose of a reveal: give --reveal")
+    named = reveal_purpose(purpose).value if reveal else None
     region = claim.customer.region or "unknown region"
     plain = None if claim.personal_data_erased else ledger.customer_of(claim)
     if plain is None:
@@ -110,6 +97,8 @@ def customer_line(ledger: ClaimsLedger, claim: Claim, reveal: bool) -> str:
         "sanbao claim show",
         disclosure="revealed" if reveal else "masked",
         customer_id=plain.customer_id,
+        purpose=named,
+        reveal_limit=get_settings().reveal_limit_per_hour if reveal else None,
     )
     contact = ", ".join(v for v in (shown.phone, shown.email, shown.address) if v)
     return f"{shown.name} ({region}) {contact}".strip()
@@ -128,7 +117,7 @@ def access_log(
         with datastore.get_connection() as conn:
             rows = search_access_log(conn, claim, actor, _aware(since), _aware(until), None, limit)
     table = Table(title=f"Access log ({len(rows)} newest)")
-    for column in ("when", "who", "role", "claim", "fields", "shown", "route"):
+    for column in ("when", "who", "role", "claim", "fields", "shown", "purpose", "route"):
         table.add_column(column)
     for row in rows:
         table.add_row(
@@ -138,6 +127,7 @@ def access_log(
             str(row.claim_id),
             ", ".join(row.fields),
             row.disclosure,
+            row.purpose or "",
             row.route,
         )
     console.print(table)

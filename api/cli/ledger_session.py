@@ -22,6 +22,8 @@ def ledger_session() -> Iterator[ClaimsLedger]:
         yield ledger
     except SanbaoError as error:
         console.print(f"[red]error:[/red] {error}")
+        if detail_zh := getattr(error, "detail_zh", ""):
+            console.print(f"[red]错误：[/red]{detail_zh}")
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()

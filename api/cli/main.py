@@ -11,6 +11,7 @@ from api.cli import (
     background,
     customers,
     import_claims,
+    keys,
     ledger,
     serve,
     user_tokens,
@@ -25,6 +26,7 @@ from api.service.bootstrap import open_ledger
 from api.service.database import resolve_database
 from api.settings import get_settings
 from domain.calendar import HolidaySource, holiday_sources
+from domain.reveal_purposes import CODES as PURPOSES
 from storage.migrations import migrate as apply_migrations
 
 app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
@@ -33,6 +35,7 @@ app.add_typer(claim_app, name="claim")
 app.add_typer(views.app, name="projections")
 app.add_typer(user_tokens.app, name="users")
 app.add_typer(customers.app, name="customers")
+app.add_typer(keys.app, name="keys")
 app.command("access-log")(customers.access_log)
 app.command("serve")(serve.serve)
 app.command("background")(background.run_background)
@@ -95,11 +98,14 @@ def demo() -> None:
 def show_claim(
     number: str = typer.Argument(help="claim number, e.g. LF-2026-0001"),
     reveal: bool = typer.Option(False, "--reveal", help="show personal data unmasked (logged)"),
+    purpose: str | None = typer.Option(
+        None, help=f"why it is revealed, needed with --reveal: {', '.join(PURPOSES)}"
+    ),
 ) -> None:
     """Print a claim's current state and its history."""
     with ledger_session() as ledger:
         claim = ledger.get_claim_by_number(number)
-        customer = customers.customer_line(ledger, claim, reveal)
+        customer = customers.customer_line(ledger, claim, reveal, purpose)
         history, clocks = ledger.history(claim.id), ledger.sla_clocks(claim.id)
         tables = claim_tables(claim, history, clocks, customer=customer)
         for table in tables:

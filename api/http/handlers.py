@@ -36,7 +36,7 @@ class ProblemResponse(JSONResponse):
 
 def respond(request: Request, kind: ProblemType, body: dict[str, Any]) -> ProblemResponse:
     request.state.problem = kind.slug  # counted as a refusal reason by the metrics
-    headers = retry_after(kind)
+    headers = retry_after(kind, body)
     if kind.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return ProblemResponse(body, status_code=kind.status, headers=headers)

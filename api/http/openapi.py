@@ -17,6 +17,7 @@ API_ERRORS = {
     "409": "Refused in the claim's state, or a conflicting change",
     "412": "If-Match is stale",
     "422": "Invalid request",
+    "429": "Too many reveals of personal data in the past hour; see Retry-After",
     "503": "Database unavailable or views behind; see Retry-After",
 }
 OPS_ERRORS = {"503": API_ERRORS["503"]}

@@ -50,6 +50,9 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     domain.RefundOffDecisionError: ProblemType(
         422, "refund-off-decision", "The refund differs from the 三包 decision"
     ),
+    domain.QuoteOffDecisionError: ProblemType(
+        422, "quote-off-decision", "The quote differs from the price the 三包 decision fixes"
+    ),
     domain.VersionNotFoundError: ProblemType(404, "version-not-found", "No such claim version"),
     domain.ItemNotFoundError: ProblemType(422, "item-not-found", "The claim has no such item"),
     domain.LifecycleError: ProblemType(409, "lifecycle", "Not possible in the claim's state"),
@@ -90,6 +93,9 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         409, "customer-erased", "The customer's personal data was erased"
     ),
     domain.SealedDataError: ProblemType(500, "sealed-data", "Personal data cannot be opened"),
+    domain.RevealLimitError: ProblemType(
+        429, "reveal-limit", "Too many reveals of personal data in the past hour"
+    ),
     LedgerIntegrityError: ProblemType(409, "ledger-not-intact", "The ledger is not intact"),
     domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
     api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
@@ -162,7 +168,9 @@ def extensions(error: BaseException) -> dict[str, Any]:
     if isinstance(error, domain.OverrideNotPermittedError):
         return {"errors": [{"field": "override_reason", "reason": str(error)}], **chinese(error)}
     if isinstance(error, domain.InvalidInputError):
-        return {"errors": [{"field": error.field, "reason": error.reason}]}
+        return {"errors": [{"field": error.field, "reason": error.reason}], **chinese(error)}
+    if isinstance(error, domain.RevealLimitError):
+        return {"limit": error.limit, "retry_after": error.retry_after, **chinese(error)}
     if isinstance(error, domain.UnknownCategoryError):
         return unknown_category(error)
     if isinstance(error, domain.ItemNotFoundError):
@@ -196,8 +204,10 @@ def chinese(error: BaseException) -> dict[str, str]:
     return {"detail_zh": detail_zh} if detail_zh else {}
 
 
-def retry_after(kind: ProblemType) -> dict[str, str]:
-    """503 and in-progress answers say when to come back."""
+def retry_after(kind: ProblemType, body: dict[str, Any] | None = None) -> dict[str, str]:
+    """503, 429 and in-progress answers say when to come back (the problem's own time if any)."""
+    if body is not None and isinstance(body.get("retry_after"), int):
+        return {"Retry-After": str(body["retry_after"])}
     if kind.status == 503 or kind.slug == "idempotency-in-progress":
         return {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return {}

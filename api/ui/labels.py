@@ -16,6 +16,7 @@ from typing import Any
 from api.ui.i18n import Translator
 from domain.claim import ClaimStatus
 from domain.item_track import ItemStage
+from domain.reveal_purposes import RevealPurpose
 from domain.values import CoverageDecision, Customer
 from domain.vocabulary import (
     Cause,
@@ -55,6 +56,7 @@ ENUM_GROUPS: dict[type[Enum], str] = {
     Role: "role",
     ClaimStatus: "status",
     ItemStage: "stage",
+    RevealPurpose: "purpose",
 }
 
 

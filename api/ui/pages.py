@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.http.http_errors import ApiError
-from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type
+from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type, retry_after
 from api.roles import LEDGER_VERIFY, allows
 from api.service.logs import logger
 from api.service.runtime import DATABASE_ERRORS
@@ -115,9 +115,11 @@ def problem_page(request: Request, error: BaseException) -> Response:
     body = problem_body(error, kind, request.url.path)
     if kind.status >= 500:
         logger.warning("console request failed", problem=kind.slug)
-    return error_page(
-        request, kind.status, body["title"], body["detail"], errors=body.get("errors") or []
-    )
+    t = get_translator(request)
+    detail = (body.get("detail_zh") or body["detail"]) if t.language == "zh" else body["detail"]
+    page = error_page(request, kind.status, body["title"], detail, errors=body.get("errors") or [])
+    page.headers.update(retry_after(kind, body))
+    return page
 
 
 def validation_page(request: Request, error: RequestValidationError) -> Response:

@@ -55,11 +55,14 @@ def _decide(
         deduction, basis = depreciation(
             query.price, terms.daily_depreciation_rate, days_used(query)
         )
-        lines.append(f"A return is refunded less depreciation (折旧) of {deduction}: {basis}.")
+        lines.append(
+            f"A return is refunded less depreciation (折旧) of {deduction} per unit: {basis}."
+        )
     discount = terms.negotiated_discount if outcome.negotiated_discount else None
     if discount is not None:
         lines.append(
-            f"An exchange costs {discount:.0%} of the price: {to_cents(query.price * discount)}."
+            f"An exchange costs {discount:.0%} of the price: "
+            f"{to_cents(query.price * discount)} per unit."
         )
     if Remedy.RETURN in outcome.remedies:
         lines.append(

@@ -109,7 +109,7 @@ def test_reveal_shows_the_plaintext_and_is_logged_as_revealed(
 ) -> None:
     response = client.get(
         f"/api/v1/claims/{claim_id}",
-        params={"reveal": "personal"},
+        params={"reveal": "personal", "purpose": "contact_customer"},
         headers=as_role[Role.SUPERVISOR],
     )
     assert response.status_code == 200
@@ -136,7 +136,9 @@ def test_a_role_without_personal_data_cannot_reveal_it(
     client: TestClient, as_role: Headers, claim_id: str
 ) -> None:
     response = client.get(
-        f"/api/v1/claims/{claim_id}", params={"reveal": "personal"}, headers=as_role[Role.AUDITOR]
+        f"/api/v1/claims/{claim_id}",
+        params={"reveal": "personal", "purpose": "contact_customer"},
+        headers=as_role[Role.AUDITOR],
     )
     assert response.status_code == 403
     assert response.json()["permission"] == "personal:read"
@@ -199,7 +201,9 @@ def test_after_erasure_the_claim_reads_with_its_personal_fields_erased(
     service_log: Callable[[], list[str]],
 ) -> None:
     client.get(
-        f"/api/v1/claims/{claim_id}", params={"reveal": "personal"}, headers=as_role[Role.AGENT]
+        f"/api/v1/claims/{claim_id}",
+        params={"reveal": "personal", "purpose": "contact_customer"},
+        headers=as_role[Role.AGENT],
     )
     erased = client.post(
         f"/api/v1/customers/{customer['customer_id']}/erase", headers=as_role[Role.SUPERVISOR]
@@ -212,7 +216,7 @@ def test_after_erasure_the_claim_reads_with_its_personal_fields_erased(
 
     response = client.get(
         f"/api/v1/claims/{claim_id}",
-        params={"reveal": "personal", "min_position": position},
+        params={"reveal": "personal", "purpose": "contact_customer", "min_position": position},
         headers=as_role[Role.SUPERVISOR],
     )
     assert response.status_code == 200

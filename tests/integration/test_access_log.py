@@ -16,6 +16,7 @@ from storage.migrations import migrate
 from storage.recorder import datastore_of
 
 pytestmark = pytest.mark.postgres
+PURPOSE = "contact_customer"
 
 
 @pytest.fixture
@@ -28,7 +29,9 @@ def test_a_recorded_access_is_committed_when_record_access_returns(
     datastore: PostgresDatastore, database_url: str
 ) -> None:
     claim_id = uuid.uuid4()
-    record = record_access(datastore, "wang.fang", "agent", claim_id, ["name", "phone"], "GET x")
+    record = record_access(
+        datastore, "wang.fang", "agent", claim_id, ["name", "phone"], "GET x", purpose=PURPOSE
+    )
     # Another session sees it at once: it was committed, not left in a transaction.
     with psycopg.connect(database_url) as other:
         (row,) = search_access_log(other, claim_id=claim_id)
@@ -43,7 +46,7 @@ def test_a_connection_inside_a_transaction_is_refused_and_nothing_is_recorded(
     with psycopg.connect(database_url) as conn:
         conn.execute("SELECT 1")  # opens a transaction (psycopg's default)
         with pytest.raises(ValueError, match="outside a transaction"):
-            record_access(conn, "wang.fang", "agent", claim_id, ["name"], "GET x")
+            record_access(conn, "wang.fang", "agent", claim_id, ["name"], "GET x", purpose=PURPOSE)
     with psycopg.connect(database_url) as conn:
         assert search_access_log(conn, claim_id=claim_id) == []
 
@@ -51,14 +54,14 @@ def test_a_connection_inside_a_transaction_is_refused_and_nothing_is_recorded(
 def test_an_idle_connection_records_and_commits(database_url: str) -> None:
     claim_id = uuid.uuid4()
     with psycopg.connect(database_url, autocommit=True) as conn:
-        record_access(conn, "li.qiang", "supervisor", claim_id, ["email"], "GET y")
+        record_access(conn, "li.qiang", "supervisor", claim_id, ["email"], "GET y", purpose=PURPOSE)
     with psycopg.connect(database_url) as conn:
         assert [r.actor for r in search_access_log(conn, claim_id=claim_id)] == ["li.qiang"]
 
 
 def test_unknown_fields_are_refused(datastore: PostgresDatastore) -> None:
     with pytest.raises(ValueError, match="fields"):
-        record_access(datastore, "a", "agent", uuid.uuid4(), ["region"], "GET x")
+        record_access(datastore, "a", "agent", uuid.uuid4(), ["region"], "GET x", purpose=PURPOSE)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,7 @@ def test_unknown_fields_are_refused(datastore: PostgresDatastore) -> None:
 def test_the_access_log_refuses_changes(
     datastore: PostgresDatastore, database_url: str, statement: str
 ) -> None:
-    record_access(datastore, "wang.fang", "agent", uuid.uuid4(), ["name"], "GET x")
+    record_access(datastore, "wang.fang", "agent", uuid.uuid4(), ["name"], "GET x", purpose=PURPOSE)
     with psycopg.connect(database_url) as conn, pytest.raises(psycopg.errors.RaiseException):
         conn.execute(statement)
 
@@ -78,9 +81,12 @@ def test_search_filters_by_claim_actor_and_period_newest_first_in_pages(
 ) -> None:
     claim_id, actor = uuid.uuid4(), f"user.{uuid.uuid4().hex[:6]}"
     records = [
-        record_access(datastore, actor, "agent", claim_id, ["name"], f"GET {n}") for n in range(5)
+        record_access(datastore, actor, "agent", claim_id, ["name"], f"GET {n}", purpose=PURPOSE)
+        for n in range(5)
     ]
-    record_access(datastore, "someone.else", "agent", claim_id, ["name"], "GET other")
+    record_access(
+        datastore, "someone.else", "agent", claim_id, ["name"], "GET other", purpose=PURPOSE
+    )
     with psycopg.connect(database_url) as conn:
         first = search_access_log(conn, claim_id=claim_id, actor=actor, limit=3)
         rest = search_access_log(conn, claim_id=claim_id, actor=actor, before_id=first[-1].id)

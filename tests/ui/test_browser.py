@@ -135,6 +135,7 @@ def test_a_supervisor_walks_through_the_console(
 
     # The customer is masked; revealing shows them in clear (and is logged).
     expect(page.locator("#customer")).to_contain_text("刘*")
+    page.locator("#reveal-purpose").select_option("contact_customer")
     page.get_by_role("button", name="查看个人信息").click()
     expect(page.locator("#customer")).to_contain_text("刘洋")
     shot(page, "supervisor-03b-customer-revealed")

@@ -6,11 +6,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import Depends, Query, Response, status
+from fastapi import Depends, Query, Request, Response, status
 
 from api.http import presenters
 from api.http.deps import LedgerDep, ViewConnection, requires
-from api.http.disclosure import disclose_customer, mark_response, withheld_customer
+from api.http.disclosure import (
+    RevealRequest,
+    disclose_customer,
+    mark_response,
+    withheld_customer,
+)
 from api.http.fast_paths import json_answer, run_blocking
 from api.http.recorded_results import run_once
 from api.http.routes import api_router
@@ -25,6 +30,8 @@ from api.http.schemas.filters import ClaimFilterParams
 from api.http.schemas.times import QueryTime
 from api.roles import CLAIMS_REPORT
 from domain.application import ClaimsLedger
+from domain.errors import InvalidInputError
+from domain.reveal_purposes import RevealPurpose
 from projections.claims.claims_queries import list_claims
 from storage.users import User
 
@@ -63,6 +70,7 @@ def read_claims(
 
 @router.get("/{claim_id}", response_model=ClaimPublic)
 async def read_claim(
+    request: Request,
     claim_id: UUID,
     ledger: LedgerDep,
     user: Annotated[User, requires("claims:read")],
@@ -87,6 +95,13 @@ async def read_claim(
         Literal["personal"] | None,
         Query(description="show the customer's personal data unmasked (logged)"),
     ] = None,
+    purpose: Annotated[
+        RevealPurpose | None,
+        Query(
+            description="why the reveal is needed, stored in the access log; required with "
+            "`reveal=personal`, refused without it"
+        ),
+    ] = None,
 ) -> Response:
     """Read a claim's current state from the ledger, or its state at a version or time.
 
@@ -96,10 +111,18 @@ async def read_claim(
 
     The customer's name, phone, email and address are masked for agents, specialists
     and supervisors (``reveal=personal`` shows them), withheld from the other roles;
-    every answer carrying them is recorded in the access log first.
+    every answer carrying them is recorded in the access log first. A reveal names its
+    ``purpose``; each user may reveal ``SANBAO_REVEAL_LIMIT_PER_HOUR`` times an hour
+    (429 ``reveal-limit`` with Retry-After beyond it).
     """
+    asked = None
+    if reveal:
+        limit = request.app.state.runtime.settings.reveal_limit_per_hour
+        asked = RevealRequest(purpose.value if purpose else None, limit)
+    elif purpose is not None:
+        raise InvalidInputError("purpose", "names the purpose of a reveal: give reveal=personal")
     return await run_blocking(
-        claim_answer, ledger, user, claim_id, version, as_of, as_of_business, bool(reveal)
+        claim_answer, ledger, user, claim_id, version, as_of, as_of_business, asked
     )
 
 
@@ -110,7 +133,7 @@ def claim_answer(
     version: int | None,
     as_of: datetime | None,
     as_of_business: datetime | None,
-    reveal: bool,
+    reveal: RevealRequest | None,
 ) -> Response:
     """The claim as ``user`` may see it, serialised once, with its ETag."""
     claim = ledger.get_claim_at(claim_id, version, as_of, as_of_business)

@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.http.schemas.customers import CustomerPublic
+from api.http.schemas.items import CostsPublic, ItemPublic
 from api.http.schemas.times import BusinessTime
 from domain.claim import ClaimStatus
 from domain.item_track import ItemState
@@ -166,7 +167,8 @@ class ClaimPublic(BaseModel):
     purchase: Purchase
     requested_remedy: Remedy | None
     description: str
-    items: list[ItemState]
+    items: list[ItemPublic]
+    costs: CostsPublic = Field(description="totals of parts, labour, shipping and refunds")
     problem_category: ProblemCategory | None
     priority: Priority
     complaint_grade: ComplaintGrade | None
@@ -184,6 +186,12 @@ class ClaimPublic(BaseModel):
     evidence: list[Evidence]
     note_count: int
     outcome_reason: str | None
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def items_with_units(cls, items: list[Any]) -> list[Any]:
+        """The aggregate's item states, with each unit's remedy and the decided price."""
+        return [ItemPublic.of(i) if isinstance(i, ItemState) else i for i in items]
 
 
 class ClaimChange(BaseModel):

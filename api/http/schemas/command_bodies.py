@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,6 +72,13 @@ class ClaimDiagnose(CommandBody):
     item_no: int | None = Field(default=None, ge=1, le=50)
     remedy: Remedy | None = Field(default=None, description="default: as requested, if allowed")
     goods_used: bool = False
+    quantity: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="how many of the line's units the remedy covers (exchange 2 of 4); "
+        "default: all of them",
+    )
 
 
 class QuoteLineIn(BaseModel):
@@ -80,13 +87,38 @@ class QuoteLineIn(BaseModel):
 
 
 class ClaimQuote(CommandBody):
+    """Where the 三包 decision fixes the price (a paid exchange at the policy's
+    discount), the item shows it as ``quote_due`` and a quote without ``lines`` takes
+    it; lines adding up to another amount need a supervisor's ``override_reason``."""
+
     model_config = example(item_no=1, lines=[{"description": "更换灯座", "amount": "85.00"}])
     item_no: int = ItemNo
-    lines: list[QuoteLineIn] = Field(min_length=1, max_length=50)
+    lines: list[QuoteLineIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="omitted: the price the decision fixes (the item's quote_due); "
+        "needed where the decision fixes none",
+    )
+    override_reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="a supervisor's reason for a quote that differs from the decided "
+        "price; recorded on the Quoted event",
+    )
 
     def to_kwargs(self) -> dict[str, Any]:
-        lines = tuple(QuoteLine(line.description, line.amount) for line in self.lines)
-        return {**super().to_kwargs(), "lines": lines}
+        lines = (
+            None
+            if self.lines is None
+            else tuple(QuoteLine(line.description, line.amount) for line in self.lines)
+        )
+        return {
+            **super().to_kwargs(),
+            "lines": lines,
+            "override_reason": self.override_reason or "",
+        }
 
 
 class ItemCommand(CommandBody):
@@ -121,10 +153,26 @@ class ClaimRecordRepair(ItemCommand):
     outcome: RepairOutcome
     parts: list[str] = Field(default_factory=list, max_length=50)
     labour_hours: Decimal = Field(default=Decimal("0"), ge=0, max_digits=6, decimal_places=2)
-    cost: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    cost: Decimal = Field(
+        default=Decimal("0"),
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="the repair's whole cost; default: parts_cost + labour_cost",
+    )
+    parts_cost: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    labour_cost: Decimal = Field(
+        default=Decimal("0"),
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="a cost not broken down into parts and labour counts as labour",
+    )
 
     def to_kwargs(self) -> dict[str, Any]:
-        work = RepairWork(tuple(self.parts), self.labour_hours, self.cost)
+        work = RepairWork(
+            tuple(self.parts), self.labour_hours, self.cost, self.parts_cost, self.labour_cost
+        )
         return {
             "occurred_at": self.occurred_at,
             "item_no": self.item_no,
@@ -134,15 +182,28 @@ class ClaimRecordRepair(ItemCommand):
 
 
 class ClaimShipReplacement(ItemCommand):
+    """One replacement per unit the remedy covers, each with its own serial number:
+    ``serial_nos`` (or ``serial_no`` for a single unit)."""
+
     model_config = example(item_no=1, serial_no="XD450-0002417")
-    serial_no: str = Field(min_length=1, max_length=100)
+    serial_no: str = Field(default="", max_length=100)
+    serial_nos: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="one serial per unit exchanged, in unit order",
+    )
     batch_no: str = Field(default="", max_length=100)
+    shipping_cost: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+
+    def to_kwargs(self) -> dict[str, Any]:
+        return {**super().to_kwargs(), "serial_nos": tuple(self.serial_nos)}
 
 
 class ClaimReceiveReturn(ItemCommand):
     model_config = example(item_no=1, inspection="as_described")
     inspection: InspectionResult
     note: str = Field(default="", max_length=1000)
+    shipping_cost: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
 
 
 class DeductionIn(BaseModel):

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from api.command_table import BY_ACTION
 from api.http.deps import LedgerDep, ViewConnection
-from api.http.disclosure import disclose_customer, mark_response
+from api.http.disclosure import RevealRequest, disclose_customer, mark_response
 from api.http.http_errors import PermissionDeniedError
 from api.http.problems import problem_body, problem_type
 from api.roles import PERSONAL_READ, allows
@@ -24,6 +24,7 @@ from api.ui.pages import UiRoute, render
 from domain.claim import ClaimStatus
 from domain.errors import InvalidInputError, SanbaoError
 from domain.numerals import ascii_number
+from domain.reveal_purposes import CODES
 from domain.vocabulary import ClaimKind, Priority, ProblemCategory
 from projections.claims.claims_queries import list_claims
 from projections.sla.sla_queries import DUE_SOON, clocks_for_claim
@@ -87,13 +88,13 @@ def claim_page(
     version: int | None = None,
     status_code: int = 200,
     failed: dict[str, Any] | None = None,
-    reveal: bool = False,
+    reveal: RevealRequest | None = None,
 ) -> Response:
     """The claim page; its customer masked (or revealed), logged as the API logs it."""
     claim_id = claim_id_from(reference)
     record = read_claim_record(ledger, claim_id, version)
     role = session.user.role
-    route = REVEAL_ROUTE if reveal else PAGE_ROUTE
+    route = REVEAL_ROUTE if reveal is not None else PAGE_ROUTE
     customer = disclose_customer(ledger, session.user, record.claim, route, reveal=reveal)
     show_timeline = allows(role, "history:read")
     clocks = clocks_for_claim(conn, claim_id) if record.is_current else []
@@ -105,7 +106,7 @@ def claim_page(
         request, "claim.html", session, status_code=status_code,
         record=record, claim=record.claim, clocks=clocks, actions=actions,
         show_timeline=show_timeline, failed=failed or {},
-        customer=customer, may_reveal=allows(role, PERSONAL_READ),
+        customer=customer, may_reveal=allows(role, PERSONAL_READ), purposes=CODES,
         here_full=f"/ui/claims/{claim_id}" + (f"?version={version}" if version else ""),
     )  # fmt: skip
     mark_response(response, customer)  # never cached, never kept for a replay
@@ -116,16 +117,19 @@ def claim_page(
 def reveal_claim_customer(
     request: Request,
     reference: str,
-    _: CheckedForm,
+    form: CheckedForm,
     ledger: LedgerDep,
     conn: ViewConnection,
     session: Reader,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
 ) -> Response:
-    """The claim page with its customer's personal data in clear, recorded in the access log."""
+    """The claim page with its customer's personal data in clear, recorded in the access log
+    with the purpose the form names (422 page without one, 429 beyond the hourly limit)."""
     if not allows(session.user.role, PERSONAL_READ):
         raise PermissionDeniedError(session.user.role.value, PERSONAL_READ)
-    return claim_page(request, reference, ledger, conn, session, version, reveal=True)
+    limit = request.app.state.runtime.settings.reveal_limit_per_hour
+    asked = RevealRequest(form.get("purpose"), limit)
+    return claim_page(request, reference, ledger, conn, session, version, reveal=asked)
 
 
 def form_version(raw: str | None) -> int | None:
