@@ -18,9 +18,14 @@ from domain.vocabulary import Role
 CLAIMS_REPORT = "claims:report"
 REPORTERS = frozenset({Role.AGENT, Role.SPECIALIST, Role.SUPERVISOR})
 
+# A unit's history is read by everyone who reads claims; those who report claims
+# register units at sale time.
+UNITS_READ = "units:read"
+UNITS_REGISTER = "units:register"
+
 # Reads. Everyone who works claims reads them; audit, reports and traceability are
 # oversight (supervisors, auditors, specialists; technicians trace faults too).
-READ_CLAIMS = frozenset({"claims:read", "history:read", "policy:read"})
+READ_CLAIMS = frozenset({"claims:read", "history:read", "policy:read", "units:read"})
 OVERSIGHT = frozenset({"audit:read", "trace:read", "reports:read", "sla:read"})
 ALL_READS = READ_CLAIMS | OVERSIGHT
 
@@ -40,7 +45,7 @@ AUDIT_EXPORT = "audit:export"
 
 def _commands(role: Role) -> frozenset[str]:
     """The command permissions the command table grants the role."""
-    reports = {CLAIMS_REPORT} if role in REPORTERS else set()
+    reports = {CLAIMS_REPORT, UNITS_REGISTER} if role in REPORTERS else set()
     return frozenset({e.permission for e in COMMAND_TABLE if role in e.roles} | reports)
 
 

@@ -24,6 +24,7 @@ from api.http.routes import (
     policy,
     reports,
     trace,
+    units,
 )
 from api.service.logs import configure_logging
 from api.service.metrics import Metrics
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
         access_log.router,
         ledger.router,
         ops.router,
+        units.router,
     ):
         app.include_router(router)
     install_api_docs(app)  # Swagger UI and ReDoc served from the package, not a CDN

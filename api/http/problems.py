@@ -18,6 +18,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from api.http import http_errors as api
 from api.http.time_problems import time_problem
 from domain import errors as domain
+from domain import units
 from domain.integrity.faults import LedgerIntegrityError
 from storage import idempotency
 
@@ -81,6 +82,12 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         409, "duplicate-claim", "The claim number is taken by another report"
     ),
     domain.CalendarDataError: ProblemType(422, "calendar-data", "No calendar data for the date"),
+    units.UnitNotFoundError: ProblemType(
+        404, "unit-not-found", "No claim or registration names the unit"
+    ),
+    units.UnitAlreadyRegisteredError: ProblemType(
+        409, "unit-already-registered", "The unit is registered with other facts"
+    ),
     domain.PositionBeyondHeadError: ProblemType(
         422, "position-beyond-head", "The ledger has no such position yet"
     ),
@@ -171,6 +178,11 @@ def extensions(error: BaseException) -> dict[str, Any]:
         return {"errors": [{"field": error.field, "reason": error.reason}], **chinese(error)}
     if isinstance(error, domain.RevealLimitError):
         return {"limit": error.limit, "retry_after": error.retry_after, **chinese(error)}
+    if isinstance(error, units.UnitAlreadyRegisteredError):
+        found = {"field": error.field, "reason": str(error)}
+        return {"errors": [found], "recorded": error.recorded, **chinese(error)}
+    if isinstance(error, units.UnitNotFoundError):
+        return {"serial_no": error.serial_no, **chinese(error)}
     if isinstance(error, domain.UnknownCategoryError):
         return unknown_category(error)
     if isinstance(error, domain.ItemNotFoundError):

@@ -13,6 +13,7 @@ from domain.units.history import (
     UnitFacts,
     UnitHistory,
     UnitWarranty,
+    unit_warranty,
     with_unit_history,
 )
 from domain.units.registration import Registration, Unit, UnitRegistry, check_registration
@@ -31,5 +32,6 @@ __all__ = [
     "UnitRegistry",
     "UnitWarranty",
     "check_registration",
+    "unit_warranty",
     "with_unit_history",
 ]

@@ -30,6 +30,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID
 
+from domain.errors import UnknownCategoryError
+from domain.intake import intake_policy
+from domain.policy.book import PolicyBook
 from domain.policy.document import Terms
 from domain.policy.periods import add_months
 from domain.units.registration import Registration
@@ -236,3 +239,23 @@ def with_unit_history(
         exchanged_on=exchanged_on,
     )
     return UnitFacts(unit_query, tuple(notes))
+
+
+def unit_warranty(history: UnitHistory, policies: PolicyBook, today: date) -> UnitWarranty | None:
+    """The unit's warranty under the policy in force today; None while its category is unknown.
+
+    The category is the one its latest claim names, else the registration's.
+    """
+    registration = history.registration
+    if history.claims:
+        category = history.claims[-1].category
+    elif registration is not None:
+        category = registration.category
+    else:
+        return None
+    policy = intake_policy(policies, today)
+    try:
+        terms = policy.terms_for(category)
+    except UnknownCategoryError:
+        return None
+    return history.warranty(terms, category, policy.version)

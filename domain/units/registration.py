@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import EventStore, IntegrityError
 
 from domain.errors import InvalidInputError
+from domain.intake import intake_policy
 from domain.policy import PolicyBook
 from domain.time_window import check_purchase
 from domain.units.errors import UnitAlreadyRegisteredError
@@ -92,8 +93,8 @@ def check_registration(
         raise InvalidInputError("model", MODEL_CODE_HINT)
     check_purchase(Purchase(purchased_on), latest)
     if category:
-        # Raises UnknownCategoryError naming the categories the policy knows.
-        policies.in_force(purchased_on).terms_for(category)
+        # Raises UnknownCategoryError naming the categories the policy in force knows.
+        intake_policy(policies, latest.date()).terms_for(category)
 
 
 class UnitRegistry:

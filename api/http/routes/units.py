@@ -1,0 +1,59 @@
+"""Units: a serial number's one history across claims, and warranty registration at sale time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Response, status
+
+from api.http.deps import LedgerDep, requires
+from api.http.routes import api_router
+from api.http.schemas.units import (
+    RegistrationPublic,
+    UnitPublic,
+    UnitRegistered,
+    UnitRegistrationIn,
+)
+from api.roles import UNITS_READ, UNITS_REGISTER
+from domain.claim import business_date
+from domain.units import UnitNotFoundError, unit_warranty
+from storage.users import User
+
+router = api_router(prefix="/units", tags=["units"])
+Serial = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def register_unit(
+    body: UnitRegistrationIn,
+    ledger: LedgerDep,
+    user: Annotated[User, requires(UNITS_REGISTER)],
+    response: Response,
+) -> UnitRegistered:
+    """Register a unit for its warranty when it is sold (serial, model, purchase date, channel).
+
+    A claim that later comes without proof of purchase for this serial and model is
+    decided on the registered purchase date. The same registration again answers 200;
+    other facts for a registered serial are refused (409): a registration is a
+    recorded fact, not a record to edit.
+    """
+    registration, created = ledger.register_unit(user.actor, **body.to_kwargs())
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return UnitRegistered(registration=RegistrationPublic.of(registration), created=created)
+
+
+@router.get("/{serial_no}")
+def read_unit(
+    serial_no: Serial, ledger: LedgerDep, _: Annotated[User, requires(UNITS_READ)]
+) -> UnitPublic:
+    """A unit's one history: its serial chain, warranty end (with the rule), claims and remedies.
+
+    Read from the recorded claims (the event store), as a diagnosis reads it, so it
+    shows the history the next decision for this serial will use.
+    """
+    history = ledger.unit_history(serial_no)
+    if not history.claims and history.registration is None:
+        raise UnitNotFoundError(serial_no.strip())
+    today = business_date(ledger.clock())
+    return UnitPublic.of(history, unit_warranty(history, ledger.policies, today))
