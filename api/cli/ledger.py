@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import psycopg
 import typer
 from rich.console import Console
 
@@ -26,6 +27,7 @@ from domain.integrity.proof import ProofError, verify_proof
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.export_formats import export_lines
 from projections.engine.quarantine import quarantined_events
+from storage.service_role import grant_service_role, opens_as_owner
 
 app = typer.Typer(help="The tamper-evident ledger: checkpoints, the public key, proofs, status.")
 errors = Console(stderr=True)
@@ -193,6 +195,29 @@ def head() -> None:
         errors.print("[red]error:[/red] the ledger is empty: nothing is signed yet")
         raise typer.Exit(code=1)
     sys.stdout.write(json.dumps(head_document(signed, key), indent=1) + "\n")
+
+
+@app.command("grant-service")
+def grant_service(
+    role: Annotated[str, typer.Argument(help="the database role the service runs as")],
+) -> None:
+    """As the owner role: open the ledger (creating its tables), then let ROLE append only.
+
+    ROLE may then read and write the views and the service's tables, but only
+    read and append to the ledger's events, chain, checkpoints and
+    verifications. Run it again after an upgrade's migrations.
+    """
+    with integrity_session() as integrity, integrity.connection() as conn:
+        if not opens_as_owner(conn):
+            errors.print("[red]error:[/red] run this as the role that owns the ledger")
+            raise typer.Exit(code=1)
+        try:
+            append_only = grant_service_role(conn, role, integrity.tables)
+        except psycopg.errors.UndefinedObject:
+            errors.print(f"[red]error:[/red] no database role {role!r}: create it first")
+            raise typer.Exit(code=1) from None
+    names = ", ".join(f"{schema}.{table}" for schema, table in append_only)
+    console.print(f"{role} may append to, but never change: {names}")
 
 
 @app.command("public-key")

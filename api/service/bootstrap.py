@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 from eventsourcing.persistence import ApplicationRecorder
 
 from api.service.database import Database, resolve_database
@@ -15,12 +16,17 @@ from storage.customer_keys import PostgresCustomerKeys
 from storage.key_files import personal_data_master_key
 from storage.migrations import migrate
 from storage.recorder import datastore_of
+from storage.service_role import opens_as_owner
 
 
 def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     """The ledger on ``database`` (migrated; the library creates its event tables if missing)."""
     cipher_key = settings.cipher_key.get_secret_value() if settings.cipher_key else None
     env = eventsourcing_env(database.url, settings.pool_size, cipher_key)
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        if not opens_as_owner(conn):
+            # A service role (README, "Least privilege"): the owner created the tables.
+            env["CREATE_TABLE"] = "n"
     calendar = BusinessCalendar(
         extra_holidays=frozenset(settings.extra_holidays),
         extra_workdays=frozenset(settings.extra_workdays),

@@ -57,6 +57,7 @@ def test_import_reports_what_it_imported_and_skips_it_the_second_time(
     first = cli.invoke(app, ["import", str(path), "--jobs", "1"], env={"COLUMNS": "200"})
     assert first.exit_code == 0, first.output
     assert "imported 3 claims (30 events)" in first.output
+    assert "signed checkpoint #1 up to position 30" in first.output  # no unsigned tail left
     again = cli.invoke(app, ["import", str(path), "--jobs", "1"], env={"COLUMNS": "200"})
     assert again.exit_code == 0, again.output
     assert "imported 0 claims (0 events)" in again.output and "3 already present" in again.output

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import threading
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
+from api.service.ledger_integrity import LedgerIntegrity
+from api.settings import Settings
 from domain.application import ClaimsLedger
 from domain.integrity.checkpoints import CheckpointBody
 from domain.integrity.faults import FaultKind, LedgerIntegrityError
@@ -85,3 +90,19 @@ def test_the_status_of_a_failed_run_names_the_fault(
     last = latest_integrity_status(conn).last_verification
     assert last is not None and not last.intact
     assert (last.fault_kind, last.fault_position, last.fault_claim) == ("modified", 2, claims[1])
+
+
+def test_the_service_signs_at_start_up_before_its_first_interval(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any], chain_database_url: str, tmp_path: Path
+) -> None:
+    write_claims(ledger, claims=2, versions=3)
+    settings = Settings(  # type: ignore[call-arg]
+        DATABASE_URL=chain_database_url,
+        ledger_signing_key=base64.b64encode(KEY.private_bytes_raw()).decode(),
+        checkpoint_seconds=3600,
+        data_dir=tmp_path,
+    )
+    stopping = threading.Event()
+    stopping.set()  # stops at the first interval: only the start-up signing runs
+    LedgerIntegrity(ledger, settings).run_checkpoints(stopping)
+    assert [(b.seq, b.position) for b in bodies(conn)] == [(1, 6)]
