@@ -33,7 +33,10 @@ class ClaimFilters:
     serial matches the faulty item or its replacement). ``*_from`` bounds are
     inclusive, ``*_to`` exclusive. ``text`` is a case-insensitive substring of the
     claim number or the description. ``overdue`` selects claims with (True) or
-    without (False) an open, unpaused SLA clock past its due time.
+    without (False) an open, unpaused SLA clock past its due time. ``batch`` and
+    ``supplier`` select a recall's claims (``projections.trace.trace_queries``): about
+    an item of the batch or supplier, or about a replacement unit that belongs to it
+    (shipped from that batch; shipped for an item of that supplier), or shipping one.
     """
 
     status: str | None = None
@@ -46,6 +49,8 @@ class ClaimFilters:
     model: str | None = None
     serial_no: str | None = None
     overdue: bool | None = None
+    batch: str | None = None
+    supplier: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     updated_from: datetime | None = None
@@ -234,6 +239,12 @@ def _conditions(filters: ClaimFilters, schema: str) -> tuple[list[sql.Composable
                 " WHERE m.serial_nos @> ARRAY[%(serial_no)s::text]))"
             ).format(sql.Identifier(schema, "claims"))
         )
+    for name in ("batch", "supplier"):
+        if (value := getattr(filters, name)) is not None:
+            params[name] = value
+            conditions.append(
+                sql.SQL("c.claim_id = ANY(ARRAY({}))").format(_recall_claims(name, schema))
+            )
     if filters.overdue is not None:
         overdue = _overdue(schema)
         conditions.append(overdue if filters.overdue else sql.SQL("NOT ") + overdue)
@@ -241,6 +252,27 @@ def _conditions(filters: ClaimFilters, schema: str) -> tuple[list[sql.Composable
         pattern = _like(filters.text)
         where("({0} ILIKE {1} OR c.description ILIKE {1})", "text", pattern, "claim_number")
     return conditions, params
+
+
+def _recall_claims(name: str, schema: str) -> sql.Composed:
+    """The claims of a batch's or supplier's recall, from the trace view's tables."""
+    items = sql.Identifier(schema, "trace_items")
+    links = sql.Identifier(schema, "trace_replacements")
+    if name == "batch":
+        template = (
+            "SELECT claim_id FROM {items} WHERE batch_no = %(batch)s"
+            " UNION SELECT claim_id FROM {links} WHERE batch_no = %(batch)s"
+            " UNION SELECT t.claim_id FROM {links} r JOIN {items} t ON t.serial_no = r.to_serial"
+            " WHERE r.batch_no = %(batch)s"
+        )
+    else:
+        template = (
+            "SELECT claim_id FROM {items} WHERE supplier = %(supplier)s"
+            " UNION SELECT t.claim_id FROM {items} i"
+            " JOIN {links} r ON r.claim_id = i.claim_id AND r.item_no = i.item_no"
+            " JOIN {items} t ON t.serial_no = r.to_serial WHERE i.supplier = %(supplier)s"
+        )
+    return sql.SQL(template).format(items=items, links=links)
 
 
 def _like(text: str) -> str:

@@ -7,14 +7,14 @@ recursive query) and gathers every claim about any serial of the chain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from psycopg import Connection, sql
-from psycopg.rows import dict_row
+from psycopg.rows import class_row, dict_row
 
 from projections.trace import final_remedy
 
@@ -84,7 +84,7 @@ LINKS = (
     CHAIN
     + """
 SELECT from_serial, to_serial FROM views.trace_replacements
-WHERE to_serial IN (SELECT serial_no FROM chain) ORDER BY position
+WHERE to_serial IN (SELECT serial_no FROM chain) ORDER BY position, unit
 """
 )
 STORY = (
@@ -178,6 +178,9 @@ class TraceSummary:
     refunded_amount: Decimal
     quoted_amount: Decimal
     responsibility: Responsibility
+    replacements: int = 0  # replacement units shipped that belong here (a batch: its own)
+    serials: tuple[str, ...] = ()  # the affected serials: the items' and the replacements'
+    claim_numbers: tuple[str, ...] = ()  # the claims about them
 
 
 SUMMARY = f"""
@@ -195,12 +198,14 @@ SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        coalesce(array_agg(DISTINCT model_name) FILTER (WHERE model_name IS NOT NULL), '{{{{}}}}')
            AS model_names
 FROM (SELECT *, count(*) OVER (PARTITION BY cause) AS n FROM views.trace_items
-      WHERE {{column}} = %(key)s) AS items
+      WHERE {{column}} = %(key)s
+         -- a claim about a replacement unit counts where the replacement belongs
+         OR serial_no IN (SELECT to_serial FROM ({{shipped}}) AS s)) AS items
 """
 
 
 def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
-    query = sql.SQL(SUMMARY).format(column=sql.Identifier(column))
+    query = sql.SQL(SUMMARY).format(column=sql.Identifier(column), shipped=_shipped(column))
     params = {
         "key": key,
         "quality": list(QUALITY),
@@ -212,7 +217,15 @@ def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
     assert row is not None  # an aggregate always returns one row
     counts = {k: row.pop(k) for k in ("diagnosed", "quality", "misuse", "transport")}
     other = counts["diagnosed"] - counts["quality"] - counts["misuse"] - counts["transport"]
-    return TraceSummary(key=key, **row, responsibility=Responsibility(**counts, other=other))
+    units = _recall(conn, column, key)
+    return TraceSummary(
+        key=key,
+        **row,
+        responsibility=Responsibility(**counts, other=other),
+        replacements=sum(1 for u in units if u.claim_event == "shipped"),
+        serials=tuple(sorted({u.serial_no for u in units if u.serial_no})),
+        claim_numbers=tuple(sorted({u.claim_number for u in units})),
+    )
 
 
 def batch_summary(conn: Connection[Any], batch_no: str) -> TraceSummary:
@@ -228,3 +241,89 @@ def model_summary(conn: Connection[Any], model: str) -> TraceSummary:
 def supplier_summary(conn: Connection[Any], supplier: str) -> TraceSummary:
     """Claims, causes, remedies and responsibility for the items of one supplier."""
     return _summary(conn, "supplier", supplier)
+
+
+# -- recalls ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecallUnit:
+    """One affected unit in one claim: a recall list's row.
+
+    ``belongs`` says why the unit is on the list: ``item`` (the claim's item is of
+    the batch, model or supplier) or ``replacement`` (it was shipped as a
+    replacement that belongs there: a batch counts a replacement under its own
+    batch, a model or supplier under the item it replaced). ``claim_event`` is
+    ``reported`` (the claim is about this serial) or ``shipped`` (the claim shipped
+    it as a replacement); ``at`` is that event's business time.
+    """
+
+    serial_no: str | None
+    batch_no: str | None
+    model: str
+    supplier: str | None
+    belongs: str
+    claim_event: str
+    claim_id: UUID
+    claim_number: str
+    item_no: int
+    at: datetime
+    cause: str | None
+    remedy: str | None
+    stage: str
+    claim_status: str
+
+
+RECALL_FIELDS = [f.name for f in fields(RecallUnit)]
+
+RECALL = """
+WITH picked AS (SELECT * FROM views.trace_items WHERE {column} = %(key)s),
+shipped AS ({shipped})
+SELECT DISTINCT * FROM (
+    SELECT t.serial_no, t.batch_no, t.model, t.supplier, 'item' AS belongs,
+           'reported' AS claim_event, t.claim_id, t.claim_number, t.item_no,
+           t.reported_at AS at, t.cause, t.remedy, t.stage, t.claim_status
+      FROM picked t
+    UNION ALL
+    SELECT s.to_serial, s.batch_no, t.model, t.supplier, 'replacement', 'shipped',
+           t.claim_id, t.claim_number, t.item_no, s.shipped_at, t.cause, t.remedy, t.stage,
+           t.claim_status
+      FROM shipped s JOIN views.trace_items t ON t.claim_id = s.claim_id AND t.item_no = s.item_no
+    UNION ALL
+    SELECT t.serial_no, s.batch_no, t.model, t.supplier, 'replacement', 'reported',
+           t.claim_id, t.claim_number, t.item_no, t.reported_at, t.cause, t.remedy, t.stage,
+           t.claim_status
+      FROM shipped s JOIN views.trace_items t ON t.serial_no = s.to_serial
+     WHERE t.{column} IS DISTINCT FROM %(key)s
+) AS units
+ORDER BY serial_no NULLS LAST, at, claim_number, item_no
+"""
+
+
+def _shipped(column: str) -> sql.Composable:
+    """The replacement links that belong to the key: by their own batch, else by the item's."""
+    if column == "batch_no":
+        return sql.SQL("SELECT * FROM views.trace_replacements WHERE batch_no = %(key)s")
+    return sql.SQL(
+        "SELECT r.* FROM views.trace_replacements r JOIN views.trace_items i"
+        " ON i.claim_id = r.claim_id AND i.item_no = r.item_no WHERE i.{} = %(key)s"
+    ).format(sql.Identifier(column))
+
+
+def _recall(conn: Connection[Any], column: str, key: str) -> list[RecallUnit]:
+    query = sql.SQL(RECALL).format(column=sql.Identifier(column), shipped=_shipped(column))
+    with conn.cursor(row_factory=class_row(RecallUnit)) as cur:
+        return cur.execute(query, {"key": key}).fetchall()
+
+
+RECALL_KEYS = {"batch": "batch_no", "model": "model", "supplier": "supplier"}
+
+
+def recall_list(conn: Connection[Any], kind: str, key: str) -> list[RecallUnit]:
+    """Every affected unit of a batch, model or supplier, each with its claims.
+
+    The items of the key, the replacement units that belong to it (a batch's own
+    replacements, a model's or supplier's replacements of its items) and every
+    claim later reported about those replacements.
+    """
+    return _recall(conn, RECALL_KEYS[kind], key)

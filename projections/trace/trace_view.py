@@ -46,8 +46,8 @@ REPORTED = frozenset(
 KEY = ("claim_id", "item_no")
 CHANGING = tuple(c for c in COLUMNS if c not in REPORTED and c not in KEY)
 LINKS = {
-    "position": "int8", "claim_id": "uuid", "item_no": "int4", "from_serial": "text",
-    "to_serial": "text", "batch_no": "text", "shipped_at": "timestamptz",
+    "position": "int8", "unit": "int4", "claim_id": "uuid", "item_no": "int4",
+    "from_serial": "text", "to_serial": "text", "batch_no": "text", "shipped_at": "timestamptz",
 }  # fmt: skip
 # Counters start at zero rather than NULL, so handlers can add to them.
 ZEROS = {"repairs": 0, "failed_repairs": 0, "exchanged": 0, "returned": 0, "refunds": 0,
@@ -251,14 +251,22 @@ class TraceView(View):
             row["stage"] = "repair_failed"
 
     def on_replacement_shipped(self, claim: TracedClaim, e: Envelope) -> None:
+        """One link per replacement unit shipped, each under the shipment's batch.
+
+        Shipments recorded before quantities name one serial; a line's units share
+        its serial field, so each unit's link starts from the serial the line held.
+        """
         row = claim.item(e)
         held = row["replacement_serial_no"] or row["serial_no"]
-        serial, batch_no = e.data["serial_no"], blank(e.data["batch_no"])
-        claim.links.append(
-            (e.position, e.claim_id, row["item_no"], held, serial, batch_no, e.occurred_at)
-        )
+        serials = tuple(e.data.get("serial_nos") or ()) or (e.data["serial_no"],)
+        batch_no = blank(e.data["batch_no"])
+        item_no, at = row["item_no"], e.occurred_at
+        for unit, serial in enumerate(serials):
+            claim.links.append((e.position, unit, e.claim_id, item_no, held, serial, batch_no, at))
         row["exchanged"] += 1
-        row.update(replacement_serial_no=serial, replacement_batch_no=batch_no, stage="replaced")
+        row.update(
+            replacement_serial_no=serials[-1], replacement_batch_no=batch_no, stage="replaced"
+        )
 
     def on_return_received(self, claim: TracedClaim, e: Envelope) -> None:
         row = claim.item(e)

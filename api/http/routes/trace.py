@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import Path
+from fastapi import Path, Response
 
 from api.http.deps import ViewConnection, requires
 from api.http.routes import api_router
 from projections.trace import trace_queries as q
+from projections.trace.recall_csv import MEDIA_TYPE, recall_csv
 from storage.users import User
 
 router = api_router(prefix="/trace", tags=["traceability"])
@@ -38,3 +40,31 @@ def read_model_summary(model: Key, conn: ViewConnection, _: Tracer) -> q.TraceSu
 def read_supplier_summary(supplier: Key, conn: ViewConnection, _: Tracer) -> q.TraceSummary:
     """Summarise the claims about one supplier's items."""
     return q.supplier_summary(conn, supplier)
+
+
+Kind = Literal["batches", "models", "suppliers"]
+KINDS = {"batches": "batch", "models": "model", "suppliers": "supplier"}
+
+
+@router.get("/{kind}/{key}/recall")
+def read_recall_list(kind: Kind, key: Key, conn: ViewConnection, _: Tracer) -> list[q.RecallUnit]:
+    """A recall list: every affected unit of a batch, model or supplier, with its claims.
+
+    A replacement unit is listed under its own batch (and under the model or
+    supplier of the item it replaced), with the claim that shipped it and every
+    claim later reported about it.
+    """
+    return q.recall_list(conn, KINDS[kind], key)
+
+
+@router.get(
+    "/{kind}/{key}/recall.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "the recall list as CSV"}},
+)
+def read_recall_csv(kind: Kind, key: Key, conn: ViewConnection, _: Tracer) -> Response:
+    """The recall list as CSV (UTF-8 with BOM; the same rows and fields as ``/recall``)."""
+    body = recall_csv(q.recall_list(conn, KINDS[kind], key))
+    name = quote(f"recall-{KINDS[kind]}-{key}.csv", safe="")
+    disposition = f"attachment; filename=\"recall.csv\"; filename*=UTF-8''{name}"
+    return Response(body, media_type=MEDIA_TYPE, headers={"Content-Disposition": disposition})

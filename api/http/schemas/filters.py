@@ -29,6 +29,14 @@ class ClaimFilterParams:
     model: Short = None
     serial_no: Short = None
     overdue: Annotated[bool | None, Query()] = None
+    batch: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="a recall: claims of the batch"),
+    ] = None
+    supplier: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="a recall: claims of the supplier"),
+    ] = None
     created_from: Annotated[QueryTime | None, Query()] = None
     created_to: Annotated[QueryTime | None, Query()] = None
     updated_from: Annotated[QueryTime | None, Query()] = None
