@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from importlib.metadata import version
+from typing import Annotated
 
 import typer
 
 from api.cli import (
     background,
+    claim_list,
     customers,
     import_claims,
     keys,
@@ -30,8 +33,34 @@ from domain.reveal_purposes import CODES as PURPOSES
 from storage.migrations import migrate as apply_migrations
 
 app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
+CALENDAR_SOURCES = {
+    HolidaySource.ANNOUNCED: "announced holidays and adjusted working days (chinesecalendar)",
+    HolidaySource.STATUTORY: "statutory holidays only (holidays)",
+    HolidaySource.WEEKDAYS: "weekdays only: no holiday data for this year",
+}
+
+
+def print_version(show: bool) -> None:
+    if show:
+        print(f"sanbao {version('sanbao-ledger')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def sanbao(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Sanbao Ledger: the event-sourced ledger of after-sales claims (三包)."""
+
+
 claim_app = typer.Typer(help="Read claims.")
 app.add_typer(claim_app, name="claim")
+claim_app.command("list")(claim_list.list_claims_command)
 app.add_typer(views.app, name="projections")
 app.add_typer(user_tokens.app, name="users")
 app.add_typer(customers.app, name="customers")
@@ -54,21 +83,23 @@ def migrate() -> None:
 
 @app.command()
 def db() -> None:
-    """Say which PostgreSQL the ledger uses and how far its log reaches."""
-    ledger, database = open_ledger(get_settings())
+    """Say where the ledger's data is, which PostgreSQL it uses and how far its log reaches."""
+    settings = get_settings()
+    ledger, database = open_ledger(settings)
     try:
         head = ledger.recorder.max_notification_id() or 0
-        console.print(database.describe())
-        console.print(f"ledger head position: {head}")
         this_year = datetime.now().year
         sources = holiday_sources([this_year, this_year + 1])
-        console.print(
-            "business calendar: "
-            + ", ".join(f"{year} {source}" for year, source in sources.items())
-        )
+        facts = {
+            "database": database.describe(),
+            "data directory": f"{settings.data_dir.resolve()} (SANBAO_DATA_DIR)",
+            "ledger head": f"position {head:,}",
+        } | {f"calendar {year}": CALENDAR_SOURCES[source] for year, source in sources.items()}
+        for label, fact in facts.items():
+            console.print(f"{label:<16}{fact}", highlight=False)
         if any(source is not HolidaySource.ANNOUNCED for source in sources.values()):
             console.print(
-                "  years without announced data: statutory holidays only (or weekdays); "
+                "years without announced data: statutory holidays only (or weekdays); "
                 "adjusted working days (调休) come from SANBAO_EXTRA_WORKDAYS"
             )
         customers.describe_keys(ledger)

@@ -12,3 +12,9 @@ from rich.console import Console
 UNBOUNDED_WIDTH = 10_000
 
 console = Console() if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH, soft_wrap=True)
+errors = (
+    Console(stderr=True)
+    if sys.stderr.isatty()
+    else Console(stderr=True, width=UNBOUNDED_WIDTH, soft_wrap=True)
+)
+"""Notes and progress, on stderr: what a script reads from stdout stays clean."""
