@@ -35,6 +35,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from api.cli.progress import ProgressLine
 from bench.common import (
     RESULTS,
     drop_database,
@@ -145,9 +146,10 @@ def run(server: str, events: int, single: int, embedded: bool = False) -> dict[s
         with open_ledger(url, pool_size=2) as ledger:
             started = time.perf_counter()
             saved = 0
+            progress = ProgressLine(sys.stderr)
             for saved in generate(ledger, claims=events // 10):
-                print(f"\rgenerated {saved:,} events", end="", file=sys.stderr)
-            print(file=sys.stderr)
+                progress.show(f"generated {saved:,} events")
+            progress.done()
             results: dict[str, Any] = {
                 "database": server_facts(url),
                 "embedded": embedded,

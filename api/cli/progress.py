@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -38,3 +40,38 @@ def event_progress(console: Console, title: str, total: int) -> Iterator[Progres
             bar.update(task, completed=done, total=max(head, done, 1), rate=rate)
 
         yield advance
+
+
+class ProgressLine:
+    """A count that grows during a long step, on ``stream``: one line redrawn on a
+    terminal; elsewhere (a log, CI) whole lines, at most one every ``every_seconds``."""
+
+    def __init__(self, stream: TextIO, every_seconds: float = 2.0) -> None:
+        self.stream = stream
+        self.every_seconds = every_seconds
+        self.redraw = stream.isatty()
+        self.last_line_at = -every_seconds
+        self.pending = ""
+
+    def show(self, text: str) -> None:
+        if self.redraw:
+            self.stream.write(f"\r{text}")
+            self.stream.flush()
+            return
+        self.pending = text
+        now = time.monotonic()
+        if now - self.last_line_at >= self.every_seconds:
+            self._write_line()
+            self.last_line_at = now
+
+    def done(self) -> None:
+        """Ends the step: the redrawn line is closed, the last count written if it was not."""
+        if self.redraw:
+            self.stream.write("\n")
+        elif self.pending:
+            self._write_line()
+
+    def _write_line(self) -> None:
+        self.stream.write(f"{self.pending}\n")
+        self.stream.flush()
+        self.pending = ""
