@@ -14,7 +14,12 @@ from fastapi.testclient import TestClient
 
 from api.service.runtime import Runtime
 from domain.vocabulary import Role
-from storage.idempotency import PERSONAL_DATA_HEADER, IdempotencyStore, StoredResponse, Ticket
+from storage.idempotency import (
+    PERSONAL_DATA_HEADER,
+    IdempotencyStore,
+    KeyedRequest,
+    StoredResponse,
+)
 from storage.recorder import datastore_of
 from tests.e2e.claims import report_body
 from tests.integration.personal_data_support import tables_holding
@@ -165,12 +170,12 @@ def test_the_report_answer_and_its_idempotent_replay_hold_no_personal_data(
 def test_an_answer_carrying_personal_data_is_never_kept_for_replays(runtime: Runtime) -> None:
     store = IdempotencyStore(datastore_of(runtime.ledger), 1.0, 60.0)
     key, digest = uuid.uuid4().hex, "d" * 64
-    ticket = store.begin("e2e.supervisor", key, digest)
-    assert isinstance(ticket, Ticket)
+    keyed = store.begin("e2e.supervisor", key, digest)
+    assert isinstance(keyed, KeyedRequest)
     headers = {"content-type": "application/json", PERSONAL_DATA_HEADER: "revealed"}
-    store.finish(ticket, StoredResponse(200, headers, b'{"name": "plain"}'))
+    store.finish(keyed.ticket, StoredResponse(200, headers, b'{"name": "plain"}'))
     # Forgotten, not stored: the retry runs (and is logged) again.
-    assert isinstance(store.begin("e2e.supervisor", key, digest), Ticket)
+    assert isinstance(store.begin("e2e.supervisor", key, digest), KeyedRequest)
 
 
 def test_history_shows_the_customer_as_id_and_region(
