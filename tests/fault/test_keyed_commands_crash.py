@@ -194,7 +194,7 @@ def effects(database_url: str) -> tuple[Counter[str], dict[str, list[str]]]:
         start = 1
         while batch := ledger.recorder.select_notifications(start=start, limit=500):
             for notification in batch:
-                event = ledger.mapper.to_domain_event(notification)
+                event: Any = ledger.mapper.to_domain_event(notification)
                 kind = type(event).__name__
                 if kind == "NoteAdded":
                     notes[event.text] += 1
