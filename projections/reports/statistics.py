@@ -38,6 +38,7 @@ from psycopg import Connection
 from psycopg.rows import dict_row
 
 from projections.reports.processing_time import MonthlyProcessingTime
+from projections.reports.warranty_costs import WarrantyCosts
 from projections.sla.breach_owners import OwnerBreaches
 from projections.trace import final_remedy
 
@@ -189,9 +190,9 @@ class RegionReturns:
 class MonthlyStatistics:
     """One month's figures by dimension, and both outlier tests with their method.
 
-    ``processing_time`` and ``sla_breaches`` are filled by
-    ``projections.reports.monthly_report`` (they need the business calendar and
-    the SLA view); ``monthly_statistics`` alone leaves them empty.
+    ``processing_time``, ``sla_breaches`` and ``warranty_costs`` are filled by
+    ``projections.reports.monthly_report`` (they need the business calendar, the
+    SLA view and the cost view); ``monthly_statistics`` alone leaves them empty.
     """
 
     month: date
@@ -206,6 +207,7 @@ class MonthlyStatistics:
     methods: dict[str, str] = field(default_factory=dict)
     processing_time: MonthlyProcessingTime | None = None
     sla_breaches: list[OwnerBreaches] = field(default_factory=list)
+    warranty_costs: dict[str, WarrantyCosts] = field(default_factory=dict)
 
     @property
     def outlier_models(self) -> list[str]:

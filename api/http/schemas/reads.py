@@ -13,6 +13,7 @@ from domain.vocabulary import Cause, ProofOfPurchase, RepairOutcome
 from projections.audit.audit_queries import AuditRow
 from projections.reports.satisfaction import SatisfactionRow
 from projections.reports.statistics import ModelFaults, RegionReturns
+from projections.reports.warranty_costs import CostLine
 from projections.sla.breach_owners import OwnerBreaches
 from projections.sla.sla_queries import SlaClock
 
@@ -128,6 +129,18 @@ class MonthlyProcessingTimePublic(BaseModel):
     by_team: dict[str, ProcessingTimePublic]
 
 
+class WarrantyCostsPublic(BaseModel):
+    """Warranty cost spent in a month (parts, labour, shipping, refunds) grouped one way,
+    largest first; model, supplier and cause are the item's."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    month: date
+    by: str
+    total: Decimal
+    lines: list[CostLine]
+
+
 class MonthlyReport(BaseModel):
     """The claims reported in a month: figures by group, and the outlier flags.
 
@@ -150,3 +163,6 @@ class MonthlyReport(BaseModel):
     methods: dict[str, str]
     processing_time: MonthlyProcessingTimePublic
     sla_breaches: list[OwnerBreaches]
+    warranty_costs: dict[str, WarrantyCostsPublic] = Field(
+        description="the month's warranty cost by model, by supplier and by cause"
+    )

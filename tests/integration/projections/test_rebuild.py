@@ -52,7 +52,7 @@ def caught_up(ledger: ClaimsLedger) -> ViewRunner:
     return runner
 
 
-@pytest.mark.parametrize("name", ["claims", "audit", "trace", "sla"])
+@pytest.mark.parametrize("name", ["claims", "audit", "trace", "sla", "costs"])
 def test_a_rebuilt_view_equals_the_live_one_with_the_same_index_names(
     name: str, ledger: ClaimsLedger, caught_up: ViewRunner, migrated_url: str
 ) -> None:
