@@ -30,6 +30,7 @@ from psycopg.rows import tuple_row
 from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.claim_status import ClaimStatus
+from domain.item_track import ItemState
 from domain.values import Item
 from projections.engine.envelope import Envelope
 from projections.engine.view import VIEWS_SCHEMA, View, handler_name
@@ -110,7 +111,9 @@ class ClaimFold:
         """
         claim = self.claim
         items = [state.item for state in claim.items]
-        serials = [i.serial_no for i in items] + [s.replacement_serial_no for s in claim.items]
+        # Every replacement serial of the latest exchange: one per unit exchanged.
+        replacements = [serial for s in claim.items for serial in _replacements(s)]
+        serials = [i.serial_no for i in items] + replacements
         return {
             "claim_id": claim.id,
             "claim_number": claim.claim_number,
@@ -266,6 +269,11 @@ def _names_of(items: Sequence[Item]) -> list[str]:
         if item.model and not names.get(item.model):
             names[item.model] = item.model_name
     return list(names.values())
+
+
+def _replacements(state: ItemState) -> list[str]:
+    """The item's replacement serials (shipments recorded before quantities carry one)."""
+    return state.replacement_serial_nos or [state.replacement_serial_no]
 
 
 def _value(member: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -166,6 +167,19 @@ def test_an_exchange_adds_the_replacement_serial_and_keeps_the_faulty_one(
     row = row_of(claim_id)
     assert row["serial_nos"] == ["SN-9", "SN-9-NEW"]
     assert (row["item_stages"], row["status"]) == (["replaced"], "resolved")
+
+
+def test_an_exchange_of_some_units_adds_each_units_replacement_serial(
+    ledger: ClaimsLedger, row_of: Callable[[UUID], Row]
+) -> None:
+    line = replace(new_report()["items"][0], quantity=4)
+    report = new_report(purchase=recent_purchase(), items=(line,))
+    claim_id = ledger.report(AGENT, **report).claim_id
+    ledger.command(Claim.diagnose, claim_id, TECH, finding="flicker", cause=Cause.QUALITY_DEFECT,
+                   item_no=1, remedy=Remedy.EXCHANGE, quantity=2)  # fmt: skip
+    serials = ("SN-9-A", "SN-9-B")
+    ledger.command(Claim.ship_replacement, claim_id, WAREHOUSE, item_no=1, serial_nos=serials)
+    assert row_of(claim_id)["serial_nos"] == ["SN-9", "SN-9-A", "SN-9-B"]
 
 
 def test_the_status_is_the_aggregates_own(
