@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
-from psycopg import errors, sql
+from psycopg import sql
 
 from domain.application import ClaimsLedger
 from domain.units import LogScan
@@ -34,6 +34,8 @@ SELECT (SELECT coalesce(max(notification_id), 0) FROM {positions}
               WHERE to_serial = ANY(%(serials)s) OR from_serial = ANY(%(serials)s)) AS claim_ids
 """
 
+TABLES_EXIST = "SELECT bool_and(to_regclass(t) IS NOT NULL) AS ok FROM unnest(%s::text[]) AS t"
+
 
 class TraceIndex:
     """A ``ClaimFinder`` over the trace view's tables, complete up to the ledger's head."""
@@ -41,6 +43,9 @@ class TraceIndex:
     def __init__(self, ledger: ClaimsLedger, schema: str = VIEWS_SCHEMA) -> None:
         self.datastore = datastore_of(ledger)
         self.tail = LogScan(ledger.recorder, ledger.mapper)
+        positions = f"{self.datastore.schema or 'public'}.{TRACKING_TABLE}"
+        self.tables = (positions, f"{schema}.trace_items", f"{schema}.trace_replacements")
+        self.indexed = False  # until the view's tables and positions exist (never dropped)
         self.query = sql.SQL(CLAIMS_ABOUT).format(
             positions=sql.Identifier(self.datastore.schema or "public", TRACKING_TABLE),
             items=sql.Identifier(schema, "trace_items"),
@@ -52,11 +57,14 @@ class TraceIndex:
         if not wanted:
             return set()
         params = {"view": TRACE_VIEW, "serials": wanted}
-        try:
-            with self.datastore.get_connection() as conn, conn.cursor() as cur:
+        position, claim_ids = 0, []  # no view has run on this database yet: the whole log
+        with self.datastore.get_connection() as conn, conn.cursor() as cur:
+            if not self.indexed:
+                found = cur.execute(TABLES_EXIST, (list(self.tables),)).fetchone()
+                self.indexed = bool(found and found["ok"])
+            if self.indexed:
                 row = cur.execute(self.query, params).fetchone()
-        except errors.UndefinedTable:  # no view has run on this database yet
-            return self.tail.claims_about(wanted)
-        assert row is not None  # a SELECT without FROM returns one row
-        position, claim_ids = row["position"], row["claim_ids"]
+                assert row is not None  # a SELECT without FROM returns one row
+                position, claim_ids = row["position"], row["claim_ids"]
+        # Read after the view's answer, on a connection of its own: nothing falls between.
         return set(claim_ids) | self.tail.claims_about(wanted, after=position)

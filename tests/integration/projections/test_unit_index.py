@@ -64,3 +64,12 @@ def test_a_registration_is_stored_and_read_back_on_postgres(ledger: ClaimsLedger
     with datastore_of(ledger).get_connection() as conn:
         row = conn.execute("SELECT count(*) AS n FROM sanbaoledger_units").fetchone()
     assert row is not None and row["n"] >= 1
+
+
+def test_without_the_views_tables_the_whole_log_is_read(ledger: ClaimsLedger) -> None:
+    serial = f"UI-{uuid.uuid4().hex[:10]}"
+    claim_id, _ = report(ledger, serial)
+
+    found = TraceIndex(ledger, schema="no_views_here").claims_about({serial})
+
+    assert found == {claim_id}
