@@ -378,6 +378,56 @@ def led_bulb_repeat_failure(p: CasePlayer) -> None:
     p.refused(141, AGENT, Claim.pause_sla, reason=PauseReason.WAITING_ON_CUSTOMER)
 
 
+# The desk lamp of the unit-history cases: bought 367 days before its second claim, so its
+# 12-month warranty ended two or three days before that claim, unless extended.
+DESK_LAMP = Item(
+    model="TD-30",
+    model_name="台灯",
+    category="lighting",
+    serial_no="TD30-0003391",
+    batch_no="B2025-05",
+    supplier="中山灯饰五金厂",
+    price=Decimal("129.00"),
+)
+DESK_LAMP_SECOND_CLAIM_DAYS_AGO = 25
+
+
+def desk_lamp_first_repair(p: CasePlayer) -> None:
+    """One history per unit, first claim: the desk lamp is repaired, 4 days in repair."""
+    p.report(
+        [DESK_LAMP],
+        purchase_days_ago=367 - (29 - DESK_LAMP_SECOND_CLAIM_DAYS_AGO),
+        kind=ClaimKind.REPAIR,
+        customer=customer("周敏", "13100131009", "福建"),
+        description="台灯开关接触不良",
+        requested_remedy=Remedy.REPAIR,
+    )
+    p.diagnose(1, "开关触点氧化", Cause.QUALITY_DEFECT, item_no=1)
+    p.do(2, TECHNICIAN, Claim.start_repair, item_no=1, mode=RepairMode.MAIL_IN)
+    p.do(
+        26,  # three days later: four calendar days in repair
+        TECHNICIAN,
+        Claim.record_repair,
+        item_no=1,
+        outcome=RepairOutcome.FIXED,
+        work=RepairWork(parts=("开关",), labour_hours=Decimal("0.5")),
+    )
+
+
+def desk_lamp_covered_by_extension(p: CasePlayer) -> None:
+    """One history per unit, second claim: reported on day 367, past the 12 months, yet
+    covered, because the warranty is extended by the 4 days in repair on the first claim."""
+    p.report(
+        [DESK_LAMP],
+        purchase_days_ago=367,
+        kind=ClaimKind.REPAIR,
+        customer=customer("周敏", "13100131009", "福建"),
+        description="台灯再次无法点亮",
+        requested_remedy=Remedy.REPAIR,
+    )
+    p.diagnose(1, "灯头接线松脱", Cause.QUALITY_DEFECT, item_no=1)
+
+
 def open_report_awaiting_response(p: CasePlayer) -> None:
     """A fresh report nobody has acknowledged yet: the first-response clock runs."""
     p.report(
@@ -413,6 +463,8 @@ CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (
     ("LF-2026-0006", 9, technician_attitude_complaint),
     ("LF-2026-0007", 19, led_bulb_repeat_failure),
     ("SB-2026-0008", 1, open_report_awaiting_response),
+    ("LF-2026-0009", 29, desk_lamp_first_repair),
+    ("LF-2026-0010", DESK_LAMP_SECOND_CLAIM_DAYS_AGO, desk_lamp_covered_by_extension),
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from api.cli.demo import load_demo
 from domain.application import ClaimsLedger
-from domain.claim import ClaimStatus
+from domain.claim import BUSINESS_TZ, ClaimStatus
 from domain.item_track import ItemStage
 from domain.vocabulary import Payer, Remedy, Team
 
@@ -77,8 +77,38 @@ def test_led_bulb_failing_twice_is_exchanged_free(demo: ClaimsLedger) -> None:
     assert len(item.repairs) == 2 and item.stage is ItemStage.REPLACED
 
 
+def test_two_of_a_packs_four_bulbs_are_exchanged_one_serial_each(demo: ClaimsLedger) -> None:
+    item = item_of(demo, "LF-2026-0011")
+    assert item.decision.rule_id == "quality-exchange-15d" and item.decision.free
+    assert (item.item.quantity, item.units_covered, item.stage) == (4, 2, ItemStage.REPLACED)
+    serials = [u.replacement_serial_no for u in item.units]
+    assert serials == ["LED9-1201", "LED9-1202", "", ""]
+    assert demo.get_claim_by_number("LF-2026-0011").costs.shipping == Decimal("12.00")
+
+
+def test_the_refund_and_the_quote_follow_their_decisions(demo: ClaimsLedger) -> None:
+    assert item_of(demo, "LF-2026-0003").refunded_amount == Decimal("189.00")
+    assert item_of(demo, "LF-2026-0004").quoted_amount == Decimal("256.00")
+    costs = demo.get_claim_by_number("LF-2026-0002").costs
+    assert (costs.parts, costs.labour) == (Decimal("85.00"), Decimal("40.00"))
+
+
 def test_loading_the_demo_twice_adds_nothing(demo: ClaimsLedger) -> None:
     head = demo.recorder.max_notification_id()
     loaded, commands = load_demo(demo, datetime.now().astimezone())
     assert (loaded, commands) == ([], 0)
     assert demo.recorder.max_notification_id() == head
+
+
+def test_the_desk_lamps_second_claim_is_covered_by_the_first_claims_days_in_repair(
+    demo: ClaimsLedger,
+) -> None:
+    first, second = item_of(demo, "LF-2026-0009"), item_of(demo, "LF-2026-0010")
+    [repair] = first.repairs
+    assert repair.days_in_repair == 4
+    claim = demo.get_claim_by_number("LF-2026-0010")
+    reported_on = claim.reported_at.astimezone(BUSINESS_TZ).date()
+    assert (reported_on - claim.purchase.purchased_on).days == 367  # past the 12 months
+    assert second.decision.free and second.decision.rule_id == "quality-repair-warranty"
+    assert second.decision.warranty_ends_on >= reported_on
+    assert "LF-2026-0009" in second.decision.explanation

@@ -67,17 +67,18 @@ def test_the_audit_trail_holds_every_demo_event_by_claim(demo: psycopg.Connectio
     assert per_claim == {
         "LF-2026-0001": 10, "LF-2026-0002": 11, "LF-2026-0003": 9, "LF-2026-0004": 11,
         "LF-2026-0005": 7, "LF-2026-0006": 9, "LF-2026-0007": 14, "SB-2026-0008": 1,
+        "LF-2026-0009": 4, "LF-2026-0010": 2,
     }  # fmt: skip
 
 
 def test_the_audit_trail_shows_who_did_what_in_the_demo(demo: psycopg.Connection) -> None:
-    # li.qiang diagnoses (8, twice for the LED bulb), quotes, starts and records repairs (7);
+    # li.qiang diagnoses (10, twice for the LED bulb), quotes, starts and records repairs (9);
     # chen.gang ships (4) and receives (2); zhao.min closes (5), refunds and quotes.
     counts = {
         actor: len(search_audit(demo, actor=actor, limit=1000))
         for actor in ("li.qiang", "chen.gang", "zhao.min", "wang.fang")
     }
-    assert counts == {"li.qiang": 15, "chen.gang": 6, "zhao.min": 7, "wang.fang": 44}
+    assert counts == {"li.qiang": 19, "chen.gang": 6, "zhao.min": 7, "wang.fang": 46}
 
 
 def test_the_led_bulbs_story_runs_through_two_failed_repairs_to_its_replacement(
