@@ -25,7 +25,7 @@ from domain.integrity.checkpoints import SignedCheckpoint, public_key_from_b64
 from domain.integrity.head import head_document, parse_head
 from domain.integrity.proof import ProofError, verify_proof
 from projections.audit.audit_export import ExportFilters, ExportHead
-from projections.audit.export_formats import export_lines
+from projections.audit.export_formats import export_head_fields, export_lines
 from projections.engine.quarantine import quarantined_events
 from storage.service_role import grant_service_role, opens_as_owner
 
@@ -124,9 +124,17 @@ def _moment(value: str | None, end: bool) -> datetime | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        moment = datetime.fromisoformat(value)
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(
+                f"{value!r} is not a date or a time: use 2026-12-01 or 2026-12-01T08:00:00+08:00",
+                param_hint="--to" if end else "--from",
+            ) from None
         if moment.tzinfo is None:
-            raise typer.BadParameter(f"{value!r} needs a UTC offset, e.g. +08:00") from None
+            raise typer.BadParameter(
+                f"{value!r} needs a UTC offset, e.g. +08:00", param_hint="--to" if end else "--from"
+            ) from None
         return moment
     return datetime.combine(day + timedelta(days=1 if end else 0), time(), BUSINESS_TZ)
 
@@ -139,8 +147,15 @@ def export(
     claim: Annotated[str | None, typer.Option("--claim", help="claim number")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="user id of the actor")] = None,
     form: Annotated[str, typer.Option("--format", help="csv or ndjson")] = "ndjson",
+    head_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--head-file", dir_okay=False, help="also write where the export was cut (JSON) here"
+        ),
+    ] = None,
 ) -> None:
-    """Write the audit trail (CSV or NDJSON, with the head it was cut at) to standard output."""
+    """Write the audit trail (CSV or NDJSON) to standard output; where it was cut goes to stderr
+    (and to --head-file): a CSV holds only the table."""
     if form not in ("csv", "ndjson"):
         raise typer.BadParameter("csv or ndjson", param_hint="--format")
     filters = ExportFilters(_moment(from_date, False), _moment(to_date, True), claim, actor)
@@ -164,6 +179,14 @@ def export(
             for line in export_lines(counted(), filters, form):  # type: ignore[arg-type]
                 sys.stdout.write(line)
     sys.stdout.flush()
+    cut_at = export_head_fields(head, filters)
+    if head_file is not None:
+        head_file.write_text(json.dumps(cut_at, ensure_ascii=False, indent=2) + "\n")
+    errors.print(
+        f"cut at ledger position {head.head_position}, head hash {head.head_hash or '-'}, "
+        f"{head.rows:,} rows",
+        highlight=False,
+    )
 
 
 @app.command("checkpoint")

@@ -5,10 +5,14 @@ hash, the last checkpoint with its signed body and signature, filters, row
 count), one ``{"type": "event", ...}`` line per audit row, and a last line
 ``{"type": "trailer", "rows": N}``.
 
-CSV: leading comment lines starting with ``#`` (the same header fields as
-``key=value``), then a header row and one row per event (payload as JSON),
-then a trailing comment ``# rows=N``. Spreadsheet tools may show the comment
-lines as rows; skip lines starting with ``#`` when parsing.
+CSV: a UTF-8 byte-order mark (so that Excel and WPS read the Chinese text as
+UTF-8), a header row and one row per event (payload as JSON), and nothing else:
+spreadsheets open it as one clean table. Where it was cut travels beside it
+(``export_head_fields``: the HTTP headers, or the file ``sanbao export
+--head-file`` writes); the NDJSON header carries the signed checkpoint itself.
+
+XLSX: the same rows on a sheet ``audit``, and the header's fields on a sheet
+``export``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,12 @@ from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.audit_queries import AuditRow
 
 FORMAT = "sanbao-audit-export/1"
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "ndjson": "application/x-ndjson",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+BOM = "\ufeff"
 FIELDS = [
     "position", "claim_id", "claim_number", "version", "event_type", "actor", "role",
     "occurred_at", "recorded_at", "summary", "payload",
@@ -56,26 +65,35 @@ def ndjson_lines(items: Iterable[ExportHead | AuditRow], filters: ExportFilters)
     yield _json({"type": "trailer", "rows": rows}) + "\n"
 
 
+def export_head_fields(head: ExportHead, filters: ExportFilters) -> dict[str, str]:
+    """Where the export was cut, as text fields (JSON for the filters), for a CSV's companion."""
+    header = _header(head, filters)
+    del header["type"]
+    return {
+        key: _json(value) if isinstance(value, dict) else _plain(value)
+        for key, value in header.items()
+        if value is not None
+    }
+
+
+def audit_cells(row: AuditRow) -> list[Any]:
+    """One audit row's cells in ``FIELDS`` order (payload as JSON, times in ISO 8601)."""
+    values = asdict(row)
+    return [_json(values[f]) if f == "payload" else _plain(values[f]) for f in FIELDS]
+
+
 def csv_lines(items: Iterable[ExportHead | AuditRow], filters: ExportFilters) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    rows = 0
     for item in items:
         if isinstance(item, ExportHead):
-            header = _header(item, filters)
-            del header["type"]
-            yield "".join(f"# {key}={_json(value)}\n" for key, value in header.items())
+            buffer.write(BOM)
             writer.writerow(FIELDS)
         else:
-            rows += 1
-            values = asdict(item)
-            writer.writerow(
-                [_json(values[f]) if f == "payload" else _plain(values[f]) for f in FIELDS]
-            )
+            writer.writerow(audit_cells(item))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-    yield f"# rows={rows}\n"
 
 
 def export_lines(

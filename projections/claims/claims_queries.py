@@ -136,6 +136,27 @@ def list_claims(
     return ClaimsPage(rows[:limit], encode_cursor(last.created_at, last.claim_id))
 
 
+def matching_claims(
+    conn: Connection[Any], filters: ClaimFilters, most: int, *, schema: str = VIEWS_SCHEMA
+) -> list[ClaimRow]:
+    """Every claim matching ``filters``, newest first, read a page at a time.
+
+    Raises InvalidInputError when more than ``most`` match.
+    """
+    rows: list[ClaimRow] = []
+    cursor: str | None = None
+    while True:
+        page = list_claims(conn, filters, cursor, MAX_LIMIT, schema=schema)
+        rows.extend(page.rows)
+        if len(rows) > most:
+            raise InvalidInputError(
+                "format", f"more than {most:,} claims match: narrow the filters"
+            )
+        if page.next_cursor is None:
+            return rows
+        cursor = page.next_cursor
+
+
 def get_claim_row(
     conn: Connection[Any], claim_id: UUID, *, schema: str = VIEWS_SCHEMA
 ) -> ClaimRow | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +77,32 @@ def test_export_writes_ndjson_with_its_head_to_standard_output(cli: CliRunner) -
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines[0]["type"] == "header" and lines[0]["head_hash"]
     assert lines[-1]["type"] == "trailer" and lines[-1]["rows"] == len(lines) - 2 > 0
+
+
+def test_export_csv_is_only_the_table_and_the_head_goes_beside_it(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    cli.invoke(app, ["projections", "rebuild", "audit"])
+    head_file = tmp_path / "head.json"
+    result = cli.invoke(
+        app,
+        ["export", "--claim", "LF-2026-0003", "--format", "csv", "--head-file", str(head_file)],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("\ufeffposition,claim_id,claim_number,")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert rows and {row["claim_number"] for row in rows} == {"LF-2026-0003"}
+    cut_at = json.loads(head_file.read_text())
+    assert cut_at["rows"] == str(len(rows)) and cut_at["head_hash"]
+    assert f"cut at ledger position {cut_at['head_position']}" in result.stderr
+
+
+@pytest.mark.parametrize("moment", ["2026/12/01", "yesterday", "2026-12-01T08:00"])
+def test_export_with_a_bad_date_is_a_usage_error(cli: CliRunner, moment: str) -> None:
+    result = cli.invoke(app, ["export", "--from", moment])
+    assert result.exit_code == 2
+    assert not isinstance(result.exception, ValueError)
+    assert "--from" in result.output
 
 
 # Last in the module: it leaves the ledger tampered.

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
+from api.http.spreadsheets import XLSX_MEDIA_TYPE
 from api.roles import AUDIT_EXPORT, LEDGER_VERIFY, PERMISSIONS
 from api.service.runtime import Runtime
 from domain.integrity.checkpoints import public_key_from_b64
@@ -131,7 +133,7 @@ def test_an_ndjson_export_opens_with_the_head_and_checkpoint_and_closes_with_the
     assert trailer == {"type": "trailer", "rows": 2}
 
 
-def test_a_csv_export_has_comment_lines_a_header_row_and_a_row_count(
+def test_a_csv_export_is_one_clean_table_with_its_head_in_the_headers(
     client: TestClient, as_role: dict[Role, dict[str, str]], claim: Any
 ) -> None:
     answer = client.get(
@@ -139,15 +141,33 @@ def test_a_csv_export_has_comment_lines_a_header_row_and_a_row_count(
         headers=as_role[Role.SUPERVISOR],
     )
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
-    comments = [line for line in answer.text.splitlines() if line.startswith("#")]
-    assert comments[0].startswith('# format="sanbao-audit-export/1"')
-    assert any(line.startswith("# head_hash=") for line in comments)
-    assert comments[-1] == "# rows=2"
-    rows = list(csv.DictReader(io.StringIO("\n".join(
-        line for line in answer.text.splitlines() if not line.startswith("#")
-    ))))  # fmt: skip
+    assert answer.content.startswith(b"\xef\xbb\xbfposition,")  # a BOM: Excel reads UTF-8
+    text = answer.content.decode("utf-8-sig")
+    assert not any(line.startswith("#") for line in text.splitlines())
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["event_type"] for row in rows] == ["Reported", "NoteAdded"]
     assert json.loads(rows[0]["payload"])["customer"] == {"region": "广东"}
+    assert answer.headers["X-Export-Rows"] == "2"
+    assert int(answer.headers["X-Ledger-Head-Position"]) >= claim["position"]
+    assert answer.headers["X-Ledger-Head-Hash"]
+
+
+def test_an_xlsx_export_holds_the_rows_and_where_it_was_cut(
+    client: TestClient, as_role: dict[Role, dict[str, str]], claim: Any
+) -> None:
+    answer = client.get(
+        f"/api/v1/audit/export?format=xlsx&claim={claim['claim_number']}",
+        headers=as_role[Role.SUPERVISOR],
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == XLSX_MEDIA_TYPE
+    workbook = load_workbook(io.BytesIO(answer.content), read_only=True)
+    audit = list(workbook["audit"].iter_rows(values_only=True))
+    assert audit[0][:5] == ("position", "claim_id", "claim_number", "version", "event_type")
+    assert [row[4] for row in audit[1:]] == ["Reported", "NoteAdded"]
+    cut_at = dict(workbook["export"].iter_rows(min_row=2, values_only=True))
+    assert cut_at["head_hash"] == answer.headers["X-Ledger-Head-Hash"]
+    assert cut_at["rows"] == "2" and cut_at["format"] == "sanbao-audit-export/1"
 
 
 def test_an_export_with_a_naive_time_is_refused(

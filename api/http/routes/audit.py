@@ -14,10 +14,17 @@ from api.http.routes import api_router
 from api.http.routes.ledger import IntegrityDep
 from api.http.schemas.reads import AuditPublic
 from api.http.schemas.times import QueryTime
+from api.http.spreadsheets import Sheet, xlsx_response
 from api.roles import AUDIT_EXPORT
 from projections.audit.audit_export import ExportFilters, ExportHead
-from projections.audit.audit_queries import MAX_LIMIT, search_audit
-from projections.audit.export_formats import MEDIA_TYPES, export_lines
+from projections.audit.audit_queries import MAX_LIMIT, AuditRow, search_audit
+from projections.audit.export_formats import (
+    FIELDS,
+    MEDIA_TYPES,
+    audit_cells,
+    export_head_fields,
+    export_lines,
+)
 from storage.users import User
 
 router = api_router(prefix="/audit", tags=["audit"])
@@ -61,13 +68,15 @@ EXPORT_CONTENT = {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES
 def export_audit_trail(
     integrity: IntegrityDep,
     _: Annotated[User, requires(AUDIT_EXPORT)],
-    format: Literal["csv", "ndjson"] = "ndjson",
+    format: Literal["csv", "ndjson", "xlsx"] = "ndjson",
     claim: Annotated[str | None, Query(max_length=100, description="claim number")] = None,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     recorded_from: QueryTime | None = None,
     recorded_to: QueryTime | None = None,
 ) -> StreamingResponse:
-    """Stream the audit trail (CSV or NDJSON) with the ledger head and checkpoint it was cut at."""
+    """Stream the audit trail (NDJSON, CSV or XLSX) with the ledger head and checkpoint it was cut
+    at: in the NDJSON header line, on the XLSX's ``export`` sheet, and in the X-Ledger-* headers
+    of every format (a CSV holds only the table, so that spreadsheets open it cleanly)."""
     filters = ExportFilters(
         recorded_from=recorded_from,
         recorded_to=recorded_to,
@@ -77,8 +86,20 @@ def export_audit_trail(
     items = integrity.export(filters)
     head = next(items)  # reads the head now: a database error answers before streaming starts
     assert isinstance(head, ExportHead)
-    headers = {"X-Ledger-Head-Position": str(head.head_position)}
+    headers = {"X-Ledger-Head-Position": str(head.head_position), "X-Export-Rows": str(head.rows)}
     if head.head_hash:
         headers["X-Ledger-Head-Hash"] = head.head_hash
+    if head.checkpoint_seq is not None:
+        headers["X-Ledger-Checkpoint-Seq"] = str(head.checkpoint_seq)
+        headers["X-Ledger-Checkpoint-Position"] = str(head.checkpoint_position)
+    if format == "xlsx":
+        cut_at = export_head_fields(head, filters)
+        sheets = [
+            Sheet(
+                "audit", FIELDS, (audit_cells(row) for row in items if isinstance(row, AuditRow))
+            ),
+            Sheet("export", ["field", "value"], cut_at.items()),
+        ]
+        return xlsx_response(sheets, f"sanbao-audit-{head.head_position}.xlsx", headers)
     lines = export_lines(chain([head], items), filters, format)
     return StreamingResponse(lines, media_type=MEDIA_TYPES[format], headers=headers)

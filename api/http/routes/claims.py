@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Depends, Query, Request, Response, status
 
 from api.http import presenters
+from api.http.claims_sheet import XLSX_MAX_CLAIMS, claims_sheet
 from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.disclosure import (
     RevealRequest,
@@ -28,11 +29,12 @@ from api.http.schemas.claims import (
 )
 from api.http.schemas.filters import ClaimFilterParams
 from api.http.schemas.times import QueryTime
+from api.http.spreadsheets import XLSX_MEDIA_TYPE, xlsx_response
 from api.roles import CLAIMS_REPORT
 from domain.application import ClaimsLedger
 from domain.errors import InvalidInputError
 from domain.reveal_purposes import RevealPurpose
-from projections.claims.claims_queries import list_claims
+from projections.claims.claims_queries import list_claims, matching_claims
 from storage.users import User
 
 router = api_router(prefix="/claims", tags=["claims"])
@@ -55,15 +57,29 @@ def create_claim(
     return ClaimReported(**presenters.change_fields(result), claim=public)
 
 
-@router.get("")
+@router.get(
+    "",
+    response_model=ClaimsPublic,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "a page, or a workbook"}},
+)
 def read_claims(
     conn: ViewConnection,
     filters: Annotated[ClaimFilterParams, Depends()],
     _: Annotated[User, requires("claims:read")],
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ClaimsPublic:
-    """List claims from the claims view, newest first, a keyset page at a time."""
+    format: Annotated[
+        Literal["json", "xlsx"],
+        Query(description="xlsx: every matching claim (up to 50,000) as a workbook"),
+    ] = "json",
+) -> ClaimsPublic | Response:
+    """List claims from the claims view, newest first, a keyset page at a time (or all of them
+    as an XLSX workbook)."""
+    if format == "xlsx":
+        if cursor is not None:
+            raise InvalidInputError("cursor", "a workbook holds every matching claim: no cursor")
+        rows = matching_claims(conn, filters.to_filters(), XLSX_MAX_CLAIMS)
+        return xlsx_response([claims_sheet(rows)], "sanbao-claims.xlsx")
     page = list_claims(conn, filters.to_filters(), cursor, limit)
     return ClaimsPublic(data=page.rows, count=len(page.rows), next_cursor=page.next_cursor)
 
