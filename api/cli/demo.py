@@ -219,7 +219,10 @@ def modified_lamp_burned_out(p: CasePlayer) -> None:
         item_no=1,
         outcome=RepairOutcome.FIXED,
         work=RepairWork(
-            parts=("灯座", "电源线"), labour_hours=Decimal("1.5"), cost=Decimal("125.00")
+            parts=("灯座", "电源线"),
+            labour_hours=Decimal("1.5"),
+            parts_cost=Decimal("85.00"),
+            labour_cost=Decimal("40.00"),
         ),
     )
     p.do(100, AGENT, Claim.confirm)
@@ -240,15 +243,10 @@ def colour_difference_refund(p: CasePlayer) -> None:
     p.triage(ProblemCategory.DESCRIPTION_MISMATCH, Team.AFTER_SALES_SPECIALIST, "zhao.min")
     p.diagnose(20, "色差明显，与商品页不符", Cause.DESCRIPTION_MISMATCH, item_no=1)
     p.do(50, WAREHOUSE, Claim.receive_return, item_no=1, inspection=InspectionResult.AS_DESCRIBED)
-    p.do(
-        60,
-        SPECIALIST,
-        Claim.refund,
-        item_no=1,
-        amount=Decimal("189.00"),
-        deductions=(),
-        route="alipay",
-    )
+    # Paid with Alipay, refunded in cash: a refund goes back the way it was paid.
+    p.refused(59, SPECIALIST, Claim.refund, item_no=1, route="cash")
+    # Amount, deductions and route left out: the decision's full 189.00, back to Alipay.
+    p.do(60, SPECIALIST, Claim.refund, item_no=1)
     p.do(70, AGENT, Claim.survey, score=4)
     p.do(72, SPECIALIST, Claim.close, reason="全额退款，原路返回")
 
@@ -272,13 +270,16 @@ def used_lamp_discount_exchange(p: CasePlayer) -> None:
         goods_used=True,
         remedy=Remedy.EXCHANGE,
     )
-    p.do(
-        22,
+    # The decision fixes the price (320.00 × 80 %): a hand-typed 240.00 is refused ...
+    p.refused(
+        21,
         SPECIALIST,
         Claim.quote,
         item_no=1,
-        lines=(QuoteLine("8折换货（320.00 × 80%）", Decimal("256.00")),),
+        lines=(QuoteLine("8折换货", Decimal("240.00")),),
     )
+    # ... and a quote without lines is the decided 256.00.
+    p.do(22, SPECIALIST, Claim.quote, item_no=1)
     p.do(30, AGENT, Claim.accept_quote, item_no=1)
     p.do(50, WAREHOUSE, Claim.receive_return, item_no=1, inspection=InspectionResult.USED)
     p.do(55, WAREHOUSE, Claim.ship_replacement, item_no=1, serial_no="BD8-0003388")
@@ -302,6 +303,40 @@ def transport_damage(p: CasePlayer) -> None:
     p.do(60, AGENT, Claim.confirm)
     # A second "first response" would blank the promise: the state table refuses it.
     p.refused(61, AGENT, Claim.acknowledge, message="已收到", promised_by=None)
+
+
+def bulb_pack_partial_exchange(p: CasePlayer) -> None:
+    """A pack of 4 LED bulbs, 2 flicker on day 10 → free exchange of those 2 units only,
+    one replacement serial each; the other 2 are kept."""
+    pack = Item(
+        model="LED-9W",
+        model_name="灯泡",
+        category="lighting",
+        batch_no="B2026-09",
+        supplier="东莞芯片灯珠厂",
+        quantity=4,
+        price=Decimal("29.90"),
+    )
+    p.report(
+        [pack],
+        purchase_days_ago=10,
+        kind=ClaimKind.EXCHANGE,
+        channel=Channel.APP,
+        customer=customer("何静", "13000130010", "广东"),
+        description="四只灯泡中两只频闪",
+        requested_remedy=Remedy.EXCHANGE,
+    )
+    p.triage(ProblemCategory.PRODUCT_FAULT, Team.TECHNICAL_SUPPORT, "li.qiang")
+    p.diagnose(10, "两只驱动电源故障", Cause.QUALITY_DEFECT, item_no=1, quantity=2)
+    p.do(
+        20,
+        WAREHOUSE,
+        Claim.ship_replacement,
+        item_no=1,
+        serial_nos=("LED9-1201", "LED9-1202"),
+        shipping_cost=Decimal("12.00"),
+    )
+    p.do(40, AGENT, Claim.confirm, note="客户收到两只新灯泡")
 
 
 def technician_attitude_complaint(p: CasePlayer) -> None:
@@ -462,6 +497,7 @@ CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (
     ("LF-2026-0005", 10, transport_damage),
     ("LF-2026-0006", 9, technician_attitude_complaint),
     ("LF-2026-0007", 19, led_bulb_repeat_failure),
+    ("LF-2026-0011", 8, bulb_pack_partial_exchange),
     ("SB-2026-0008", 1, open_report_awaiting_response),
     ("LF-2026-0009", 29, desk_lamp_first_repair),
     ("LF-2026-0010", DESK_LAMP_SECOND_CLAIM_DAYS_AGO, desk_lamp_covered_by_extension),

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.postgres
 
 # One refusal of each kind the record rules add: a model code that is a name, a
 # category the policy lacks, a fact dated before the previous one, a command the
-# state table refuses, a complaint closed unconfirmed, a date outside its window.
+# state table refuses, a complaint closed unconfirmed, a date outside its window,
+# a refund and a quote off their decisions.
 EXPECTED_KINDS = {
     "invalid-input",
     "unknown-category",
@@ -24,6 +25,8 @@ EXPECTED_KINDS = {
     "lifecycle",
     "confirmation-required",
     "out-of-window",
+    "refund-off-decision",
+    "quote-off-decision",
 }
 
 

@@ -77,6 +77,22 @@ def test_led_bulb_failing_twice_is_exchanged_free(demo: ClaimsLedger) -> None:
     assert len(item.repairs) == 2 and item.stage is ItemStage.REPLACED
 
 
+def test_two_of_a_packs_four_bulbs_are_exchanged_one_serial_each(demo: ClaimsLedger) -> None:
+    item = item_of(demo, "LF-2026-0011")
+    assert item.decision.rule_id == "quality-exchange-15d" and item.decision.free
+    assert (item.item.quantity, item.units_covered, item.stage) == (4, 2, ItemStage.REPLACED)
+    serials = [u.replacement_serial_no for u in item.units]
+    assert serials == ["LED9-1201", "LED9-1202", "", ""]
+    assert demo.get_claim_by_number("LF-2026-0011").costs.shipping == Decimal("12.00")
+
+
+def test_the_refund_and_the_quote_follow_their_decisions(demo: ClaimsLedger) -> None:
+    assert item_of(demo, "LF-2026-0003").refunded_amount == Decimal("189.00")
+    assert item_of(demo, "LF-2026-0004").quoted_amount == Decimal("256.00")
+    costs = demo.get_claim_by_number("LF-2026-0002").costs
+    assert (costs.parts, costs.labour) == (Decimal("85.00"), Decimal("40.00"))
+
+
 def test_loading_the_demo_twice_adds_nothing(demo: ClaimsLedger) -> None:
     head = demo.recorder.max_notification_id()
     loaded, commands = load_demo(demo, datetime.now().astimezone())
