@@ -7,7 +7,7 @@ recursive query) and gathers every claim about any serial of the chain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -179,11 +179,40 @@ class TraceSummary:
     quoted_amount: Decimal
     responsibility: Responsibility
     replacements: int = 0  # replacement units shipped that belong here (a batch: its own)
-    serials: tuple[str, ...] = ()  # the affected serials: the items' and the replacements'
-    claim_numbers: tuple[str, ...] = ()  # the claims about them
+    serials: list[str] = field(default_factory=list)  # affected: the items' and replacements'
+    claim_numbers: list[str] = field(default_factory=list)  # the claims about them
 
 
-SUMMARY = f"""
+# The affected units of a batch, model or supplier, one row per unit and claim
+# (``RecallUnit``): the items of the key, the replacement units that belong to it
+# (``_shipped``) with the claim that shipped them, and the claims about them since.
+UNITS = """
+picked AS (SELECT * FROM views.trace_items WHERE {column} = %(key)s),
+shipped AS ({shipped}),
+units AS (SELECT DISTINCT * FROM (
+    SELECT t.serial_no, t.batch_no, t.model, t.supplier, 'item' AS belongs,
+           'reported' AS claim_event, t.claim_id, t.claim_number, t.item_no,
+           t.reported_at AS at, t.cause, t.remedy, t.stage, t.claim_status
+      FROM picked t
+    UNION ALL
+    SELECT s.to_serial, s.batch_no, t.model, t.supplier, 'replacement', 'shipped',
+           t.claim_id, t.claim_number, t.item_no, s.shipped_at, t.cause, t.remedy, t.stage,
+           t.claim_status
+      FROM shipped s JOIN views.trace_items t ON t.claim_id = s.claim_id AND t.item_no = s.item_no
+    UNION ALL
+    SELECT t.serial_no, s.batch_no, t.model, t.supplier, 'replacement', 'reported',
+           t.claim_id, t.claim_number, t.item_no, t.reported_at, t.cause, t.remedy, t.stage,
+           t.claim_status
+      FROM shipped s JOIN views.trace_items t ON t.serial_no = s.to_serial
+     WHERE t.{column} IS DISTINCT FROM %(key)s
+) AS u)
+"""
+
+
+SUMMARY = (
+    "WITH "
+    + UNITS
+    + f"""
 SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        coalesce(sum(repairs), 0) AS repairs, coalesce(sum(failed_repairs), 0) AS failed_repairs,
        {final_remedy.EXCHANGES} AS exchanges, {final_remedy.RETURNS} AS returns,
@@ -196,12 +225,17 @@ SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        count(*) FILTER (WHERE cause = ANY(%(transport)s)) AS transport,
        coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{{{}}}}') AS causes,
        coalesce(array_agg(DISTINCT model_name) FILTER (WHERE model_name IS NOT NULL), '{{{{}}}}')
-           AS model_names
+           AS model_names,
+       (SELECT count(*) FROM units WHERE claim_event = 'shipped') AS replacements,
+       (SELECT coalesce(array_agg(DISTINCT serial_no) FILTER (WHERE serial_no IS NOT NULL),
+                        '{{{{}}}}') FROM units) AS serials,
+       (SELECT coalesce(array_agg(DISTINCT claim_number), '{{{{}}}}') FROM units) AS claim_numbers
 FROM (SELECT *, count(*) OVER (PARTITION BY cause) AS n FROM views.trace_items
       WHERE {{column}} = %(key)s
          -- a claim about a replacement unit counts where the replacement belongs
-         OR serial_no IN (SELECT to_serial FROM ({{shipped}}) AS s)) AS items
+         OR serial_no IN (SELECT to_serial FROM shipped)) AS items
 """
+)
 
 
 def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
@@ -217,15 +251,8 @@ def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
     assert row is not None  # an aggregate always returns one row
     counts = {k: row.pop(k) for k in ("diagnosed", "quality", "misuse", "transport")}
     other = counts["diagnosed"] - counts["quality"] - counts["misuse"] - counts["transport"]
-    units = _recall(conn, column, key)
-    return TraceSummary(
-        key=key,
-        **row,
-        responsibility=Responsibility(**counts, other=other),
-        replacements=sum(1 for u in units if u.claim_event == "shipped"),
-        serials=tuple(sorted({u.serial_no for u in units if u.serial_no})),
-        claim_numbers=tuple(sorted({u.claim_number for u in units})),
-    )
+    row["serials"], row["claim_numbers"] = sorted(row["serials"]), sorted(row["claim_numbers"])
+    return TraceSummary(key=key, **row, responsibility=Responsibility(**counts, other=other))
 
 
 def batch_summary(conn: Connection[Any], batch_no: str) -> TraceSummary:
@@ -276,28 +303,13 @@ class RecallUnit:
 
 RECALL_FIELDS = [f.name for f in fields(RecallUnit)]
 
-RECALL = """
-WITH picked AS (SELECT * FROM views.trace_items WHERE {column} = %(key)s),
-shipped AS ({shipped})
-SELECT DISTINCT * FROM (
-    SELECT t.serial_no, t.batch_no, t.model, t.supplier, 'item' AS belongs,
-           'reported' AS claim_event, t.claim_id, t.claim_number, t.item_no,
-           t.reported_at AS at, t.cause, t.remedy, t.stage, t.claim_status
-      FROM picked t
-    UNION ALL
-    SELECT s.to_serial, s.batch_no, t.model, t.supplier, 'replacement', 'shipped',
-           t.claim_id, t.claim_number, t.item_no, s.shipped_at, t.cause, t.remedy, t.stage,
-           t.claim_status
-      FROM shipped s JOIN views.trace_items t ON t.claim_id = s.claim_id AND t.item_no = s.item_no
-    UNION ALL
-    SELECT t.serial_no, s.batch_no, t.model, t.supplier, 'replacement', 'reported',
-           t.claim_id, t.claim_number, t.item_no, t.reported_at, t.cause, t.remedy, t.stage,
-           t.claim_status
-      FROM shipped s JOIN views.trace_items t ON t.serial_no = s.to_serial
-     WHERE t.{column} IS DISTINCT FROM %(key)s
-) AS units
-ORDER BY serial_no NULLS LAST, at, claim_number, item_no
+RECALL = (
+    "WITH "
+    + UNITS
+    + """
+SELECT * FROM units ORDER BY serial_no NULLS LAST, at, claim_number, item_no
 """
+)
 
 
 def _shipped(column: str) -> sql.Composable:
