@@ -34,6 +34,9 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            # The child's output goes to the logs, never into the pids on stdout.
+            os.dup2(2, 1)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
             try:
                 serve(int(argument))
             finally:

@@ -237,6 +237,11 @@ def test_each_keyed_command_has_exactly_one_effect_across_kills(
     assert all(r.answer is not None and r.answer.is_success for r in stream.requests)
     resent = [r for r in stream.requests if r.sends > 1]
     assert resent, "no kill caught a request in flight"
+    replayed = [r for r in resent if r.answer and r.answer.headers.get("idempotent-replayed")]
+    print(  # the figures of the run (pytest -s): how many kills caught a command in flight
+        f"{kills} kills, {len(stream.requests)} keyed requests, {len(resent)} sent again, "
+        f"{len(replayed)} of those replayed (their first attempt had recorded its events)"
+    )
     notes, reports = effects(env["DATABASE_URL"])
     for request in stream.requests:
         assert request.answer is not None
