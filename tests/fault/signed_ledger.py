@@ -22,9 +22,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from click.testing import Result
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from typer.testing import CliRunner
+from pydantic import SecretStr
+from typer.testing import CliRunner, Result
 
 from api.cli.main import app
 from api.service.bootstrap import open_ledger
@@ -43,7 +43,7 @@ AGENT = Actor("fault.auditor", Role.AGENT)
 def settings(url: str, data_dir: Path) -> Settings:
     return Settings(  # type: ignore[call-arg]
         DATABASE_URL=url,
-        ledger_signing_key=SEED,
+        ledger_signing_key=SecretStr(SEED),
         checkpoint_events=CHECKPOINT_EVENTS,
         data_dir=data_dir,
     )
@@ -78,10 +78,12 @@ def database_copy(template_url: str) -> Iterator[str]:
     """A new database copied from ``template_url`` (which nobody may be connected to)."""
     params = conninfo_to_dict(template_url)
     name = f"{params['dbname']}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(make_conninfo(**{**params, "dbname": "postgres"}), autocommit=True) as c:
+    with psycopg.connect(
+        make_conninfo("", **{**params, "dbname": "postgres"}), autocommit=True
+    ) as c:
         c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{params["dbname"]}"')
     try:
-        yield make_conninfo(**{**params, "dbname": name})
+        yield make_conninfo("", **{**params, "dbname": name})
     finally:
         with psycopg.connect(template_url, autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from api.cli.main import app
@@ -58,8 +59,8 @@ def roles(database_url: str) -> Iterator[Roles]:
         conn.execute(f'CREATE DATABASE "{dbname}" OWNER "{owner}"')
     try:
         yield Roles(
-            make_conninfo(**{**params, "dbname": dbname, "user": owner}),
-            make_conninfo(**{**params, "dbname": dbname, "user": service}),
+            make_conninfo("", **{**params, "dbname": dbname, "user": owner}),
+            make_conninfo("", **{**params, "dbname": dbname, "user": service}),
             service,
         )
     finally:
@@ -70,7 +71,7 @@ def roles(database_url: str) -> Iterator[Roles]:
 
 
 def settings(url: str, data_dir: Path) -> Settings:
-    return Settings(DATABASE_URL=url, ledger_signing_key=SEED, data_dir=data_dir)  # type: ignore[call-arg]
+    return Settings(DATABASE_URL=url, ledger_signing_key=SecretStr(SEED), data_dir=data_dir)  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,7 @@ def test_the_whole_service_runs_as_the_service_role(granted: Roles, tmp_path: Pa
     service = create_app(
         Settings(  # type: ignore[call-arg]
             DATABASE_URL=granted.service_url,
-            ledger_signing_key=SEED,
+            ledger_signing_key=SecretStr(SEED),
             data_dir=tmp_path,
             token_cache_seconds=0,
             projections=True,

@@ -15,10 +15,10 @@ from tests.integration.ledger_chain.conftest import (
     TOPIC,
     stored,
     tables,
-    triggers_off,
     verify,
     write_claims,
 )
+from tests.support.tampering import triggers_off
 
 
 def chain_rows(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:

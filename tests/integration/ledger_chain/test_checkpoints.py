@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from pydantic import SecretStr
 
 from api.service.ledger_integrity import LedgerIntegrity
 from api.settings import Settings
@@ -20,10 +21,10 @@ from storage.integrity_status import latest_integrity_status
 from tests.integration.ledger_chain.conftest import (
     KEY,
     tables,
-    triggers_off,
     verify,
     write_claims,
 )
+from tests.support.tampering import triggers_off
 
 
 def bodies(conn: psycopg.Connection[Any]) -> list[CheckpointBody]:
@@ -98,7 +99,7 @@ def test_the_service_signs_at_start_up_before_its_first_interval(
     write_claims(ledger, claims=2, versions=3)
     settings = Settings(  # type: ignore[call-arg]
         DATABASE_URL=chain_database_url,
-        ledger_signing_key=base64.b64encode(KEY.private_bytes_raw()).decode(),
+        ledger_signing_key=SecretStr(base64.b64encode(KEY.private_bytes_raw()).decode()),
         checkpoint_seconds=3600,
         data_dir=tmp_path,
     )

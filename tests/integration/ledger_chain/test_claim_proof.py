@@ -17,9 +17,9 @@ from tests.integration.ledger_chain.conftest import (
     KEY,
     checkpoint,
     tables,
-    triggers_off,
     write_claims,
 )
+from tests.support.tampering import triggers_off
 
 
 def proof_of(conn: psycopg.Connection[Any], ledger: ClaimsLedger, max_events: int = 5) -> Any:

@@ -14,10 +14,10 @@ from tests.integration.ledger_chain.conftest import (
     checkpoint,
     stored,
     tables,
-    triggers_off,
     verify,
     write_claims,
 )
+from tests.support.tampering import triggers_off
 
 COLUMNS = ["state", "topic", "originator_id", "originator_version"]
 

@@ -15,10 +15,10 @@ from tests.integration.ledger_chain.conftest import (
     position_of,
     stored,
     tables,
-    triggers_off,
     verify,
     write_claims,
 )
+from tests.support.tampering import triggers_off
 
 
 def test_an_untouched_ledger_is_intact_up_to_its_head(
