@@ -119,6 +119,14 @@ class UserStore:
             row = conn.execute("SELECT EXISTS (SELECT 1 FROM api.users) AS any").fetchone()
         return bool(row and row["any"])
 
+    def active_user(self, name: str) -> User | None:
+        """The active (not revoked) user with that name, or None."""
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                "SELECT name, role FROM api.users WHERE name = %s AND revoked_at IS NULL", (name,)
+            ).fetchone()
+        return None if row is None else User(row["name"], Role(row["role"]))
+
     def cached(self, token: str) -> User | None:
         """The user holding the token if it was verified moments ago (no database access)."""
         with self._lock:

@@ -1,8 +1,9 @@
 """``sanbao customers erase`` and ``sanbao access-log``; the customer line of ``claim show``.
 
-The command line has no API user: it acts as the operator's login name
-(``--by`` to name someone else), in the supervisor role for erasure; what it
-shows of personal data is logged like the API's answers, under role ``cli``.
+Erasure and reveals are recorded under the operator (``api.cli.operator``: a
+named, active user holding the API's permission). A masked line, which shows no
+personal data, is logged like the API's answers under the login name and role
+``cli``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from rich.table import Table
 
 from api.cli.claim_tables import local
 from api.cli.ledger_session import ledger_session
+from api.cli.operator import operator_user
 from api.cli.terminal import console
+from api.roles import CUSTOMERS_ERASE, PERSONAL_READ
 from api.settings import get_settings
 from domain.application import ClaimsLedger
 from domain.claim import Claim
@@ -25,8 +28,6 @@ from domain.erasure import erase_customer
 from domain.errors import InvalidInputError
 from domain.personal_data import SEALED_FIELDS, mask
 from domain.reveal_purposes import reveal_purpose
-from domain.values import Actor
-from domain.vocabulary import Role
 from storage.access_log import record_access, search_access_log
 from storage.customer_keys import PostgresCustomerKeys
 from storage.recorder import datastore_of
@@ -35,19 +36,22 @@ app = typer.Typer(help="Customers' personal data: erase it on request (PIPL).")
 CLI_ROLE = "cli"
 
 
-def operator() -> str:
-    return getpass.getuser()
-
-
 @app.command("erase")
 def erase(
     customer_id: Annotated[str, typer.Argument(help="the customer id, e.g. claim:LF-2026-0001")],
-    by: Annotated[str | None, typer.Option(help="who erases (default: your login)")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
 ) -> None:
-    """Destroy a customer's key and record the erasure on each of their claims."""
-    actor = Actor(by or operator(), Role.SUPERVISOR)
+    """Destroy a customer's key and record the erasure on each of their claims (as the operator,
+    `sanbao --as USER`; asks for confirmation unless --yes)."""
     with ledger_session() as ledger:
-        erasure = erase_customer(ledger, customer_id, actor)
+        user = operator_user(ledger, CUSTOMERS_ERASE)
+        if not yes:
+            typer.confirm(
+                f"Erase the personal data of customer {customer_id} for good? "
+                f"(永久删除客户 {customer_id} 的个人信息？)",
+                abort=True,
+            )
+        erasure = erase_customer(ledger, customer_id, user.actor)
     when = local(erasure.erased_at)
     if erasure.newly:
         console.print(f"customer {customer_id} erased at {when} by {erasure.erased_by}")
@@ -88,10 +92,11 @@ def customer_line(
     if plain is None:
         return f"personal data erased ({region})"
     shown = plain if reveal else mask(plain)
+    reader = operator_user(ledger, PERSONAL_READ) if reveal else None
     record_access(
         datastore_of(ledger),
-        operator(),
-        CLI_ROLE,
+        reader.name if reader else getpass.getuser(),
+        reader.role.value if reader else CLI_ROLE,
         claim.id,
         [name for name in SEALED_FIELDS if getattr(plain, name)],
         "sanbao claim show",

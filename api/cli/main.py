@@ -24,6 +24,7 @@ from api.cli.claim_tables import claim_tables
 from api.cli.demo import DemoRefusal, load_demo
 from api.cli.demo_refusals import print_refusals
 from api.cli.ledger_session import ledger_session
+from api.cli.operator import OPERATOR_ENV, name_operator
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.database import resolve_database
@@ -54,8 +55,17 @@ def sanbao(
             "--version", callback=print_version, is_eager=True, help="print the version and exit"
         ),
     ] = False,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="USER",
+            help=f"the user erasures and reveals are recorded under (or {OPERATOR_ENV})",
+        ),
+    ] = None,
 ) -> None:
     """Sanbao Ledger: the event-sourced ledger of after-sales claims (三包)."""
+    name_operator(operator)
 
 
 claim_app = typer.Typer(help="Read claims.")

@@ -17,6 +17,8 @@ from tests.integration.personal_data_support import own_database
 pytestmark = pytest.mark.postgres
 
 WIDE = {"COLUMNS": "250"}
+OPERATORS = {"cli.boss": "supervisor", "cli.limited": "agent", "cli.tech": "technician"}
+BOSS = ["--as", "cli.boss"]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,8 @@ def cli(ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     get_settings.cache_clear()
     runner = CliRunner()
     assert runner.invoke(app, ["demo"]).exit_code == 0  # skips claims already loaded
+    for name, role in OPERATORS.items():  # a module's database: added by the first test only
+        runner.invoke(app, ["users", "add", name, "--role", role])
     yield runner
     get_settings.cache_clear()
 
@@ -46,26 +50,30 @@ def test_claim_show_masks_the_customer_unless_revealed_and_logs_both(cli: CliRun
     assert "孙丽" not in masked.output and "13900139002" not in masked.output
     revealed = cli.invoke(
         app,
-        ["claim", "show", "LF-2026-0002", "--reveal", "--purpose", "contact_customer"],
+        [*BOSS, "claim", "show", "LF-2026-0002", "--reveal", "--purpose", "contact_customer"],
         env=WIDE,
     )
     assert "孙丽" in revealed.output and "13900139002" in revealed.output
-    log = cli.invoke(app, ["access-log", "--actor", getpass.getuser()], env=WIDE)
+    log = cli.invoke(app, ["access-log", "--actor", "cli.boss"], env=WIDE)
     assert log.exit_code == 0, log.output
-    assert "revealed" in log.output and "masked" in log.output
+    assert "revealed" in log.output and "supervisor" in log.output
     assert "sanbao claim show" in log.output
     assert "contact_customer" in log.output
+    masked_log = cli.invoke(app, ["access-log", "--actor", getpass.getuser()], env=WIDE)
+    assert "masked" in masked_log.output and "revealed" not in masked_log.output
 
 
 def test_a_reveal_without_a_purpose_fails_in_both_languages_and_shows_nothing(
     cli: CliRunner,
 ) -> None:
-    refused = cli.invoke(app, ["claim", "show", "LF-2026-0002", "--reveal"], env=WIDE)
+    refused = cli.invoke(app, [*BOSS, "claim", "show", "LF-2026-0002", "--reveal"], env=WIDE)
     assert refused.exit_code == 1
     assert "purpose" in refused.output and "须说明用途" in refused.output
     assert "孙丽" not in refused.output
     unknown = cli.invoke(
-        app, ["claim", "show", "LF-2026-0002", "--reveal", "--purpose", "curiosity"], env=WIDE
+        app,
+        [*BOSS, "claim", "show", "LF-2026-0002", "--reveal", "--purpose", "curiosity"],
+        env=WIDE,
     )
     assert unknown.exit_code == 1 and "不是可选的用途" in unknown.output
 
@@ -74,28 +82,66 @@ def test_a_reveal_beyond_the_hourly_limit_fails_with_the_wait(
     cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SANBAO_REVEAL_LIMIT_PER_HOUR", "1")
-    monkeypatch.setattr("api.cli.customers.operator", lambda: "cli.limited")
     get_settings.cache_clear()
-    reveal = ["claim", "show", "LF-2026-0003", "--reveal", "--purpose", "ship_goods"]
+    reveal = ["--as", "cli.limited", "claim", "show", "LF-2026-0003", "--reveal"]
+    reveal += ["--purpose", "ship_goods"]
     assert cli.invoke(app, reveal, env=WIDE).exit_code == 0
     refused = cli.invoke(app, reveal, env=WIDE)
     assert refused.exit_code == 1
     assert "limit" in refused.output and "上限" in refused.output
 
 
+@pytest.mark.parametrize(
+    ("operator", "refusal"),
+    [
+        ([], "sanbao --as USER"),
+        (["--as", "nobody.here"], "no active user 'nobody.here'"),
+        (["--as", "cli.tech"], "it needs personal:read"),
+    ],
+)
+def test_a_reveal_needs_a_known_operator_allowed_to_read_personal_data(
+    cli: CliRunner, operator: list[str], refusal: str
+) -> None:
+    reveal = ["claim", "show", "LF-2026-0002", "--reveal", "--purpose", "contact_customer"]
+    refused = cli.invoke(app, [*operator, *reveal], env={**WIDE, "SANBAO_OPERATOR": ""})
+    assert refused.exit_code == 1
+    assert refusal in refused.output and "错误" in refused.output
+    assert "孙丽" not in refused.output
+
+
+def test_erase_asks_for_confirmation_and_a_no_erases_nothing(cli: CliRunner) -> None:
+    declined = cli.invoke(app, [*BOSS, "customers", "erase", "claim:LF-2026-0004"], input="n\n")
+    assert declined.exit_code == 1 and "Erase the personal data" in declined.output
+    shown = cli.invoke(app, ["claim", "show", "LF-2026-0004"], env=WIDE)
+    assert "personal data erased" not in shown.output
+
+
+def test_erase_is_refused_without_an_operator_holding_the_right(cli: CliRunner) -> None:
+    for operator in ([], ["--as", "cli.limited"]):
+        refused = cli.invoke(
+            app,
+            [*operator, "customers", "erase", "claim:LF-2026-0004", "--yes"],
+            env={"SANBAO_OPERATOR": ""},
+        )
+        assert refused.exit_code == 1, refused.output
+    shown = cli.invoke(app, ["claim", "show", "LF-2026-0004"], env=WIDE)
+    assert "personal data erased" not in shown.output
+
+
 def test_erase_destroys_the_customer_and_the_ledger_still_verifies(cli: CliRunner) -> None:
-    erased = cli.invoke(app, ["customers", "erase", "claim:LF-2026-0001", "--by", "boss"])
+    erase = [*BOSS, "customers", "erase", "claim:LF-2026-0001", "--yes"]
+    erased = cli.invoke(app, erase)
     assert erased.exit_code == 0, erased.output
     assert "erased" in erased.output and "LF-2026-0001: PersonalDataErased" in erased.output
     shown = cli.invoke(
         app,
-        ["claim", "show", "LF-2026-0001", "--reveal", "--purpose", "contact_customer"],
+        [*BOSS, "claim", "show", "LF-2026-0001", "--reveal", "--purpose", "contact_customer"],
         env=WIDE,
     )
     assert shown.exit_code == 0, shown.output
     assert "personal data erased (广东)" in shown.output and "刘洋" not in shown.output
-    assert "PersonalDataErased" in shown.output and "boss" in shown.output
-    again = cli.invoke(app, ["customers", "erase", "claim:LF-2026-0001"])
+    assert "PersonalDataErased" in shown.output and "cli.boss (supervisor)" in shown.output
+    again = cli.invoke(app, erase)
     assert again.exit_code == 0 and "already erased" in again.output
     verified = cli.invoke(app, ["verify"], env=WIDE)
     assert verified.exit_code == 0, verified.output
@@ -103,7 +149,7 @@ def test_erase_destroys_the_customer_and_the_ledger_still_verifies(cli: CliRunne
 
 
 def test_erasing_an_unknown_customer_fails_with_a_message(cli: CliRunner) -> None:
-    result = cli.invoke(app, ["customers", "erase", "nobody"])
+    result = cli.invoke(app, [*BOSS, "customers", "erase", "nobody", "--yes"])
     assert result.exit_code == 1
     assert "customer nobody not found" in result.output
 
