@@ -25,6 +25,7 @@ from api.cli.demo import DemoRefusal, load_demo
 from api.cli.demo_refusals import print_refusals
 from api.cli.ledger_session import ledger_session
 from api.cli.operator import OPERATOR_ENV, name_operator
+from api.cli.recall import recall_command
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.database import resolve_database
@@ -79,6 +80,7 @@ app.command("access-log")(customers.access_log)
 app.command("serve")(serve.serve)
 app.command("background")(background.run_background)
 app.command("import")(import_claims.import_claims)
+app.command("recall")(recall_command)
 ledger.register(app)
 
 
