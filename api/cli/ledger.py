@@ -214,9 +214,6 @@ def head() -> None:
     with integrity_session() as integrity:
         signed = integrity.signed_head()
         key = integrity.public_key()
-    if signed is None:
-        errors.print("[red]error:[/red] the ledger is empty: nothing is signed yet")
-        raise typer.Exit(code=1)
     sys.stdout.write(json.dumps(head_document(signed, key), indent=1) + "\n")
 
 

@@ -19,7 +19,7 @@ from api.http import http_errors as api
 from api.http.time_problems import time_problem
 from domain import errors as domain
 from domain import units
-from domain.integrity.faults import LedgerIntegrityError
+from domain.integrity.faults import LedgerIntegrityError, NothingSignedError
 from storage import idempotency
 
 PROBLEM_JSON = "application/problem+json"
@@ -104,6 +104,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         429, "reveal-limit", "Too many reveals of personal data in the past hour"
     ),
     LedgerIntegrityError: ProblemType(409, "ledger-not-intact", "The ledger is not intact"),
+    NothingSignedError: ProblemType(404, "nothing-signed", "The ledger has no signed head yet"),
     domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
     api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
     api.PermissionDeniedError: ProblemType(403, "permission-denied", "Permission denied"),
@@ -192,7 +193,7 @@ def extensions(error: BaseException) -> dict[str, Any]:
     if isinstance(error, idempotency.IdempotencyKeyTooLongError):
         found = {"field": "Idempotency-Key", "reason": str(error)}
         return {"errors": [found], "limit": idempotency.MAX_KEY_LENGTH, **chinese(error)}
-    if isinstance(error, idempotency.IdempotencyError):
+    if isinstance(error, idempotency.IdempotencyError | NothingSignedError):
         return chinese(error)
     if isinstance(error, api.PermissionDeniedError):
         return {"role": error.role, "permission": error.permission}

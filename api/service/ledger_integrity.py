@@ -17,7 +17,7 @@ from api.settings import Settings
 from domain.application import ClaimsLedger
 from domain.errors import InvalidInputError
 from domain.integrity.checkpoints import CheckpointBody, SignedCheckpoint, public_key_b64
-from domain.integrity.faults import LedgerIntegrityError, VerificationReport
+from domain.integrity.faults import LedgerIntegrityError, NothingSignedError, VerificationReport
 from projections.audit.audit_export import ExportFilters, ExportHead, export_audit
 from projections.audit.audit_queries import AuditRow
 from storage.checkpoint_store import latest_checkpoint, write_checkpoints
@@ -82,11 +82,17 @@ class LedgerIntegrity:
         with self.connection() as conn:
             return write_checkpoints(conn, self.tables, self.key, self.settings.checkpoint_events)
 
-    def signed_head(self) -> SignedCheckpoint | None:
-        """The latest checkpoint, once signed up to the head (LedgerIntegrityError if not)."""
+    def signed_head(self) -> SignedCheckpoint:
+        """The latest checkpoint, once signed up to the head.
+
+        LedgerIntegrityError when the ledger is not intact; NothingSignedError when empty.
+        """
         self.checkpoint()
         with self.connection() as conn:
-            return latest_checkpoint(conn)
+            signed = latest_checkpoint(conn)
+        if signed is None:
+            raise NothingSignedError()
+        return signed
 
     def proof(self, claim_id: UUID) -> dict[str, Any]:
         """The claim's proof, after signing a checkpoint over its latest events if needed."""

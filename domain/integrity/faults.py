@@ -79,3 +79,11 @@ class LedgerIntegrityError(SanbaoError):
     def __init__(self, fault: Fault) -> None:
         self.fault = fault
         super().__init__(f"the ledger is not intact at {fault.describe()}")
+
+
+class NothingSignedError(SanbaoError, LookupError):
+    """Raised when a signed head is asked of a ledger with no events, so no checkpoint."""
+
+    def __init__(self) -> None:
+        super().__init__("the ledger is empty: nothing is signed yet")
+        self.detail_zh = "账本为空：尚无已签名的检查点"

@@ -15,6 +15,7 @@ from api.http.spreadsheets import XLSX_MEDIA_TYPE
 from api.roles import AUDIT_EXPORT, LEDGER_VERIFY, PERMISSIONS
 from api.service.runtime import Runtime
 from domain.integrity.checkpoints import public_key_from_b64
+from domain.integrity.head import parse_head
 from domain.integrity.proof import ProofError, verify_proof
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim
@@ -75,6 +76,7 @@ def test_a_range_that_ends_before_it_starts_is_refused(
     [
         "/api/v1/ledger/verify",
         "/api/v1/ledger/status",
+        "/api/v1/ledger/head",
         "/api/v1/claims/{id}/proof",
         "/api/v1/audit/export",
     ],
@@ -86,6 +88,19 @@ def test_other_roles_may_not_verify_prove_or_export(
     assert answer.status_code == 403
     assert answer.json()["permission"] in (LEDGER_VERIFY, AUDIT_EXPORT)
     assert LEDGER_VERIFY not in PERMISSIONS[role]
+
+
+def test_the_signed_head_covers_the_latest_command_and_parses_as_a_head_file(
+    client: TestClient, as_role: dict[Role, dict[str, str]]
+) -> None:
+    reported = new_claim(client, as_role[Role.AGENT])
+    answer = client.get("/api/v1/ledger/head", headers=as_role[Role.AUDITOR])
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    assert document["position"] >= reported["position"]
+    signed = parse_head(json.dumps(document))  # what `sanbao verify --expect-head` reads
+    assert signed.signed_by(public_key_from_b64(document["public_key"]))
+    assert signed.body.seq == document["seq"]
 
 
 def test_a_claim_proof_from_the_api_holds_with_the_published_key_and_not_once_edited(

@@ -9,9 +9,10 @@ from fastapi import Depends, Query, Request
 
 from api.http.deps import RuntimeDep, requires
 from api.http.routes import api_router
-from api.http.schemas.ledger import PublicKeyPublic, VerificationPublic
+from api.http.schemas.ledger import LedgerHeadPublic, PublicKeyPublic, VerificationPublic
 from api.roles import LEDGER_VERIFY
 from api.service.ledger_integrity import LedgerIntegrity
+from domain.integrity.head import head_document
 from storage.integrity_status import IntegrityStatus
 from storage.users import User
 
@@ -48,6 +49,15 @@ def read_integrity_status(
 ) -> IntegrityStatus:
     """The chain head, the last signed checkpoint and the last verification's outcome."""
     return integrity.status()
+
+
+@router.get("/ledger/head")
+def read_ledger_head(
+    integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
+) -> LedgerHeadPublic:
+    """The latest signed checkpoint, once signed up to the head: keep it outside the database
+    and check the ledger still holds it (`sanbao verify --expect-head FILE`)."""
+    return LedgerHeadPublic(**head_document(integrity.signed_head(), integrity.public_key()))
 
 
 @router.get("/ledger/public-key")

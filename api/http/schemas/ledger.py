@@ -65,3 +65,15 @@ class PublicKeyPublic(BaseModel):
 
     public_key: str
     algorithm: str = "Ed25519"
+
+
+class LedgerHeadPublic(BaseModel):
+    """The latest signed checkpoint, kept outside the database (``sanbao verify --expect-head``)."""
+
+    format: str
+    seq: int
+    position: int
+    log_hash: str
+    checkpoint: str
+    signature: str
+    public_key: str

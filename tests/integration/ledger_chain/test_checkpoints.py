@@ -15,7 +15,7 @@ from api.service.ledger_integrity import LedgerIntegrity
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from domain.integrity.checkpoints import CheckpointBody
-from domain.integrity.faults import FaultKind, LedgerIntegrityError
+from domain.integrity.faults import FaultKind, LedgerIntegrityError, NothingSignedError
 from storage.checkpoint_store import write_checkpoints
 from storage.integrity_status import latest_integrity_status
 from tests.integration.ledger_chain.conftest import (
@@ -107,3 +107,15 @@ def test_the_service_signs_at_start_up_before_its_first_interval(
     stopping.set()  # stops at the first interval: only the start-up signing runs
     LedgerIntegrity(ledger, settings).run_checkpoints(stopping)
     assert [(b.seq, b.position) for b in bodies(conn)] == [(1, 6)]
+
+
+def test_an_empty_ledger_has_no_signed_head(
+    ledger: ClaimsLedger, chain_database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        DATABASE_URL=chain_database_url,
+        ledger_signing_key=SecretStr(base64.b64encode(KEY.private_bytes_raw()).decode()),
+        data_dir=tmp_path,
+    )
+    with pytest.raises(NothingSignedError, match="nothing is signed yet"):
+        LedgerIntegrity(ledger, settings).signed_head()
