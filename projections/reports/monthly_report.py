@@ -18,7 +18,7 @@ from psycopg import Connection
 from domain.calendar import BusinessCalendar
 from projections.reports.processing_time import processing_time
 from projections.reports.statistics import MonthlyStatistics, OutlierRules, monthly_statistics
-from projections.reports.warranty_costs import COST_DIMENSIONS, warranty_costs
+from projections.reports.warranty_costs import warranty_costs_by
 from projections.sla.breach_owners import breaches_by_owner
 
 
@@ -34,5 +34,5 @@ def monthly_report(
         statistics,
         processing_time=processing_time(conn, month, calendar),
         sla_breaches=breaches_by_owner(conn, month),
-        warranty_costs={by: warranty_costs(conn, month, by) for by in COST_DIMENSIONS},
+        warranty_costs=warranty_costs_by(conn, month),
     )

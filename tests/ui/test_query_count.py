@@ -55,6 +55,7 @@ PAGES = {
         "monthly statistics",
         "processing time (claims resolved in the month)",
         "SLA breaches by owner",
+        "warranty cost by model, supplier and cause",
         "satisfaction trend",
     ],
     "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],
