@@ -37,6 +37,7 @@ from domain.errors import (
 from domain.intake import check_categories, intake_policy
 from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
+from domain.policy.document import PolicyDocument
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
 from domain.text import check_arguments
 from domain.time_order import default_fact_time
@@ -168,13 +169,8 @@ class ClaimsLedger(Application[UUID]):
         The customer's personal data is sealed under their key before the claim
         records it (``domain.personal_data``).
         """
-        at = self.check_occurred_at(occurred_at)
-        check_purchase(report["purchase"], self.clock() + self.clock_skew)
-        check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
-        number = claim_number or self._claim_number_for(client_key, at)
         # Checked before the customer's key is made: a refused report stores nothing.
-        policy = intake_policy(self.policies, business_date(at))
-        check_categories(report.get("items", ()), policy)
+        at, number, policy = self._checked_report(claim_number, client_key, occurred_at, report)
         customer: Customer = report.pop("customer")
         sealed = seal_for_claim(self.customer_keys, customer, Claim.create_id(number), number)
         claim = Claim.report(
@@ -197,6 +193,46 @@ class ClaimsLedger(Application[UUID]):
             head = self.recorder.max_notification_id() or 0
             return CommandResult(existing.id, number, existing.version, head)
         return CommandResult(claim.id, number, claim.version, recordings[-1].notification.id)
+
+    def check_report(
+        self,
+        actor: Actor,
+        claim_number: str | None = None,
+        client_key: str | None = None,
+        occurred_at: datetime | None = None,
+        **report: Any,
+    ) -> None:
+        """Makes the checks ``report`` makes and records nothing: raises the error ``report``
+        would raise for these arguments, except for what only the stored records know (a
+        claim number taken, a customer erased). The customer is sealed under a throwaway
+        key, so no customer key is made."""
+        at, number, policy = self._checked_report(claim_number, client_key, occurred_at, report)
+        customer: Customer = report.pop("customer")
+        sealed = seal_for_claim(EphemeralCustomerKeys(), customer, Claim.create_id(number), number)
+        Claim.report(
+            claim_number=number,
+            actor=actor,
+            occurred_at=at,
+            customer=sealed,
+            policy=policy,
+            **report,
+        )
+
+    def _checked_report(
+        self,
+        claim_number: str | None,
+        client_key: str | None,
+        occurred_at: datetime | None,
+        report: dict[str, Any],
+    ) -> tuple[datetime, str, PolicyDocument]:
+        """The report's checks before a claim is made: its time, number and intake policy."""
+        at = self.check_occurred_at(occurred_at)
+        check_purchase(report["purchase"], self.clock() + self.clock_skew)
+        check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
+        number = claim_number or self._claim_number_for(client_key, at)
+        policy = intake_policy(self.policies, business_date(at))
+        check_categories(report.get("items", ()), policy)
+        return at, number, policy
 
     @staticmethod
     def _claim_number_for(client_key: str | None, at: datetime) -> str:

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.cli.import_template import TEMPLATE_SUFFIXES, import_template
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.ledger_integrity import LedgerIntegrity
@@ -92,11 +93,21 @@ def _sign(ledger: ClaimsLedger) -> tuple[list[CheckpointBody], str | None]:
 
 def import_claims(
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON, one claim a line")
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="NDJSON history (one claim with its events a line), or a claim template "
+            "(.csv or .xlsx, one row per claim item)",
+        ),
     ],
     jobs: Annotated[int, typer.Option(min=0, help="encoding processes (0: one per CPU)")] = 0,
 ) -> None:
-    """Import historical claims with their events (COPY; the views catch up as usual)."""
+    """Import historical claims with their events (COPY; the views catch up as usual), or new
+    claims from the claim template (every row checked before anything is written)."""
+    if file.suffix.lower() in TEMPLATE_SUFFIXES:
+        import_template(file)
+        return
     ledger, database = open_ledger(get_settings())
     with file.open("rb") as lines:
         total = sum(1 for line in lines if line.strip())
