@@ -6,11 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from api.http.deps import RuntimeDep, check_request_text
+from api.http.deps import RuntimeDep
 from api.http.http_errors import PermissionDeniedError
 from api.roles import allows
 from api.service.runtime import Runtime
 from api.ui.i18n import Translator
+from domain.errors import InvalidInputError
+from domain.text import check_arguments, check_storable
 from storage.console_sessions import Session, SessionStore
 from storage.recorder import datastore_of
 
@@ -20,7 +22,19 @@ PRESESSION_COOKIE = "sanbao_presession"
 CSRF_FIELD = "csrf_token"
 
 
-CONSOLE_CHECKS = [Depends(check_request_text)]
+async def check_console_text(request: Request) -> None:
+    """Refuses (422 page) a NUL in any query name or value, repeated ones included, or path value.
+
+    A page reads the last of a repeated parameter, a form field the first: every
+    one is checked, so no value PostgreSQL cannot hold reaches a page or a form.
+    """
+    for name, value in request.query_params.multi_items():
+        check_storable("query parameter name", name)
+        check_storable(name, value)
+    check_arguments(dict(request.path_params))
+
+
+CONSOLE_CHECKS = [Depends(check_console_text)]
 """Every console route's checks before its own: no NUL in query or path values (422 page)."""
 
 
@@ -69,10 +83,16 @@ def page_requires(permission: str) -> Any:
 
 async def checked_form(request: Request, session: SessionDep) -> dict[str, Any]:
     """The posted form's fields, once its CSRF token matched the session's (else 403)."""
-    form = await request.form()
-    if not session.csrf_matches(_text(form.get(CSRF_FIELD))):
-        raise CsrfRefused()
-    return {key: _text(value) for key, value in form.multi_items() if key != CSRF_FIELD}
+    async with request.form() as form:  # closes any uploaded file's spool
+        if not session.csrf_matches(_text(form.get(CSRF_FIELD))):
+            raise CsrfRefused()
+        fields = {}
+        for key, value in form.multi_items():
+            if not isinstance(value, str):
+                raise InvalidInputError(key, "a console form sends text, not files")
+            if key != CSRF_FIELD:
+                fields[key] = value
+    return fields
 
 
 CheckedForm = Annotated[dict[str, Any], Depends(checked_form)]

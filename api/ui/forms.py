@@ -22,6 +22,7 @@ from api.http.schemas.command_bodies import CommandBody
 from api.ui.labels import enum_group
 
 LINE_ROWS = 3  # empty rows offered for quote lines and deductions
+FORM_EXTRAS = ("expected_version",)  # the claim version the form was drawn at
 BUSINESS_OFFSET = "+08:00"  # a datetime-local value is China time
 
 
@@ -116,8 +117,27 @@ def form_to_json(schema: type[CommandBody], form: dict[str, str]) -> dict[str, A
     return body
 
 
+def form_names(schema: type[CommandBody]) -> set[str]:
+    """Every field name the command's form may send."""
+    names = set(FORM_EXTRAS)
+    for spec in form_fields(schema):
+        if spec.kind == "lines":
+            names |= {
+                f"{spec.name}.{r}.{sub.name}" for r in range(spec.rows) for sub in spec.subfields
+            }
+        else:
+            names.add(spec.name)
+    return names
+
+
 def parse_form(schema: type[CommandBody], form: dict[str, str]) -> CommandBody:
-    """The command's request, validated by its API schema; FormErrors as the API's errors."""
+    """The command's request, validated by its API schema; FormErrors as the API's errors.
+
+    A field the form does not have is refused, as the API refuses unknown members.
+    """
+    unknown = sorted(set(form) - form_names(schema))
+    if unknown:
+        raise FormErrors([{"field": "body", "reason": f"unknown field(s): {len(unknown)}"}])
     try:
         return schema.model_validate(form_to_json(schema, form))
     except ValidationError as error:

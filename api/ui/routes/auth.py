@@ -64,13 +64,12 @@ def read_sign_in(request: Request, next: Annotated[str | None, Query()] = None) 
 @router.post("/ui/sign-in")
 async def create_session(request: Request, runtime: RuntimeDep, t: TranslatorDep) -> Response:
     """Verifies the token, opens a session and sets its cookie."""
-    form = await request.form()
+    async with request.form() as form:  # closes any uploaded file's spool
+        sent, token, after = form.get(CSRF_FIELD), form.get("token"), form.get("next")
     expected = request.cookies.get(PRESESSION_COOKIE, "")
-    sent = form.get(CSRF_FIELD)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise CsrfRefused()
-    token = form.get("token")
-    target = safe_next(form.get("next") if isinstance(form.get("next"), str) else None)  # type: ignore[arg-type]
+    target = safe_next(after if isinstance(after, str) else None)
     user = None
     if isinstance(token, str) and token.strip():
         user = await run_in_threadpool(runtime.users.verify, token.strip())

@@ -127,6 +127,8 @@ def reveal_claim_customer(
     with the purpose the form names (422 page without one, 429 beyond the hourly limit)."""
     if not allows(session.user.role, PERSONAL_READ):
         raise PermissionDeniedError(session.user.role.value, PERSONAL_READ)
+    if set(form) - {"purpose"}:
+        raise InvalidInputError("body", "the reveal form has only the field purpose")
     limit = request.app.state.runtime.settings.reveal_limit_per_hour
     asked = RevealRequest(form.get("purpose"), limit)
     return claim_page(request, reference, ledger, conn, session, version, reveal=asked)
