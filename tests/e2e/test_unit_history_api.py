@@ -293,3 +293,49 @@ def test_only_those_who_report_claims_register_units(client: TestClient, as_role
     for role in (Role.TECHNICIAN, Role.WAREHOUSE, Role.AUDITOR):
         refused = client.post("/api/v1/units", json=body, headers=as_role[role])
         assert refused.status_code == 403, role
+
+
+def test_a_later_claim_for_a_replacement_is_decided_on_the_replacements_own_warranty(
+    client: TestClient, as_role: Headers
+) -> None:
+    """Day 350: two failed repairs, then an exchange; day 370: the replacement fails. Its
+    warranty runs from the exchange, and the old unit's failed repairs are not its own."""
+    faulty, replacement = serial(), serial()
+    first = report(client, as_role, faulty, occurred_at=ago(20))
+    diagnosis(client, as_role, first, occurred_at=ago(20, 1))
+    for start, end in ((20, 19), (15, 14)):
+        command(
+            client,
+            as_role,
+            first,
+            "start-repair",
+            item_no=1,
+            mode="mail_in",
+            occurred_at=ago(start, 2),
+        )
+        command(
+            client,
+            as_role,
+            first,
+            "record-repair",
+            item_no=1,
+            outcome="still_failing",
+            occurred_at=ago(end),
+        )
+        decision = diagnosis(client, as_role, first, occurred_at=ago(end, 1))
+    assert decision["rule_id"] == "quality-repeat-failure", decision
+    command(client, as_role, first, "diagnose", finding="换新", cause="quality_defect", item_no=1,
+            remedy="exchange", occurred_at=ago(13))  # fmt: skip
+    command(client, as_role, first, "ship-replacement", item_no=1, serial_no=replacement,
+            occurred_at=ago(12))  # fmt: skip
+
+    second = report(client, as_role, replacement)
+    decision = diagnosis(client, as_role, second)
+
+    shipped_on = (TODAY - timedelta(days=12)).isoformat()
+    assert decision["free"] is True and decision["rule_id"] != "quality-repeat-failure"
+    assert decision["warranty_ends_on"] > TODAY.isoformat()
+    assert (
+        f"replacement for {faulty}" in decision["explanation"]
+        and shipped_on in decision["explanation"]
+    )
