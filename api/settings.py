@@ -58,6 +58,24 @@ class Settings(BaseSettings):
     read_your_writes_timeout: float = Field(
         default=5.0, ge=0, description="how long a read waits for the views to reach min_position"
     )
+    max_position_waiters: int = Field(
+        default=64,
+        ge=0,
+        description="requests per worker that may wait for min_position at once; "
+        "beyond, 503 with Retry-After",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="a second port `sanbao serve` listens on (same host), where /metrics and "
+        "the detail of /readyz need no token; unset: only a token with metrics:read reads them",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="addresses of the TLS proxies whose X-Forwarded-Proto/For headers "
+        "`sanbao serve` trusts (comma-separated; * trusts every client)",
+    )
     idempotency_wait_seconds: float = Field(
         default=10.0, gt=0, description="how long a retry waits for the first request to finish"
     )

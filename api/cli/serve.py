@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from api.cli.demo import load_demo
 from api.cli.terminal import console
@@ -27,6 +28,7 @@ from storage.recorder import datastore_of
 from storage.users import UserStore
 
 FIRST_USER = "supervisor"
+STARTUP_FAILURE = 3  # uvicorn's exit code when the app did not start
 
 
 def serve(
@@ -56,9 +58,7 @@ def serve(
             console.print(f"first user {FIRST_USER!r} (supervisor); bearer token, shown once:")
             print(token, flush=True)
         else:
-            console.print(
-                f"lost a token? `sanbao users token-reset {FIRST_USER}` issues a new one"
-            )
+            console.print(f"lost a token? `sanbao users token-reset {FIRST_USER}` issues a new one")
         if demo:
             loaded, _ = load_demo(ledger, datetime.now().astimezone())
             console.print(f"demo claims: {', '.join(loaded) or 'already loaded'}")
@@ -81,15 +81,46 @@ def serve(
     try:
         console.print(f"serving on http://{host}:{port}/docs — {database.describe()}")
         console.print(f"supervisor console: http://{host}:{port}/ui")
-        uvicorn.run(
-            "api.http.app:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,
-            access_log=False,
-        )
+        if settings.metrics_port:
+            console.print(f"metrics: http://{host}:{settings.metrics_port}/metrics (no token)")
+        run_uvicorn(host, port, workers, settings.metrics_port, settings.forwarded_allow_ips)
     finally:
         if companion is not None:
             companion.stop()
+
+
+def run_uvicorn(
+    host: str, port: int, workers: int, metrics_port: int | None, forwarded_allow_ips: str
+) -> None:
+    """The app under uvicorn on ``host:port`` and, if set, the metrics port too.
+
+    Forwarded headers (``X-Forwarded-Proto``, ``-For``) are trusted from the configured
+    proxies only, so behind a TLS proxy a request counts as HTTPS (the session cookie
+    stays ``Secure``) and a client elsewhere cannot claim it. uvicorn's ``run`` binds
+    one address; for two, the sockets are bound here and handed to its server, or to
+    its worker supervisor with ``--workers``.
+    """
+    config = uvicorn.Config(
+        "api.http.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+    sockets = [config.bind_socket()]
+    if metrics_port is not None:
+        sockets.append(uvicorn.Config(config.app, host=host, port=metrics_port).bind_socket())
+    try:
+        if workers > 1:
+            Multiprocess(config, sockets).run()
+            return
+        server = uvicorn.Server(config)
+        server.run(sockets=sockets)
+    except KeyboardInterrupt:
+        return
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)

@@ -113,24 +113,34 @@ ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
 """The claim version the change is based on (``If-Match``), or None for any."""
 
 
-def get_view_connection(
-    runtime: RuntimeDep,
+async def await_views(
+    request: Request,
     min_position: Annotated[
         int | None,
         Query(ge=0, le=2**62, description="wait until the views applied this ledger position"),
     ] = None,
-) -> Iterator[Connection[Any]]:
-    """A connection for view queries, once the views reached ``min_position``.
+) -> None:
+    """Returns once the views reached ``min_position``, holding no thread while it waits.
 
     A position beyond the ledger's head is refused at once (422): no command
-    returned it, and waiting for it would hold a worker for the whole timeout.
-    Views that do not reach a written position in time answer 503.
+    returned it. Views that do not reach a written position in time answer 503,
+    and so does a read that would wait while ``max_position_waiters`` already do.
     """
-    if min_position:
-        head = runtime.head()
-        if min_position > head:
-            raise PositionBeyondHeadError(min_position, head)
-        runtime.wait_for_views(min_position)
+    if not min_position:
+        return
+    runtime = runtime_of(request)
+    if runtime.views_reached(min_position):
+        return
+    head = await run_in_threadpool(runtime.head)
+    if min_position > head:
+        raise PositionBeyondHeadError(min_position, head)
+    await runtime.wait_for_views(min_position)
+
+
+def get_view_connection(
+    runtime: RuntimeDep, waited: Annotated[None, Depends(await_views)]
+) -> Iterator[Connection[Any]]:
+    """A connection for view queries, once the views reached ``min_position``."""
     with datastore_of(runtime.ledger).get_connection() as conn:
         yield conn
 

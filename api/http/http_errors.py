@@ -6,6 +6,7 @@
      ├── NotAuthenticatedError      no bearer token, or one that is unknown or revoked
      ├── PermissionDeniedError      the user's role lacks the permission the route needs
      ├── ViewsBehindError           the views did not reach min_position in time
+     │    └── TooManyWaitersError   so many requests wait for the views that no more may
      └── DatabaseUnavailableError   PostgreSQL cannot be reached (also raised for the
                                     library's and psycopg's connection errors)
 
@@ -39,6 +40,19 @@ class ViewsBehindError(ApiError):
     def __init__(self, position: int) -> None:
         super().__init__(f"the views have not reached ledger position {position} yet")
         self.position = position
+
+
+class TooManyWaitersError(ViewsBehindError):
+    """Raised when a read would wait for the views while the cap of waiters is reached."""
+
+    def __init__(self, position: int, waiting: int) -> None:
+        ApiError.__init__(
+            self,
+            f"the views have not reached ledger position {position} yet, and {waiting} "
+            "requests already wait for them; retry shortly",
+        )
+        self.position = position
+        self.waiting = waiting
 
 
 class DatabaseUnavailableError(ApiError):

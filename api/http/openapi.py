@@ -21,6 +21,9 @@ API_ERRORS = {
     "503": "Database unavailable or views behind; see Retry-After",
 }
 OPS_ERRORS = {"503": API_ERRORS["503"]}
+# Served to the metrics permission (or on the metrics address): a token may be refused.
+GUARDED_OPS = ("/metrics", "/readyz")
+GUARDED_OPS_ERRORS = {status: API_ERRORS[status] for status in ("401", "403", "503")}
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 
@@ -40,6 +43,7 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
     components["Problem"].pop("$defs", None)
     for path, operations in schema.get("paths", {}).items():
         errors = API_ERRORS if path.startswith("/api/") else OPS_ERRORS
+        errors = GUARDED_OPS_ERRORS if path in GUARDED_OPS else errors
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status in [s for s in responses if s.startswith(("4", "5"))]:

@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests and latency by route template, commands, refusals, view lag.
+"""Prometheus metrics: requests and latency by route template, commands, refusals, view lag,
+events the views quarantined.
 
 Each app has its own registry, so several apps (tests) never collide. With
 ``--workers N`` each worker reports its own counts (scrape them per worker, or
@@ -44,6 +45,12 @@ class Metrics:
         self.projection_lag = Gauge(
             "sanbao_projection_lag",
             "Ledger positions the slowest view is behind the head",
+            registry=self.registry,
+        )
+        self.quarantined_events = Gauge(
+            "sanbao_quarantined_events",
+            "Events the views stepped over as damaged (position and fault in "
+            "views.quarantined_events; `sanbao verify` names them)",
             registry=self.registry,
         )
 

@@ -6,6 +6,11 @@ request that needs the database answers 503. With ``projections`` it then starts
 the background work (views, SLA sweep, checkpoints) in this process; ``sanbao
 serve`` runs that work in a companion process instead and starts its workers
 without it.
+
+Once the database is known to be down (``DatabaseBreaker``), the ledger and the
+users answer DatabaseUnavailableError at once instead of after the pool's timeout.
+Reads that wait for the views (``min_position``) wait on the event loop, holding
+no thread, and at most ``max_position_waiters`` at a time.
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ from __future__ import annotations
 import threading
 import time
 
-from api.http.http_errors import DatabaseUnavailableError, ViewsBehindError
+from api.http.http_errors import DatabaseUnavailableError, TooManyWaitersError, ViewsBehindError
 from api.service.background_work import DATABASE_ERRORS as DATABASE_ERRORS  # what the routes catch
 from api.service.background_work import BackgroundWork, open_when_reachable
 from api.service.database import Database, resolve_database
+from api.service.database_breaker import DatabaseBreaker
 from api.service.logs import logger
 from api.settings import Settings
 from domain.application import ClaimsLedger
+from projections.engine.quarantine import quarantined_count
 from projections.engine.watcher import PositionWatcher
 from storage.recorder import datastore_of
 from storage.users import UserStore
@@ -39,19 +46,22 @@ class Runtime:
         self._users: UserStore | None = None
         self.watcher: PositionWatcher | None = None
         self.background: BackgroundWork | None = None
+        self.breaker = DatabaseBreaker(self.database.url, on_back=self._refresh_pool)
+        self.waiting = 0  # requests waiting for the views (on the event loop's thread)
         self.stopping = threading.Event()
         self.opening = threading.Thread(target=self._open, name="open-ledger", daemon=True)
 
     @property
     def ledger(self) -> ClaimsLedger:
-        """The ledger, once the database was reached; DatabaseUnavailableError before."""
-        if self._ledger is None:
+        """The ledger, once the database was reached; DatabaseUnavailableError before,
+        and at once while the database is known to be down."""
+        if self._ledger is None or self.breaker.open:
             raise DatabaseUnavailableError()
         return self._ledger
 
     @property
     def users(self) -> UserStore:
-        if self._users is None:
+        if self._users is None or self.breaker.open:
             raise DatabaseUnavailableError()
         return self._users
 
@@ -72,17 +82,35 @@ class Runtime:
         ledger, runner = opened
         datastore = datastore_of(ledger)
         view_names = [view.name for view in runner.views]
-        self.watcher = PositionWatcher(runner.connect_kwargs(), "public", view_names).start()
+        self.watcher = PositionWatcher(
+            runner.connect_kwargs(), "public", view_names, on_connection_lost=self.breaker.trip
+        ).start()
         self._ledger = ledger
         self._users = UserStore(datastore, self.settings.token_cache_seconds)
         logger.info("ledger open", database=self.database.describe())
         if self.projections and not self.stopping.is_set():
             self.background = BackgroundWork(ledger, runner, self.settings).start()
 
-    def wait_for_views(self, position: int) -> None:
-        """Returns once every view applied ``position``; ViewsBehindError after the timeout."""
+    def views_reached(self, position: int) -> bool:
+        """True if every view has applied ``position`` (as last seen; no query)."""
+        return self.watcher is not None and self.watcher.reached >= position
+
+    async def wait_for_views(self, position: int) -> None:
+        """Returns once every view applied ``position``; ViewsBehindError after the timeout,
+        TooManyWaitersError at once when ``max_position_waiters`` requests already wait."""
         watcher = self.watcher
-        if watcher is None or not watcher.wait(position, self.settings.read_your_writes_timeout):
+        if watcher is None:
+            raise ViewsBehindError(position)
+        if watcher.reached >= position:
+            return
+        if self.waiting >= self.settings.max_position_waiters:
+            raise TooManyWaitersError(position, self.waiting)
+        self.waiting += 1
+        try:
+            reached = await watcher.wait_async(position, self.settings.read_your_writes_timeout)
+        finally:
+            self.waiting -= 1
+        if not reached:
             raise ViewsBehindError(position)
 
     def head(self) -> int:
@@ -93,13 +121,34 @@ class Runtime:
         reached = self.watcher.reached if self.watcher else 0
         return max(self.head() - reached, 0)
 
-    def check_database(self) -> None:
-        """Raises a database error unless PostgreSQL answers."""
+    def quarantined(self) -> int:
+        """How many events the views stepped over as damaged (``projections.engine.quarantine``)."""
         with datastore_of(self.ledger).get_connection() as conn:
-            conn.execute("SELECT 1")
+            return quarantined_count(conn)
+
+    def check_database(self) -> None:
+        """Raises DatabaseUnavailableError unless PostgreSQL answers, within about a second
+        once it is known to be down; a failure opens the breaker."""
+        ledger = self.ledger
+        try:
+            with datastore_of(ledger).get_connection() as conn:
+                conn.execute("SELECT 1")
+        except DATABASE_ERRORS:
+            self.breaker.trip()
+            raise
+
+    def database_lost(self) -> None:
+        """Tells the breaker that a request found the database gone."""
+        self.breaker.trip()
+
+    def _refresh_pool(self) -> None:
+        """Replaces the pool's connections that the outage broke (the breaker's probe)."""
+        if self._ledger is not None:
+            datastore_of(self._ledger).pool.check()
 
     def stop(self) -> None:
         self.stopping.set()
+        self.breaker.stop()
         if self.opening.is_alive():
             self.opening.join(timeout=OPEN_STOP_SECONDS)
         if self.background is not None:

@@ -60,7 +60,7 @@ class QuarantinedEvent:
 
 def describe_fault(error: BaseException) -> str:
     """``TypeError: …``: the class and message of the error and of its causes, cut short."""
-    parts = []
+    parts: list[str] = []
     cause: BaseException | None = error
     while cause is not None and len(parts) < 3:
         parts.append(f"{type(cause).__name__}: {cause}".strip().rstrip(":"))

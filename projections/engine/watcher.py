@@ -4,13 +4,18 @@ Every batch the runner commits ends with a NOTIFY on ``sanbao_views``. A
 watcher keeps one LISTEN connection in a background thread, re-reads the
 views' positions when woken, and wakes the callers waiting on a position.
 No polling with back-off: a caller learns of a commit within milliseconds.
+
+Callers on an event loop wait with ``wait_async``, which holds no thread: a
+future per caller, resolved from the watcher's thread. Whoever passes
+``on_connection_lost`` learns at once when the database goes away.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -19,19 +24,31 @@ from psycopg import sql
 from projections.engine.tracking import TRACKING_TABLE, VIEWS_CHANNEL
 
 RESYNC_SECONDS = 1.0
+# A database host that drops packets would otherwise hold the watcher in connect.
+CONNECT_TIMEOUT_SECONDS = 2
+AsyncWaiter = tuple[int, asyncio.AbstractEventLoop, "asyncio.Future[bool]"]
 
 
 class PositionWatcher:
     """Tracks the lowest position reached by a set of views and lets callers wait on it."""
 
-    def __init__(self, connect_kwargs: dict[str, Any], schema: str, views: Sequence[str]) -> None:
+    def __init__(
+        self,
+        connect_kwargs: dict[str, Any],
+        schema: str,
+        views: Sequence[str],
+        on_connection_lost: Callable[[], None] | None = None,
+    ) -> None:
         self.connect_kwargs = {k: v for k, v in connect_kwargs.items() if k != "row_factory"}
+        self.connect_kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        self.on_connection_lost = on_connection_lost
         self.views = list(views)
         self.query = sql.SQL(
             "SELECT application_name, notification_id FROM {}.{} WHERE application_name = ANY(%s)"
         ).format(sql.Identifier(schema), sql.Identifier(TRACKING_TABLE))
         self.reached = 0
         self.changed = threading.Condition()
+        self.async_waiters: list[AsyncWaiter] = []
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
 
@@ -56,6 +73,24 @@ class PositionWatcher:
                 self.changed.wait(remaining)
         return True
 
+    async def wait_async(self, position: int, timeout: float) -> bool:
+        """``wait`` for a caller on an event loop, holding no thread while it waits."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        waiter = (position, loop, future)
+        with self.changed:
+            if self.reached >= position:
+                return True
+            self.async_waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            return False
+        finally:
+            with self.changed:
+                if waiter in self.async_waiters:
+                    self.async_waiters.remove(waiter)
+
     def _listen(self) -> None:
         while not self.stopping.is_set():
             try:
@@ -68,6 +103,8 @@ class PositionWatcher:
                         self._refresh(conn)
             except psycopg.OperationalError:
                 # The database went away: try again shortly; waiters time out meanwhile.
+                if self.on_connection_lost is not None:
+                    self.on_connection_lost()
                 self.stopping.wait(0.5)
 
     def _refresh(self, conn: psycopg.Connection[Any]) -> None:
@@ -77,3 +114,14 @@ class PositionWatcher:
         with self.changed:
             self.reached = lowest
             self.changed.notify_all()
+            reached = [w for w in self.async_waiters if w[0] <= lowest]
+            for waiter in reached:
+                self.async_waiters.remove(waiter)
+        for _, loop, future in reached:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(_resolve, future)
+
+
+def _resolve(future: asyncio.Future[bool]) -> None:
+    if not future.done():  # a waiter that timed out meanwhile is cancelled
+        future.set_result(True)

@@ -47,6 +47,8 @@ def test_requests_needing_the_database_are_503_with_retry_after(
     assert response.json()["type"] == "urn:sanbao:problem:database-unavailable"
 
 
-def test_liveness_and_metrics_answer_without_the_database(offline: TestClient) -> None:
+def test_liveness_answers_without_the_database_and_metrics_want_a_token(
+    offline: TestClient,
+) -> None:
     assert offline.get("/healthz").status_code == 200
-    assert offline.get("/metrics").status_code == 200
+    assert offline.get("/metrics").status_code == 401

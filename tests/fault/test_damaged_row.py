@@ -18,9 +18,11 @@ from uuid import UUID
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli.main import app
+from api.http.app import create_app
 from api.service.bootstrap import open_ledger
 from api.settings import Settings, get_settings
 from domain.application import ClaimsLedger
@@ -171,3 +173,23 @@ def test_verify_names_each_quarantined_row_and_fails(
         result.output
     )
     assert f"position {damaged.refused} (view audit): TypeError" in result.output
+
+
+def test_readiness_says_degraded_and_metrics_count_the_quarantined_events(
+    damaged: Damaged,
+) -> None:
+    run_views(damaged.ledger)
+    count = len(quarantined(damaged.url))
+    service = create_app(Settings(DATABASE_URL=damaged.url, projections=False))  # type: ignore[call-arg]
+    with TestClient(service) as http:
+        assert service.state.runtime.wait_until_ready(30)
+        auditor = service.state.runtime.users.add("fault.auditor", Role.AUDITOR)
+        headers = {"Authorization": f"Bearer {auditor}"}
+
+        anyone = http.get("/readyz")
+        detailed = http.get("/readyz", headers=headers).json()
+        metrics = http.get("/metrics", headers=headers).text
+
+    assert anyone.status_code == 200 and anyone.json()["status"] == "degraded"
+    assert detailed["quarantined_events"] == count
+    assert f"sanbao_quarantined_events {float(count)}" in metrics
