@@ -6,6 +6,13 @@
 -- batch looks its replacement units up by their own batch. Rows written before keep
 -- unit 0; `sanbao projections rebuild trace` re-reads every shipment.
 ALTER TABLE views.trace_replacements ADD COLUMN unit integer NOT NULL DEFAULT 0;
-ALTER TABLE views.trace_replacements DROP CONSTRAINT trace_replacements_pkey;
+-- The primary key by whatever name it has now (a rebuild may have renamed it).
+DO $$
+DECLARE pkey text;
+BEGIN
+    SELECT conname INTO pkey FROM pg_constraint
+     WHERE conrelid = 'views.trace_replacements'::regclass AND contype = 'p';
+    EXECUTE format('ALTER TABLE views.trace_replacements DROP CONSTRAINT %I', pkey);
+END $$;
 ALTER TABLE views.trace_replacements ADD PRIMARY KEY (position, unit);
 CREATE INDEX trace_replacements_batch_no ON views.trace_replacements (batch_no);
