@@ -53,6 +53,7 @@ class TooManyWaitersError(ViewsBehindError):
         )
         self.position = position
         self.waiting = waiting
+        self.detail_zh = f"视图尚未到达账本位置 {position}，已有 {waiting} 个请求在等待；请稍后重试"
 
 
 class DatabaseUnavailableError(ApiError):

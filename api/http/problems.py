@@ -121,6 +121,9 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
         409, "idempotency-recorded", "The first request with this key recorded its events"
     ),
     api.ViewsBehindError: ProblemType(503, "views-behind", "The views are not up to date yet"),
+    api.TooManyWaitersError: ProblemType(
+        503, "too-many-waiters", "Too many requests wait for the views"
+    ),
     api.DatabaseUnavailableError: ProblemType(
         503, "database-unavailable", "The database is unavailable"
     ),
@@ -195,6 +198,8 @@ def extensions(error: BaseException) -> dict[str, Any]:
         return {"errors": [found], "limit": idempotency.MAX_KEY_LENGTH, **chinese(error)}
     if isinstance(error, idempotency.IdempotencyError | NothingSignedError):
         return chinese(error)
+    if isinstance(error, api.TooManyWaitersError):
+        return {"position": error.position, "waiting": error.waiting, **chinese(error)}
     if isinstance(error, api.PermissionDeniedError):
         return {"role": error.role, "permission": error.permission}
     return {}
