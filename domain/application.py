@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import random
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -24,6 +23,12 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONT
 
 from domain.calendar import BusinessCalendar
 from domain.claim import Claim, business_date
+from domain.claim_numbers import (
+    ClaimNumbers,
+    InMemoryClaimNumbers,
+    check_own_number,
+    generated_number,
+)
 from domain.errors import (
     ClaimNotFoundError,
     ConcurrencyConflictError,
@@ -62,6 +67,8 @@ from domain.values import Actor, CoverageDecision, Customer, PolicyQuery
 from domain.vocabulary import Cause, Remedy
 
 MAX_ATTEMPTS = 30
+GENERATED_NUMBER_ATTEMPTS = 5
+CHECK_NUMBER = "SB-CHECK"  # stands in for a number not drawn, in check_report
 # Business times may be back-dated by the caller, but not without limit.
 DEFAULT_MAX_BACKDATE = timedelta(days=30)
 
@@ -134,6 +141,8 @@ class ClaimsLedger(Application[UUID]):
         # Which claims mention a serial: the whole log here; the service sets an index.
         self.claim_finder: ClaimFinder = LogScan(self.recorder, self.mapper)
         self.units = UnitRegistry(self)
+        # Counters of the numbers the ledger gives: in memory here; the service sets PostgreSQL.
+        self.claim_numbers: ClaimNumbers = InMemoryClaimNumbers()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -166,33 +175,41 @@ class ClaimsLedger(Application[UUID]):
     ) -> CommandResult:
         """Reports a claim; the same claim number or client key twice yields one claim.
 
+        Without either, the claim is given the next number of its year
+        (``domain.claim_numbers``); one that an imported claim already holds is skipped.
         The customer's personal data is sealed under their key before the claim
         records it (``domain.personal_data``).
         """
         # Checked before the customer's key is made: a refused report stores nothing.
-        at, number, policy = self._checked_report(claim_number, client_key, occurred_at, report)
+        at, policy = self._checked_report(claim_number, client_key, occurred_at, report)
         customer: Customer = report.pop("customer")
-        sealed = seal_for_claim(self.customer_keys, customer, Claim.create_id(number), number)
-        claim = Claim.report(
-            claim_number=number,
-            actor=actor,
-            occurred_at=at,
-            customer=sealed,
-            policy=policy,
-            **report,
-        )
-        try:
-            recordings = self.save(claim)
-        except IntegrityError:
-            existing = self.get_claim(claim.id)
-            same_customer = self.customer_of(existing) == replace(
-                customer, customer_id=sealed.customer_id
+        given = claim_number or (client_key and self._client_key_number(client_key, at))
+        for _ in range(GENERATED_NUMBER_ATTEMPTS):
+            number = given or generated_number(self.claim_numbers, business_date(at).year)
+            sealed = seal_for_claim(self.customer_keys, customer, Claim.create_id(number), number)
+            claim = Claim.report(
+                claim_number=number,
+                actor=actor,
+                occurred_at=at,
+                customer=sealed,
+                policy=policy,
+                **report,
             )
-            if not (same_customer and _same_report(existing, claim)):
-                raise DuplicateClaimError(number) from None
-            head = self.recorder.max_notification_id() or 0
-            return CommandResult(existing.id, number, existing.version, head)
-        return CommandResult(claim.id, number, claim.version, recordings[-1].notification.id)
+            try:
+                recordings = self.save(claim)
+            except IntegrityError:
+                if not given:
+                    continue  # a generated number an imported claim holds: draw the next
+                existing = self.get_claim(claim.id)
+                same_customer = self.customer_of(existing) == replace(
+                    customer, customer_id=sealed.customer_id
+                )
+                if not (same_customer and _same_report(existing, claim)):
+                    raise DuplicateClaimError(number) from None
+                head = self.recorder.max_notification_id() or 0
+                return CommandResult(existing.id, number, existing.version, head)
+            return CommandResult(claim.id, number, claim.version, recordings[-1].notification.id)
+        raise DuplicateClaimError(number)
 
     def check_report(
         self,
@@ -205,9 +222,10 @@ class ClaimsLedger(Application[UUID]):
         """Makes the checks ``report`` makes and records nothing: raises the error ``report``
         would raise for these arguments, except for what only the stored records know (a
         claim number taken, a customer erased). The customer is sealed under a throwaway
-        key, so no customer key is made."""
-        at, number, policy = self._checked_report(claim_number, client_key, occurred_at, report)
+        key and no number is drawn."""
+        at, policy = self._checked_report(claim_number, client_key, occurred_at, report)
         customer: Customer = report.pop("customer")
+        number = claim_number or CHECK_NUMBER
         sealed = seal_for_claim(EphemeralCustomerKeys(), customer, Claim.create_id(number), number)
         Claim.report(
             claim_number=number,
@@ -224,23 +242,22 @@ class ClaimsLedger(Application[UUID]):
         client_key: str | None,
         occurred_at: datetime | None,
         report: dict[str, Any],
-    ) -> tuple[datetime, str, PolicyDocument]:
-        """The report's checks before a claim is made: its time, number and intake policy."""
+    ) -> tuple[datetime, PolicyDocument]:
+        """The report's checks before a claim is made: its time and its intake policy."""
         at = self.check_occurred_at(occurred_at)
         check_purchase(report["purchase"], self.clock() + self.clock_skew)
         check_arguments({"claim_number": claim_number, "client_key": client_key, **report})
-        number = claim_number or self._claim_number_for(client_key, at)
+        check_own_number(claim_number)
         policy = intake_policy(self.policies, business_date(at))
         check_categories(report.get("items", ()), policy)
-        return at, number, policy
+        return at, policy
 
     @staticmethod
-    def _claim_number_for(client_key: str | None, at: datetime) -> str:
+    def _client_key_number(client_key: str, at: datetime) -> str:
+        """The number a client key names: the same key, the same claim."""
         day = business_date(at).strftime("%Y%m%d")
-        if client_key:
-            digest = hashlib.sha256(client_key.encode()).hexdigest()[:10].upper()
-            return f"SB-{day}-{digest}"
-        return f"SB-{day}-{secrets.token_hex(5).upper()}"
+        digest = hashlib.sha256(client_key.encode()).hexdigest()[:10].upper()
+        return f"SB-{day}-{digest}"
 
     # -- commands ----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from api.settings import Settings, eventsourcing_env
 from domain.application import ClaimsLedger
 from domain.calendar import BusinessCalendar
 from projections.units.unit_index import TraceIndex
+from storage.claim_numbers import PostgresClaimNumbers
 from storage.customer_keys import PostgresCustomerKeys
 from storage.key_files import personal_data_master_key
 from storage.migrations import migrate
@@ -48,6 +49,7 @@ def build_ledger(settings: Settings, database: Database) -> ClaimsLedger:
     )
     # A unit's claims are found through the trace view, its unapplied tail from the log.
     ledger.claim_finder = TraceIndex(ledger)
+    ledger.claim_numbers = PostgresClaimNumbers(datastore_of(ledger))
     return ledger
 
 
