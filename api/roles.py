@@ -47,6 +47,12 @@ AUDIT_EXPORT = "audit:export"
 # (a Prometheus scraper gets an auditor's token, or scrapes the metrics address).
 METRICS_READ = "metrics:read"
 
+# Events out: the public feed (no personal data, but every claim's business facts)
+# is read by oversight and the integrations it feeds (an ERP or CRM gets an auditor's
+# token); webhooks, which send those facts to a URL, are set up by supervisors only.
+EVENTS_READ = "events:read"
+WEBHOOKS_MANAGE = "webhooks:manage"
+
 
 def _commands(role: Role) -> frozenset[str]:
     """The command permissions the command table grants the role."""
@@ -57,12 +63,14 @@ def _commands(role: Role) -> frozenset[str]:
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.AGENT: _commands(Role.AGENT) | READ_CLAIMS | {"sla:read", PERSONAL_READ},
     Role.TECHNICIAN: _commands(Role.TECHNICIAN) | READ_CLAIMS | {"trace:read"},
-    Role.SPECIALIST: _commands(Role.SPECIALIST) | ALL_READS | {PERSONAL_READ},
+    Role.SPECIALIST: _commands(Role.SPECIALIST) | ALL_READS | {PERSONAL_READ, EVENTS_READ},
     Role.WAREHOUSE: _commands(Role.WAREHOUSE) | READ_CLAIMS,
     Role.SUPERVISOR: _commands(Role.SUPERVISOR)
     | ALL_READS
-    | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT, METRICS_READ},
-    Role.AUDITOR: ALL_READS | {ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT, METRICS_READ},
+    | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT, METRICS_READ}
+    | {EVENTS_READ, WEBHOOKS_MANAGE},
+    Role.AUDITOR: ALL_READS
+    | {ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT, METRICS_READ, EVENTS_READ},
     Role.SYSTEM: frozenset(),
 }
 API_ROLES = [role for role in Role if role is not Role.SYSTEM]

@@ -19,6 +19,7 @@ from api.http.routes import (
     claim_commands,
     claims,
     customers,
+    events,
     ledger,
     ops,
     policy,
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         ledger.router,
         ops.router,
         units.router,
+        events.router,
     ):
         app.include_router(router)
     install_api_docs(app)  # Swagger UI and ReDoc served from the package, not a CDN
