@@ -46,6 +46,9 @@ async def known_error(request: Request, error: Exception) -> ProblemResponse:
     kind = problem_type(error) or INTERNAL
     if kind.status >= 500:
         logger.warning("request failed", problem=kind.slug, error_type=type(error).__name__)
+    if kind.slug == "database-unavailable":
+        # The database is known to be down: later requests are told so at once.
+        request.app.state.runtime.database_lost()
     return respond(request, kind, problem_body(error, kind, request.url.path))
 
 

@@ -1,6 +1,7 @@
 """PostgreSQL stopped (as by a crash) under API load, then started again: every command
-acknowledged with a 2xx is in the ledger, the API answered 503 (never another 5xx)
-while the database was down, and it recovered without being restarted.
+acknowledged with a 2xx is in the ledger, the API answered 503 with Retry-After (never
+another 5xx) while the database was down, readiness said so, and it recovered without
+being restarted. (How fast the 503s come is measured by ``bench/outage_and_waiters.py``.)
 
 The service runs as ``sanbao serve`` in a subprocess on a private PostgreSQL cluster
 (``tests.support.private_postgres``): the shared server is never stopped.
@@ -48,6 +49,8 @@ class Load:
     """
 
     answers: list[tuple[str, int, str]] = field(default_factory=list)
+    readiness: list[tuple[str, int]] = field(default_factory=list)
+    without_retry_after: int = 0
     phase: str = "up"
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -92,9 +95,10 @@ def send_notes(service: Service, claim_id: str, client: int, load: Load) -> None
             text = f"client {client} note {n}"
             phase = load.phase
             try:
-                status = http.post(
-                    f"/api/v1/claims/{claim_id}/notes", json={"text": text}
-                ).status_code
+                answer = http.post(f"/api/v1/claims/{claim_id}/notes", json={"text": text})
+                status = answer.status_code
+                if status == 503 and "retry-after" not in answer.headers:
+                    load.without_retry_after += 1
             except httpx2.HTTPError:
                 status = 0  # no answer at all (connection dropped)
             # The phase when the answer came: "down" answers came while PostgreSQL was stopped.
@@ -102,6 +106,18 @@ def send_notes(service: Service, claim_id: str, client: int, load: Load) -> None
             n += 1
             if status >= 500:
                 time.sleep(0.05)
+
+
+def poll_readiness(service: Service, load: Load) -> None:
+    with httpx2.Client(base_url=service.base, timeout=60) as http:
+        while not load.stopping.is_set():
+            phase = load.phase
+            try:
+                status = http.get("/readyz").status_code
+            except httpx2.HTTPError:
+                status = 0
+            load.readiness.append((load.phase if phase == load.phase else "mixed", status))
+            time.sleep(0.2)
 
 
 def outage(cluster: PrivatePostgres, load: Load, down_seconds: float) -> None:
@@ -132,6 +148,7 @@ def test_every_acknowledged_command_survives_a_database_outage_and_the_api_recov
             threading.Thread(target=send_notes, args=(service, claim_ids[i % CLAIMS], i, load))
             for i in range(CLIENTS)
         ]
+        threads.append(threading.Thread(target=poll_readiness, args=(service, load)))
         for thread in threads:
             thread.start()
         try:
@@ -155,3 +172,7 @@ def test_every_acknowledged_command_survives_a_database_outage_and_the_api_recov
     assert 503 in statuses_while_down
     assert [a for a in load.answers if a[0] == "back" and 200 <= a[1] < 300]
     assert service.process.poll() is None, "the service had to restart"
+    assert load.without_retry_after == 0
+    readiness_while_down = {status for phase, status in load.readiness if phase == "down"}
+    assert 503 in readiness_while_down and readiness_while_down <= {200, 503}
+    assert ("back", 200) in load.readiness
