@@ -28,6 +28,11 @@ PAGES = {
     "/ui/claims?status=closed&limit=50": {"zh": "已结案", "en": "closed"},
     f"/ui/claims/{LF1}": {"zh": "包换", "en": "exchange (包换)"},
     "/ui/claims/LF-2026-0007?version=5": {"zh": "第 5 版", "en": "version 5 of"},
+    # Each unit of a partly exchanged line with its remedy and replacement serial.
+    "/ui/claims/LF-2026-0011": {
+        "zh": "第 2 件: 包换 → LED9-1202",
+        "en": "unit 2: exchange (包换) → LED9-1202",
+    },
     "/ui/sla": {"zh": "时限看板", "en": "SLA board"},
     "/ui/trace": {"zh": "质量追溯", "en": "Traceability"},
     "/ui/trace?by=serial&key=LED9-0451": {"zh": "故障件 → 换新件", "en": "faulty → replacement"},
