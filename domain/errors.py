@@ -11,6 +11,7 @@ class that matches what they can handle::
      │    ├── ExclusiveParametersError  two parameters that exclude each other
      │    ├── PurposeRequiredError  a reveal of personal data names no (known) purpose
      │    └── RefundOffDecisionError  a refund's amount or route differs from the decision's
+     │         └── QuoteOffDecisionError  a quote differs from the price the decision fixes
      ├── ClaimNotFoundError         no claim with that id or number
      │    └── VersionNotFoundError  the claim has no such version (yet)
      ├── ItemNotFoundError          the claim has no item with that number
