@@ -12,6 +12,7 @@ from rich.table import Table
 
 from api.cli.ledger_session import ledger_session
 from api.cli.terminal import console, errors
+from api.cli.times import TIME_LABEL, local, local_or_dash
 from domain.claim import BUSINESS_TZ, ClaimStatus
 from domain.vocabulary import ClaimKind, Priority, ProblemCategory
 from projections.claims.claims_queries import MAX_LIMIT, ClaimFilters, ClaimRow, list_claims
@@ -20,7 +21,6 @@ from projections.engine.runner import ViewRunner
 from storage.recorder import datastore_of
 
 DAY = typer.Option(formats=["%Y-%m-%d"], help="a business day (Beijing time), e.g. 2026-11-01")
-TIME_LABEL = "Beijing time, UTC+08:00"
 
 
 def business_midnight(day: date | None) -> datetime | None:
@@ -43,7 +43,7 @@ def rows_table(rows: list[ClaimRow]) -> Table:
     for column in ("claim", "status", "kind", "models", "region", "assignee", "created", "SLA due"):
         table.add_column(column)
     for row in rows:
-        due = f"{row.sla_due_at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}" if row.sla_due_at else "-"
+        due = local_or_dash(row.sla_due_at)
         table.add_row(
             row.claim_number,
             row.status,
@@ -51,7 +51,7 @@ def rows_table(rows: list[ClaimRow]) -> Table:
             ", ".join(row.models),
             row.region or "-",
             row.assignee or "-",
-            f"{row.created_at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}",
+            local(row.created_at),
             f"{due} (overdue)" if row.overdue else due,
         )
     return table

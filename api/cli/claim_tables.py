@@ -8,17 +8,11 @@ from typing import Any
 
 from rich.table import Table
 
+from api.cli.times import TIME_LABEL, local
 from domain.application import HistoryEntry
-from domain.claim import BUSINESS_TZ, Claim
+from domain.claim import Claim
 from domain.sla import ClockRun
 from domain.values import CoverageDecision, Customer, SealedCustomer
-
-TIME_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def local(moment: datetime) -> str:
-    """A moment as people in China read it (Asia/Shanghai)."""
-    return moment.astimezone(BUSINESS_TZ).strftime(TIME_FORMAT)
 
 
 def show(value: Any) -> str:
@@ -52,7 +46,7 @@ def claim_tables(
     ``customer`` is the customer as the caller may show them (``api.cli.customers``);
     without it only the region is shown.
     """
-    header = Table(title=f"Claim {claim.claim_number}", show_header=False)
+    header = Table(title=f"Claim {claim.claim_number} (times in {TIME_LABEL})", show_header=False)
     header.add_row("status", claim.status.value)
     header.add_row("kind", claim.kind.value)
     header.add_row("customer", customer or f"({claim.customer.region or 'unknown region'})")

@@ -16,10 +16,10 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from api.cli.claim_tables import local
 from api.cli.ledger_session import ledger_session
 from api.cli.operator import operator_user
 from api.cli.terminal import console
+from api.cli.times import TIME_LABEL, local
 from api.roles import CUSTOMERS_ERASE, PERSONAL_READ
 from api.settings import get_settings
 from domain.application import ClaimsLedger
@@ -121,7 +121,7 @@ def access_log(
         datastore = datastore_of(ledger)
         with datastore.get_connection() as conn:
             rows = search_access_log(conn, claim, actor, _aware(since), _aware(until), None, limit)
-    table = Table(title=f"Access log ({len(rows)} newest)")
+    table = Table(title=f"Access log ({len(rows)} newest; times in {TIME_LABEL})")
     for column in ("when", "who", "role", "claim", "fields", "shown", "purpose", "route"):
         table.add_column(column)
     for row in rows:

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from api.cli.progress import event_progress
 from api.cli.terminal import console
+from api.cli.times import TIME_LABEL, local
 from api.service.bootstrap import open_ledger
 from api.service.ledger_integrity import LedgerIntegrity
 from api.settings import get_settings
@@ -268,11 +269,12 @@ def status() -> None:
         console.print("never verified")
     elif last.intact:
         console.print(
-            f"last verification ({last.finished_at:%Y-%m-%d %H:%M}): intact up to {last.last_good}"
+            f"last verification ({local(last.finished_at)}, {TIME_LABEL}): "
+            f"intact up to {last.last_good}"
         )
     else:
         console.print(
-            f"last verification ({last.finished_at:%Y-%m-%d %H:%M}): NOT intact at position "
+            f"last verification ({local(last.finished_at)}, {TIME_LABEL}): NOT intact at position "
             f"{last.fault_position}, claim {last.fault_claim}: "
             f"{last.fault_kind}: {last.fault_detail}"
         )

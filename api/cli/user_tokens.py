@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from api.cli.terminal import console
+from api.cli.times import TIME_LABEL, local, local_or_dash
 from api.roles import API_ROLES
 from api.service.bootstrap import open_ledger
 from api.settings import get_settings
@@ -75,10 +76,11 @@ def list_users() -> None:
     """List users, their roles and whether they are revoked (never their tokens)."""
     with user_store() as users:
         records = users.list()
-    table = Table(title="Users")
+    table = Table(title=f"Users (times in {TIME_LABEL})")
     for column in ("name", "role", "created", "revoked"):
         table.add_column(column)
     for record in records:
-        revoked = f"{record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "-"
-        table.add_row(record.name, record.role, f"{record.created_at:%Y-%m-%d %H:%M}", revoked)
+        table.add_row(
+            record.name, record.role, local(record.created_at), local_or_dash(record.revoked_at)
+        )
     console.print(table)
