@@ -130,8 +130,49 @@ class Settings(BaseSettings):
         description="key (16/24/32 bytes, base64) encrypting every stored event payload "
         "with the library's AES-GCM cipher; unset: payloads are not encrypted",
     )
+    nats_url: str | None = Field(
+        default=None,
+        description="NATS server (e.g. nats://127.0.0.1:4222) the background process publishes "
+        "the public events to, on JetStream; unset: no publishing",
+    )
+    nats_stream: str = Field(
+        default="SANBAO",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="the JetStream stream the events go to (created when missing)",
+    )
+    nats_subject_prefix: str = Field(
+        default="sanbao.claims",
+        pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$",
+        description="events are published on <prefix>.<event type>",
+    )
+    webhook_key: SecretStr | None = Field(
+        default=None,
+        description="key (32 bytes, base64) sealing the webhooks' signing secrets; "
+        "unset: generated once into <data_dir>/webhook-secrets.key",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="how long a webhook receiver may take to answer"
+    )
+    webhook_retry_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="the first retry's delay after a failed delivery; each next one doubles",
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, description="the longest delay between two delivery attempts"
+    )
+    webhook_disable_after: timedelta = Field(
+        default=timedelta(days=3),
+        gt=timedelta(0),
+        description="a subscription failing this long (seconds or ISO 8601, e.g. P3D) is disabled",
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="allow webhook URLs on loopback and private networks (tests, an on-site "
+        "receiver); otherwise such URLs are refused",
+    )
 
-    @field_validator("idempotency_retention", mode="before")
+    @field_validator("idempotency_retention", "webhook_disable_after", mode="before")
     @classmethod
     def seconds_as_duration(cls, value: object) -> object:
         """A plain number of seconds (``86400``) is a duration too, not only ``P1D``."""

@@ -16,6 +16,7 @@ from api.cli import (
     import_claims,
     keys,
     ledger,
+    publish,
     serve,
     user_tokens,
     views,
@@ -76,6 +77,7 @@ app.add_typer(views.app, name="projections")
 app.add_typer(user_tokens.app, name="users")
 app.add_typer(customers.app, name="customers")
 app.add_typer(keys.app, name="keys")
+app.add_typer(publish.app, name="publish")
 app.command("access-log")(customers.access_log)
 app.command("serve")(serve.serve)
 app.command("background")(background.run_background)

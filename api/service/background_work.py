@@ -21,6 +21,7 @@ from api.service.bootstrap import build_ledger
 from api.service.database import Database
 from api.service.ledger_integrity import LedgerIntegrity
 from api.service.logs import logger
+from api.service.nats_publisher import NatsTarget, publish_forever
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from projections.engine.registry import build_views
@@ -87,6 +88,8 @@ class BackgroundWork:
             "ledger-checkpoints": self._checkpoints,
             "idempotency-retention": self._purge_idempotency_keys,
         }
+        if self.settings.nats_url:
+            work["nats-publisher"] = self._publish_to_nats
         for name, target in work.items():
             thread = threading.Thread(
                 target=self._guarded, args=(name, target), name=name, daemon=True
@@ -139,6 +142,12 @@ class BackgroundWork:
                 continue  # the database is away; the next round deletes them
             if purged:
                 logger.info("expired idempotency keys deleted", count=purged)
+
+    def _publish_to_nats(self) -> None:
+        settings = self.settings
+        assert settings.nats_url is not None
+        target = NatsTarget(settings.nats_url, settings.nats_stream, settings.nats_subject_prefix)
+        publish_forever(self.ledger, target, self.stopping)
 
     def _wake_runner(self) -> None:
         """The runner waits on LISTEN between batches; a NOTIFY lets it see the stop at once."""
