@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import project_aggregate
 
+from api.http.claim_refs import claim_id_of
 from domain.application import ClaimsLedger, HistoryEntry, history_entry
 from domain.claim import Claim
 from domain.errors import ClaimNotFoundError, InvalidInputError
@@ -34,10 +35,7 @@ class ClaimRecord:
 
 def claim_id_from(reference: str) -> UUID:
     """A claim's id from its id or its claim number (ids derive from numbers)."""
-    try:
-        return UUID(reference)
-    except ValueError:
-        return Claim.create_id(reference)
+    return claim_id_of(reference)
 
 
 def read_claim_record(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import Query
 
-from api.http.deps import ViewConnection, requires
+from api.http.claim_refs import ClaimRefQuery, existing_claim_id
+from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.routes import api_router
 from api.http.schemas.customers import AccessLogPublic
 from api.http.schemas.times import QueryTime
@@ -23,8 +23,9 @@ router = api_router(prefix="/access-log", tags=["access log"])
 @router.get("")
 def read_access_log(
     conn: ViewConnection,
+    ledger: LedgerDep,
     _: Annotated[User, requires(ACCESS_LOG_READ)],
-    claim: Annotated[UUID | None, Query(description="only this claim")] = None,
+    claim: ClaimRefQuery = None,
     actor: Annotated[str | None, Query(max_length=100, description="only this user")] = None,
     accessed_from: Annotated[QueryTime | None, Query(alias="from")] = None,
     accessed_to: Annotated[QueryTime | None, Query(alias="to")] = None,
@@ -37,7 +38,7 @@ def read_access_log(
         raise InvalidInputError("cursor", "pass back the next_cursor of the previous page")
     rows = search_access_log(
         conn,
-        claim_id=claim,
+        claim_id=None if claim is None else existing_claim_id(ledger, claim),
         actor=actor,
         accessed_from=accessed_from,
         accessed_to=accessed_to,

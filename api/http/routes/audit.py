@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from itertools import chain
 from typing import Annotated, Literal
-from uuid import UUID
 
 from fastapi import Query
 from fastapi.responses import StreamingResponse
 
-from api.http.deps import ViewConnection, requires
+from api.http.claim_refs import ClaimRefQuery, existing_claim_id, naming
+from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.routes import api_router
 from api.http.routes.ledger import IntegrityDep
 from api.http.schemas.reads import AuditPublic
 from api.http.schemas.times import QueryTime
 from api.http.spreadsheets import Sheet, xlsx_response
 from api.roles import AUDIT_EXPORT
+from domain.application import ClaimsLedger
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.audit_queries import MAX_LIMIT, AuditRow, search_audit
 from projections.audit.export_formats import (
@@ -33,8 +34,9 @@ router = api_router(prefix="/audit", tags=["audit"])
 @router.get("")
 def read_audit(
     conn: ViewConnection,
+    ledger: LedgerDep,
     _: Annotated[User, requires("audit:read")],
-    claim_id: UUID | None = None,
+    claim_id: ClaimRefQuery = None,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     event_type: Annotated[str | None, Query(max_length=100)] = None,
     recorded_from: QueryTime | None = None,
@@ -45,7 +47,7 @@ def read_audit(
     """Search the audit trail by claim, actor, event type and recorded period."""
     rows = search_audit(
         conn,
-        claim_id=claim_id,
+        claim_id=None if claim_id is None else existing_claim_id(ledger, claim_id),
         actor=actor,
         event_type=event_type,
         recorded_from=recorded_from,
@@ -67,9 +69,10 @@ EXPORT_CONTENT = {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES
 )
 def export_audit_trail(
     integrity: IntegrityDep,
+    ledger: LedgerDep,
     _: Annotated[User, requires(AUDIT_EXPORT)],
     format: Literal["csv", "ndjson", "xlsx"] = "ndjson",
-    claim: Annotated[str | None, Query(max_length=100, description="claim number")] = None,
+    claim: ClaimRefQuery = None,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     recorded_from: QueryTime | None = None,
     recorded_to: QueryTime | None = None,
@@ -80,7 +83,7 @@ def export_audit_trail(
     filters = ExportFilters(
         recorded_from=recorded_from,
         recorded_to=recorded_to,
-        claim_number=claim,
+        claim_number=None if claim is None else claim_number_of(ledger, claim),
         actor=actor,
     )
     items = integrity.export(filters)
@@ -103,3 +106,9 @@ def export_audit_trail(
         return xlsx_response(sheets, f"sanbao-audit-{head.head_position}.xlsx", headers)
     lines = export_lines(chain([head], items), filters, format)
     return StreamingResponse(lines, media_type=MEDIA_TYPES[format], headers=headers)
+
+
+def claim_number_of(ledger: ClaimsLedger, reference: str) -> str:
+    """The number of the claim a filter names by number or id (the export filters by number)."""
+    with naming(reference) as claim_id:
+        return ledger.get_claim(claim_id).claim_number

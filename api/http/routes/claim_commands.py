@@ -9,12 +9,12 @@ thread of our own, the answer serialised once.
 """
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import Response
 
 from api.command_table import COMMAND_TABLE, CommandEntry
 from api.http import presenters
+from api.http.claim_refs import ClaimRef, naming
 from api.http.deps import ExpectedVersion, LedgerDep, requires
 from api.http.fast_paths import run_blocking
 from api.http.recorded_results import run_once
@@ -30,15 +30,16 @@ def add_command_route(entry: CommandEntry) -> None:
     Body = entry.schema  # noqa: N806 - a type, used in the signature below
 
     async def endpoint(
-        claim_id: UUID,
+        claim_id: ClaimRef,
         body: Body,  # type: ignore[valid-type]
         ledger: LedgerDep,  # first: 503 before 401 when the database is unreachable
         user: Annotated[User, requires(entry.permission)],
         expected_version: ExpectedVersion,
     ) -> Response:
-        result = await run_blocking(
-            run_once, entry.run, ledger, claim_id, user.actor, body, expected_version
-        )
+        with naming(claim_id) as found:
+            result = await run_blocking(
+                run_once, entry.run, ledger, found, user.actor, body, expected_version
+            )
         return presenters.change_response(result)
 
     endpoint.__name__ = entry.operation_id

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
-from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response, status
 
 from api.http import presenters
+from api.http.claim_refs import ClaimRef, naming
 from api.http.claims_sheet import XLSX_MAX_CLAIMS, claims_sheet
 from api.http.deps import LedgerDep, ViewConnection, requires
 from api.http.disclosure import (
@@ -87,7 +87,7 @@ def read_claims(
 @router.get("/{claim_id}", response_model=ClaimPublic)
 async def read_claim(
     request: Request,
-    claim_id: UUID,
+    claim_id: ClaimRef,
     ledger: LedgerDep,
     user: Annotated[User, requires("claims:read")],
     version: Annotated[
@@ -145,14 +145,15 @@ async def read_claim(
 def claim_answer(
     ledger: ClaimsLedger,
     user: User,
-    claim_id: UUID,
+    reference: str,
     version: int | None,
     as_of: datetime | None,
     as_of_business: datetime | None,
     reveal: RevealRequest | None,
 ) -> Response:
     """The claim as ``user`` may see it, serialised once, with its ETag."""
-    claim = ledger.get_claim_at(claim_id, version, as_of, as_of_business)
+    with naming(reference) as claim_id:
+        claim = ledger.get_claim_at(claim_id, version, as_of, as_of_business)
     customer = disclose_customer(ledger, user, claim, READ_CLAIM_ROUTE, reveal=reveal)
     response = json_answer(presenters.claim_public(claim, customer))
     response.headers["ETag"] = presenters.etag(claim.version)
@@ -162,10 +163,11 @@ def claim_answer(
 
 @router.get("/{claim_id}/history")
 def read_claim_history(
-    claim_id: UUID,
+    claim_id: ClaimRef,
     ledger: LedgerDep,
     _: Annotated[User, requires("history:read")],
 ) -> HistoryPublic:
     """Read a claim's events in order, with actor and both times."""
-    entries = [presenters.history_entry(entry) for entry in ledger.history(claim_id)]
-    return HistoryPublic(claim_id=claim_id, data=entries, count=len(entries))
+    with naming(claim_id) as found:
+        entries = [presenters.history_entry(entry) for entry in ledger.history(found)]
+    return HistoryPublic(claim_id=found, data=entries, count=len(entries))

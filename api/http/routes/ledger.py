@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import Depends, Query, Request
 
+from api.http.claim_refs import ClaimRef, naming
 from api.http.deps import RuntimeDep, requires
 from api.http.routes import api_router
 from api.http.schemas.ledger import LedgerHeadPublic, PublicKeyPublic, VerificationPublic
@@ -70,7 +70,8 @@ def read_public_key(
 
 @router.get("/claims/{claim_id}/proof")
 def read_claim_proof(
-    claim_id: UUID, integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
+    claim_id: ClaimRef, integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
 ) -> dict[str, Any]:
     """The claim's stored events, their hashes and the signed checkpoints covering them."""
-    return integrity.proof(claim_id)
+    with naming(claim_id) as found:
+        return integrity.proof(found)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.command_table import BY_ACTION
+from api.http.claim_refs import naming
 from api.http.deps import LedgerDep, ViewConnection
 from api.http.disclosure import RevealRequest, disclose_customer, mark_response
 from api.http.http_errors import PermissionDeniedError
@@ -91,8 +92,8 @@ def claim_page(
     reveal: RevealRequest | None = None,
 ) -> Response:
     """The claim page; its customer masked (or revealed), logged as the API logs it."""
-    claim_id = claim_id_from(reference)
-    record = read_claim_record(ledger, claim_id, version)
+    with naming(reference) as claim_id:  # a refusal names the reference as typed
+        record = read_claim_record(ledger, claim_id, version)
     role = session.user.role
     route = REVEAL_ROUTE if reveal is not None else PAGE_ROUTE
     customer = disclose_customer(ledger, session.user, record.claim, route, reveal=reveal)
