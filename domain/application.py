@@ -383,13 +383,18 @@ class ClaimsLedger(Application[UUID]):
         item = claim.item(item_no).item
         if not item.serial_no.strip():
             return UnitFacts(query, ())  # a unit without a serial cannot be told apart
-        history = self.unit_history(item.serial_no)
+        history = self.unit_history(item.serial_no, known=(claim,))
         return with_unit_history(query, claim.id, item.model, history)
 
-    def unit_history(self, serial_no: str) -> UnitHistory:
+    def unit_history(self, serial_no: str, known: tuple[Claim, ...] = ()) -> UnitHistory:
         """A serial's history as recorded: its claims, repairs, exchanges and registration."""
         return read_unit_history(
-            serial_no, self.claim_finder, self.get_claim, self.events.get, self.units.registration
+            serial_no,
+            self.claim_finder,
+            self.get_claim,
+            self.events.get,
+            self.units.registration,
+            known,
         )
 
     def register_unit(

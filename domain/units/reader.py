@@ -31,8 +31,15 @@ def shipped_serials(data: dict[str, Any]) -> tuple[str, ...]:
     return (one,) if one else ()
 
 
-def claim_exchanges(claim: Claim, events: Iterable[Any]) -> list[Exchange]:
-    """Every replacement the claim shipped, each with the serial the customer held before."""
+def claim_exchanges(claim: Claim, load_events: EventLoader) -> list[Exchange]:
+    """Every replacement the claim shipped, each with the serial the customer held before.
+
+    Only a claim that exchanged an item is read event by event (its state keeps the
+    latest shipment only; an item can be exchanged twice).
+    """
+    if all(state.exchanged_on is None for state in claim.items):
+        return []
+    events = load_events(claim.id)
     held = {state.no: state.item.serial_no.strip() for state in claim.items}
     exchanges: list[Exchange] = []
     for stored in events:
@@ -62,16 +69,22 @@ def read_unit_history(
     load_claim: ClaimLoader,
     load_events: EventLoader,
     registration: Callable[[str], Registration | None],
+    known: Iterable[Claim] = (),
 ) -> UnitHistory:
-    """The unit's history across claims, following the chain of replacements back."""
+    """The unit's history across claims, following the chain of replacements back.
+
+    ``known`` claims are used as they are instead of being loaded again (the claim a
+    command is running on).
+    """
     serial = serial_no.strip()
     chain = {serial}
+    loaded = {claim.id: claim for claim in known}
     claims: dict[UUID, tuple[Claim, list[Exchange]]] = {}
     frontier: Collection[str] = {serial}
     while frontier and len(chain) <= MAX_CHAIN:
         for claim_id in sorted(finder.claims_about(frontier) - claims.keys()):
-            claim = load_claim(claim_id)
-            claims[claim_id] = (claim, claim_exchanges(claim, load_events(claim_id)))
+            claim = loaded.get(claim_id) or load_claim(claim_id)
+            claims[claim_id] = (claim, claim_exchanges(claim, load_events))
         before = set(chain)
         grown = True
         while grown:  # an item exchanged twice on one claim: X → Y → Z
@@ -101,7 +114,8 @@ def read_unit_history(
         chain=ordered,
         claims=tuple(items),
         exchanges=tuple(exchanges),
-        registration=registration(ordered[0]) or registration(serial),
+        registration=registration(ordered[0])
+        or (registration(serial) if ordered[0] != serial else None),
     )
 
 
