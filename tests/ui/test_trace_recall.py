@@ -1,0 +1,31 @@
+"""The console's batch trace names the affected units and claims (a recall list)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.service.runtime import Runtime
+from domain.vocabulary import Role
+from tests.ui.conftest import new_browser, sign_in
+
+
+@pytest.mark.parametrize(("language", "heading"), [("zh", "召回清单"), ("en", "recall list")])
+def test_a_batch_trace_lists_its_affected_units_and_claims(
+    client: TestClient,
+    tokens: dict[Role, str],
+    runtime: Runtime,
+    demo: list[str],
+    language: str,
+    heading: str,
+) -> None:
+    browser = new_browser(client, language)
+    sign_in(browser, tokens[Role.SUPERVISOR])
+    head = runtime.ledger.recorder.max_notification_id()
+
+    page = browser.get(f"/ui/trace?by=batch&key=B2025-05&min_position={head}")
+
+    assert page.status_code == 200, page.text
+    assert heading in page.text
+    assert "/ui/trace?by=serial&amp;key=TD30-0003391" in page.text
+    assert "LF-2026-0009, LF-2026-0010" in page.text
