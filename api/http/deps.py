@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import Connection
 
 from api.http.http_errors import NotAuthenticatedError, PermissionDeniedError
+from api.http.query_names import check_query_names
 from api.roles import allows
 from api.service.runtime import Runtime
 from domain.application import ClaimsLedger
@@ -29,7 +30,9 @@ bearer = HTTPBearer(auto_error=False, description="a token from `sanbao users ad
 
 
 async def check_request_text(request: Request) -> None:
-    """Refuses (422) query and path values PostgreSQL cannot hold (NUL characters)."""
+    """Refuses (422) query names the route does not have, and query and path values
+    PostgreSQL cannot hold (NUL characters)."""
+    check_query_names(request)
     query = dict(request.query_params) if request.scope.get("query_string") else {}
     check_arguments(query | dict(request.path_params))
 

@@ -5,6 +5,7 @@
     ApiError
      ├── NotAuthenticatedError      no bearer token, or one that is unknown or revoked
      ├── PermissionDeniedError      the user's role lacks the permission the route needs
+     ├── UnknownParametersError     query parameters the route does not have
      ├── ViewsBehindError           the views did not reach min_position in time
      │    └── TooManyWaitersError   so many requests wait for the views that no more may
      └── DatabaseUnavailableError   PostgreSQL cannot be reached (also raised for the
@@ -32,6 +33,19 @@ class PermissionDeniedError(ApiError):
         super().__init__(f"the role {role!r} does not have the permission {permission!r}")
         self.role = role
         self.permission = permission
+
+
+class UnknownParametersError(ApiError):
+    """Raised when a request names query parameters its route does not declare."""
+
+    def __init__(self, unknown: list[str], declared: list[str]) -> None:
+        known = ", ".join(declared) or "none"
+        super().__init__(
+            f"unknown query parameter(s): {', '.join(unknown)}; this route takes {known}"
+        )
+        self.unknown = unknown
+        self.declared = declared
+        self.detail_zh = f"未知的查询参数：{'、'.join(unknown)}；本接口可用：{known}"
 
 
 class ViewsBehindError(ApiError):

@@ -21,6 +21,7 @@ from domain import errors as domain
 from domain import units
 from domain.integrity.faults import LedgerIntegrityError, NothingSignedError
 from storage import idempotency
+from storage.webhooks import WebhookNotFoundError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:sanbao:problem:"
@@ -108,6 +109,9 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     domain.SanbaoError: ProblemType(422, "domain", "Refused by the domain"),
     api.NotAuthenticatedError: ProblemType(401, "not-authenticated", "Authentication required"),
     api.PermissionDeniedError: ProblemType(403, "permission-denied", "Permission denied"),
+    api.UnknownParametersError: ProblemType(
+        422, "unknown-parameter", "The route has no such query parameter"
+    ),
     idempotency.IdempotencyKeyReusedError: ProblemType(
         422, "idempotency-key-reused", "Idempotency-Key reused with another request"
     ),
@@ -120,6 +124,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     idempotency.AlreadyRecordedError: ProblemType(
         409, "idempotency-recorded", "The first request with this key recorded its events"
     ),
+    WebhookNotFoundError: ProblemType(404, "webhook-not-found", "No such webhook subscription"),
     api.ViewsBehindError: ProblemType(503, "views-behind", "The views are not up to date yet"),
     api.TooManyWaitersError: ProblemType(
         503, "too-many-waiters", "Too many requests wait for the views"
@@ -200,6 +205,11 @@ def extensions(error: BaseException) -> dict[str, Any]:
         return chinese(error)
     if isinstance(error, api.TooManyWaitersError):
         return {"position": error.position, "waiting": error.waiting, **chinese(error)}
+    if isinstance(error, api.UnknownParametersError):
+        found = [{"field": name, "reason": "unknown query parameter"} for name in error.unknown]
+        return {"errors": found, "parameters": error.declared, **chinese(error)}
+    if isinstance(error, WebhookNotFoundError):
+        return chinese(error)
     if isinstance(error, api.PermissionDeniedError):
         return {"role": error.role, "permission": error.permission}
     return {}

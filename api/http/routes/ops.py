@@ -19,14 +19,20 @@ from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from api.http.deps import BearerCredentials, RuntimeDep, authorised, runtime_of
+from api.http.deps import (
+    BearerCredentials,
+    RuntimeDep,
+    authorised,
+    check_request_text,
+    runtime_of,
+)
 from api.http.http_errors import DatabaseUnavailableError, NotAuthenticatedError
 from api.roles import METRICS_READ
 from api.service.metrics import Metrics
 from api.service.runtime import DATABASE_ERRORS, Runtime
 from domain.calendar import HolidaySource, holiday_sources
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], dependencies=[Depends(check_request_text)])
 
 
 class Health(BaseModel):
