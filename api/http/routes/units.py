@@ -23,7 +23,13 @@ router = api_router(prefix="/units", tags=["units"])
 Serial = Annotated[str, Path(min_length=1, max_length=100)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": UnitRegistered, "description": "registered before, with these facts"}
+    },
+)
 def register_unit(
     body: UnitRegistrationIn,
     ledger: LedgerDep,
