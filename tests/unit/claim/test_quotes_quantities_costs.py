@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from eventsourcing.persistence import StoredEvent
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.application import ClaimsLedger
 from domain.claim import Claim
@@ -300,3 +302,53 @@ def test_a_repair_recorded_before_the_cost_breakdown_reads_as_labour() -> None:
         replayed = event.mutate(replayed)  # type: ignore[attr-defined]
     assert replayed is not None
     assert replayed.costs == Costs(labour=Decimal("60"))
+
+
+# -- properties ------------------------------------------------------------------------
+
+
+@st.composite
+def bulb_lines(draw: st.DrawFn) -> tuple[Decimal, int, int, int]:
+    """A unit price, a line's quantity, the units covered and the days since purchase."""
+    price = draw(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2))
+    quantity = draw(st.integers(min_value=1, max_value=20))
+    units = draw(st.integers(min_value=1, max_value=quantity))
+    return price, quantity, units, draw(st.integers(min_value=0, max_value=400))
+
+
+def used_line(price: Decimal, quantity: int, days: int) -> Claim:
+    item = Item(model="LED-9W", category="lighting", quantity=quantity, price=price)
+    return Claim.report(
+        claim_number="C-1",
+        actor=AGENT,
+        occurred_at=T0,
+        kind=ClaimKind.EXCHANGE,
+        channel=Channel.APP,
+        customer=sealed(Customer(name="刘洋", phone="13800138000", region="广东")),
+        items=(item,),
+        purchase=Purchase(purchased_on=T0.date() - timedelta(days=days), payment_method="alipay"),
+        requested_remedy=Remedy.EXCHANGE,
+        description="用过了",
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(bulb_lines(), st.none() | st.decimals(min_value=0, max_value=Decimal("999999"), places=2))
+def test_a_paid_exchange_is_quoted_at_the_discounted_unit_price_times_the_units(
+    line: tuple[Decimal, int, int, int], typed: Decimal | None
+) -> None:
+    price, quantity, units, days = line
+    claim = used_line(price, quantity, days)
+    query = claim.policy_query(1, Cause.CUSTOMER_PREFERENCE, goods_used=True)
+    ruled = evaluate(default_policy_book().in_force(T0.date()), query)
+    claim.diagnose(TECH, at(1), "used", Cause.CUSTOMER_PREFERENCE, 1, ruled, Remedy.EXCHANGE, units)
+    decided = (price * Decimal("0.8")).quantize(Decimal("0.01"), ROUND_HALF_UP) * units
+    lines = None if typed is None else (QuoteLine("换货", typed),)
+    try:
+        claim.quote(TECH, at(2), 1, lines)
+    except QuoteOffDecisionError as refused:
+        assert typed is not None and typed != decided
+        assert refused.expected == str(decided)
+        assert claim.item(1).stage is ItemStage.DIAGNOSED
+        return
+    assert claim.item(1).quoted_amount == decided <= price * units
