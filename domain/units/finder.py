@@ -52,7 +52,9 @@ class LogScan:
 
     def claims_about(self, serials: Collection[str], after: int = 0) -> set[UUID]:
         found: set[UUID] = set()
-        wanted = set(serials)
+        wanted = {serial.strip() for serial in serials} - {""}  # a blank serial names no unit
+        if not wanted:
+            return found
         while True:
             page = self.recorder.select_notifications(
                 start=after,

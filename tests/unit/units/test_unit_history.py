@@ -230,3 +230,11 @@ def test_registering_again_returns_the_registration_and_other_facts_are_refused(
         ledger.register_unit(AGENT, **{**fields, "purchased_on": date(2026, 1, 9)})
     with pytest.raises(InvalidInputError):
         ledger.register_unit(AGENT, **{**fields, "serial_no": "SN-X", "model": "bad model"})
+
+
+def test_a_blank_serial_names_no_unit(ledger: ClaimsLedger, clock: Clock) -> None:
+    report(ledger, clock, "C-1", date(2026, 3, 2), "")
+
+    history = ledger.unit_history("  ")
+
+    assert history.claims == () and history.registration is None
