@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 from eventsourcing.postgres import PostgresDatastore
+from psycopg.conninfo import conninfo_to_dict
 
 from api.settings import eventsourcing_env
 from domain.application import ClaimsLedger
@@ -116,3 +117,39 @@ def test_re_wrapping_leaves_no_key_wrapped_by_the_old_master_once_purged(
     assert pages_holding(keys.datastore, wrapped) == 0
     assert PostgresCustomerKeys(keys.datastore, successor).key_of(customer_id) == key
     PostgresCustomerKeys(keys.datastore, successor).rewrap(MASTER)  # as the other tests expect
+
+
+@pytest.fixture
+def service_keys(url: str) -> Iterator[PostgresCustomerKeys]:
+    """The key table as a role that does not own it (the least-privilege service's)."""
+    role = f"sanbao_keys_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute(f'GRANT USAGE ON SCHEMA privacy TO "{role}"')
+        conn.execute(
+            "GRANT SELECT, INSERT, UPDATE ON privacy.customer_keys, privacy.customer_claims"
+            f' TO "{role}"'
+        )
+    params = conninfo_to_dict(url)
+    datastore = PostgresDatastore(
+        str(params["dbname"]), str(params.get("host") or "localhost"),
+        str(params.get("port") or 5432), role, "",
+    )  # fmt: skip
+    yield PostgresCustomerKeys(datastore, MASTER)
+    datastore.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP OWNED BY "{role}"')
+        conn.execute(f'DROP ROLE "{role}"')
+
+
+def test_an_erasure_by_a_role_not_owning_the_table_is_purged_later_by_the_owner(
+    keys: PostgresCustomerKeys, service_keys: PostgresCustomerKeys
+) -> None:
+    customer_id, wrapped = customer_with_key(keys)
+    erased = service_keys.erase(customer_id, "boss-1", datetime.now(UTC))
+    assert erased.newly and service_keys.key_of(customer_id) is None
+    # PostgreSQL skipped the rewrite for the non-owner: the old version is still there.
+    assert service_keys.purge_old_versions() is False
+    assert pages_holding(keys.datastore, wrapped) == 1
+    assert keys.purge_old_versions() is True  # what `sanbao keys purge` does, as the owner
+    assert pages_holding(keys.datastore, wrapped) == 0
