@@ -196,10 +196,12 @@ class CoverageDecision(Value):
     refund_within_days: int = 7
     route_to: Team | None = None
     discount_rate: Decimal | None = None
+    repair_fee: Decimal | None = None
 
     # ``deduction`` is per unit: the policy works on the unit price (``PolicyQuery.price``),
-    # so a refund of n units deducts n × ``deduction`` (``domain.refunds``), and a paid
-    # exchange costs n × the unit price × ``discount_rate`` (``domain.quotes``).
+    # so a refund of n units deducts n × ``deduction`` (``domain.refunds``), a paid
+    # exchange costs n × the unit price × ``discount_rate`` and a paid repair n ×
+    # ``repair_fee`` where the policy's fee schedule has one (``domain.quotes``).
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from enum import Enum
 
 from domain.errors import UnknownCategoryError
 from domain.policy.closing import ClosingTerms
+from domain.policy.fees import RepairFees
 from domain.vocabulary import Cause, Payer, Remedy, Team
 
 # A category table of this name, when a document has one, answers for every
@@ -103,6 +104,7 @@ class PolicyDocument:
     categories: dict[str, Terms]
     rules: tuple[Rule, ...]
     closing: ClosingTerms = ClosingTerms()
+    repair_fees: RepairFees = RepairFees()
 
     def terms_for(self, category: str, field: str = "category") -> Terms:
         """The category's terms, else the ``default`` category's; raises if neither exists

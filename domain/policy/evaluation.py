@@ -64,6 +64,10 @@ def _decide(
             f"An exchange costs {discount:.0%} of the price: "
             f"{to_cents(query.price * discount)} per unit."
         )
+    fee = policy.repair_fees.fee_for(query.category)
+    repair_fee = fee if not outcome.free and Remedy.REPAIR in outcome.remedies else None
+    if repair_fee is not None:
+        lines.append(f"A repair costs {repair_fee} per unit (the policy's fee schedule).")
     if Remedy.RETURN in outcome.remedies:
         lines.append(
             f"A refund goes back to the original payment route within "
@@ -83,4 +87,5 @@ def _decide(
         refund_within_days=terms.refund_within_days,
         route_to=outcome.route_to,
         discount_rate=discount,
+        repair_fee=repair_fee,
     )

@@ -25,6 +25,7 @@ from domain.policy.document import (
     Terms,
     Window,
 )
+from domain.policy.fees import parse_repair_fees
 from domain.policy.toml_values import enum_value, only_keys, typed
 from domain.vocabulary import Cause, Payer, Remedy, Team
 
@@ -61,7 +62,9 @@ def parse_document(data: dict[str, Any], source: str) -> PolicyDocument:
     """Builds a document from parsed TOML; raises InvalidInputError naming the place."""
     root = f"{source}: "
     only_keys(
-        data, {"version", "effective_from", "defaults", "categories", "rules", "closing"}, root
+        data,
+        {"version", "effective_from", "defaults", "categories", "rules", "closing", "repair_fees"},
+        root,
     )
     version = typed(data, "version", str, root)
     effective_from = typed(data, "effective_from", date, root)
@@ -81,7 +84,10 @@ def parse_document(data: dict[str, Any], source: str) -> PolicyDocument:
         for i, table in enumerate(typed(data, "rules", list, root))
     )
     _check_rules(rules, source)
-    return PolicyDocument(version, effective_from, categories, rules, parse_closing(data, root))
+    fees = parse_repair_fees(data, root, set(categories))
+    return PolicyDocument(
+        version, effective_from, categories, rules, parse_closing(data, root), fees
+    )
 
 
 def _terms(table: dict[str, Any], where: str) -> Terms:
