@@ -221,11 +221,14 @@ def with_unit_history(
                 "its warranty runs from that day."
             )
     if earlier:
-        days = sum(r.days_in_repair for r in earlier)
-        failed = sum(1 for r in earlier if r.outcome is RepairOutcome.STILL_FAILING)
+        # The policy extends the current warranty only (domain.policy.periods).
+        current = [r for r in earlier if r.started_on >= (exchanged_on or purchased_on)]
+        days = sum(r.days_in_repair for r in current)
+        failed = sum(1 for r in current if r.outcome is RepairOutcome.STILL_FAILING)
         notes.append(
-            f"Unit history: {len(earlier)} repair(s) on earlier claim(s) {', '.join(used)} "
-            f"({days} day(s) in repair, {failed} failed) count with this claim's."
+            f"Unit history: {len(earlier)} repair(s) on earlier claim(s) {', '.join(used)}; "
+            f"{len(current)} in this warranty ({days} day(s) in repair, {failed} failed) "
+            "extend it and count toward an exchange."
         )
     if not notes:
         return UnitFacts(query, ())

@@ -175,6 +175,7 @@ def test_a_replacement_has_its_warranty_from_the_exchange_without_the_old_repair
     assert decision.warranty_ends_on == date(2027, 3, 31)  # old repairs do not extend it
     assert decision.rule_id != "quality-repeat-failure"  # nor count as its failed repairs
     assert "replacement for SN-1" in decision.explanation
+    assert "0 in this warranty" in decision.explanation  # the old unit's repairs are named apart
 
 
 def test_the_history_names_every_claim_of_the_chain(ledger: ClaimsLedger, clock: Clock) -> None:
