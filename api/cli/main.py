@@ -20,6 +20,7 @@ from api.cli import (
     serve,
     user_tokens,
     views,
+    webhooks,
 )
 from api.cli.claim_tables import claim_tables
 from api.cli.demo import DemoRefusal, load_demo
@@ -78,6 +79,7 @@ app.add_typer(user_tokens.app, name="users")
 app.add_typer(customers.app, name="customers")
 app.add_typer(keys.app, name="keys")
 app.add_typer(publish.app, name="publish")
+app.add_typer(webhooks.app, name="webhooks")
 app.command("access-log")(customers.access_log)
 app.command("serve")(serve.serve)
 app.command("background")(background.run_background)

@@ -26,6 +26,7 @@ from api.http.routes import (
     reports,
     trace,
     units,
+    webhooks,
 )
 from api.service.logs import configure_logging
 from api.service.metrics import Metrics
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
         ops.router,
         units.router,
         events.router,
+        webhooks.router,
     ):
         app.include_router(router)
     install_api_docs(app)  # Swagger UI and ReDoc served from the package, not a CDN

@@ -22,6 +22,7 @@ from api.service.database import Database
 from api.service.ledger_integrity import LedgerIntegrity
 from api.service.logs import logger
 from api.service.nats_publisher import NatsTarget, publish_forever
+from api.service.webhook_deliveries import WebhookDispatcher
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from projections.engine.registry import build_views
@@ -88,6 +89,7 @@ class BackgroundWork:
             "ledger-checkpoints": self._checkpoints,
             "idempotency-retention": self._purge_idempotency_keys,
         }
+        work["webhook-deliveries"] = self._deliver_webhooks
         if self.settings.nats_url:
             work["nats-publisher"] = self._publish_to_nats
         for name, target in work.items():
@@ -142,6 +144,9 @@ class BackgroundWork:
                 continue  # the database is away; the next round deletes them
             if purged:
                 logger.info("expired idempotency keys deleted", count=purged)
+
+    def _deliver_webhooks(self) -> None:
+        WebhookDispatcher(self.ledger, self.settings).run_forever(self.stopping)
 
     def _publish_to_nats(self) -> None:
         settings = self.settings

@@ -19,10 +19,11 @@ Integrators who need those read them through the API, under its roles.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.errors import InvalidInputError
 from domain.vocabulary import (
     Cause,
     Channel,
@@ -387,3 +388,20 @@ def contract_document() -> dict[str, Json]:
         "subject_prefix": "sanbao.claims.",
         "types": {t.name: event_schema(t) for t in TYPES},
     }
+
+
+class UnknownEventTypeError(InvalidInputError):
+    """Raised when a filter names an event type the contract does not have."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("types", f"unknown event type {name!r}; known: {', '.join(BY_NAME)}")
+        self.detail_zh = f"未知事件类型 {name!r}；可用类型见 /api/v1/events/schema"
+
+
+def public_types(names: Iterable[str]) -> frozenset[str]:
+    """The named public event types; UnknownEventTypeError for a name the contract lacks."""
+    wanted = frozenset(n.strip() for n in names if n.strip())
+    for name in sorted(wanted):
+        if name not in BY_NAME:
+            raise UnknownEventTypeError(name)
+    return wanted
