@@ -1,7 +1,7 @@
 """PostgreSQL stopped (as by a crash) under API load, then started again: every command
 acknowledged with a 2xx is in the ledger, the API answered 503 with Retry-After (never
 another 5xx) while the database was down, readiness said so, and it recovered without
-being restarted. (How fast the 503s come is measured by ``bench/outage_and_waiters.py``.)
+being restarted. (How fast the 503s come is measured by ``bench/stall.py``.)
 
 The service runs as ``sanbao serve`` in a subprocess on a private PostgreSQL cluster
 (``tests.support.private_postgres``): the shared server is never stopped.
