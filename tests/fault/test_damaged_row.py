@@ -30,13 +30,13 @@ from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from projections.engine.quarantine import quarantined_events
-from projections.engine.registry import build_views
+from projections.engine.rebuild import rebuild_view
+from projections.engine.registry import build_views, view_factories
 from projections.engine.runner import ViewRunner
 from tests.support.databases import scratch_database, sibling_name
 
 pytestmark = [pytest.mark.postgres, pytest.mark.fault]
 AGENT = Actor("fault.agent", Role.AGENT)
-VIEWS = ("audit", "claims", "sla", "trace")
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def test_the_views_step_over_damaged_rows_and_apply_what_follows(damaged: Damage
     runner = run_views(damaged.ledger)
 
     head = runner.head()
-    assert runner.positions() == dict.fromkeys(VIEWS, head)
+    assert runner.positions() == {view.name: head for view in runner.views}
     with psycopg.connect(damaged.url) as conn:
         row = conn.execute(
             "SELECT count(*) FROM views.claims WHERE claim_id = %s", (damaged.later_claim,)
@@ -123,22 +123,22 @@ def test_the_views_step_over_damaged_rows_and_apply_what_follows(damaged: Damage
 def test_an_undecodable_row_is_quarantined_for_every_view_with_its_fault(
     damaged: Damaged,
 ) -> None:
-    run_views(damaged.ledger)
+    runner = run_views(damaged.ledger)
 
     found = quarantined(damaged.url)
-    for view in VIEWS:
+    for view in (v.name for v in runner.views):
         assert "MapperDeserialisationError" in found[(damaged.undecodable, view)]
 
 
 def test_a_row_the_views_refuse_is_quarantined_for_the_views_that_refuse_it(
     damaged: Damaged,
 ) -> None:
-    run_views(damaged.ledger)
+    runner = run_views(damaged.ledger)
 
     found = quarantined(damaged.url)
     refusing = {view for (position, view) in found if position == damaged.refused}
     assert "TypeError" in found[(damaged.refused, "audit")]  # it subtracts times
-    assert refusing < set(VIEWS)  # the views that can apply it did
+    assert refusing < {v.name for v in runner.views}  # the views that can apply it did
 
 
 def test_a_restarted_runner_goes_on_without_failing_on_them_again(damaged: Damaged) -> None:
@@ -193,3 +193,15 @@ def test_readiness_says_degraded_and_metrics_count_the_quarantined_events(
     assert anyone.status_code == 200 and anyone.json()["status"] == "degraded"
     assert detailed["quarantined_events"] == count
     assert f"sanbao_quarantined_events {float(count)}" in metrics
+
+
+def test_a_rebuild_steps_over_them_too_and_keeps_them_under_the_views_name(
+    damaged: Damaged,
+) -> None:
+    run_views(damaged.ledger)
+    before = quarantined(damaged.url)
+
+    position = rebuild_view(damaged.ledger, view_factories(damaged.ledger)["audit"])
+
+    assert position == run_views(damaged.ledger).head()
+    assert quarantined(damaged.url).keys() == before.keys()  # none under "audit#rebuild"
