@@ -116,7 +116,7 @@ ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
 """The claim version the change is based on (``If-Match``), or None for any."""
 
 
-async def await_views(
+async def wait_for_min_position(
     request: Request,
     min_position: Annotated[
         int | None,
@@ -137,11 +137,11 @@ async def await_views(
     head = await run_in_threadpool(runtime.head)
     if min_position > head:
         raise PositionBeyondHeadError(min_position, head)
-    await runtime.wait_for_views(min_position)
+    await runtime.await_views(min_position)
 
 
 def get_view_connection(
-    runtime: RuntimeDep, waited: Annotated[None, Depends(await_views)]
+    runtime: RuntimeDep, waited: Annotated[None, Depends(wait_for_min_position)]
 ) -> Iterator[Connection[Any]]:
     """A connection for view queries, once the views reached ``min_position``."""
     with datastore_of(runtime.ledger).get_connection() as conn:

@@ -95,9 +95,18 @@ class Runtime:
         """True if every view has applied ``position`` (as last seen; no query)."""
         return self.watcher is not None and self.watcher.reached >= position
 
-    async def wait_for_views(self, position: int) -> None:
-        """Returns once every view applied ``position``; ViewsBehindError after the timeout,
-        TooManyWaitersError at once when ``max_position_waiters`` requests already wait."""
+    def wait_for_views(self, position: int) -> None:
+        """Returns once every view applied ``position``; ViewsBehindError after the timeout.
+
+        Blocks the calling thread (tests, tools); requests use ``await_views``.
+        """
+        watcher = self.watcher
+        if watcher is None or not watcher.wait(position, self.settings.read_your_writes_timeout):
+            raise ViewsBehindError(position)
+
+    async def await_views(self, position: int) -> None:
+        """``wait_for_views`` on the event loop, holding no thread: TooManyWaitersError at
+        once when ``max_position_waiters`` requests already wait."""
         watcher = self.watcher
         if watcher is None:
             raise ViewsBehindError(position)
