@@ -1,0 +1,53 @@
+"""The ledger's tables refuse UPDATE, DELETE and TRUNCATE by trigger, even to their owner,
+until a role able to do so switches the triggers off (the stated trust boundary)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from domain.application import ClaimsLedger
+from tests.integration.ledger_chain.conftest import checkpoint, tables, verify, write_claims
+from tests.support.tampering import triggers_off
+
+COLUMN = {"chain": "log_hash", "checkpoints": "body", "verifications": "fault_detail"}
+
+
+def ledger_tables(ledger: ClaimsLedger) -> list[tuple[str, str]]:
+    return [
+        (tables(ledger).events, "topic"),
+        *[(f"ledger.{name}", column) for name, column in COLUMN.items()],
+    ]
+
+
+@pytest.mark.parametrize("operation", ["UPDATE", "DELETE", "TRUNCATE"])
+def test_the_owner_too_is_refused_every_change_while_the_triggers_are_on(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any], operation: str
+) -> None:
+    write_claims(ledger, claims=1, versions=2)
+    checkpoint(conn, ledger)
+    verify(conn, ledger)
+    for table, column in ledger_tables(ledger):
+        statement = {
+            "UPDATE": f"UPDATE {table} SET {column} = {column}",
+            "DELETE": f"DELETE FROM {table}",
+            "TRUNCATE": f"TRUNCATE {table}",
+        }[operation]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+            conn.execute(statement)
+    counts = [
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone() for t, _ in ledger_tables(ledger)
+    ]
+    assert counts == [(2,), (2,), (1,), (1,)]
+
+
+def test_appends_go_on_and_a_superuser_with_the_triggers_off_is_not_refused(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any]
+) -> None:
+    write_claims(ledger, claims=1, versions=2)
+    write_claims(ledger, claims=1, versions=1)
+    with triggers_off(conn):
+        conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = 3")
+    assert not verify(conn, ledger).intact  # the trust boundary: found, not prevented
