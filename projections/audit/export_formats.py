@@ -25,6 +25,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from domain.claim import BUSINESS_TZ
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.audit_queries import AuditRow
 
@@ -42,7 +43,8 @@ FIELDS = [
 
 
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
+    """Text for a value; a time in RFC 3339 at the business offset (+08:00), as the API tells it."""
+    return value.astimezone(BUSINESS_TZ).isoformat() if isinstance(value, datetime) else str(value)
 
 
 def _header(head: ExportHead, filters: ExportFilters) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 from eventsourcing.utils import get_topic
 
 from domain.application import EVENT_ENVELOPE, ClaimsLedger
-from domain.claim import Claim
+from domain.claim import BUSINESS_TZ, Claim
 from projections.feed.claim_keys import ClaimKeys
 from projections.feed.contract import BY_DOMAIN_EVENT, BY_NAME, CONTRACT_VERSION, PublicType
 from projections.feed.shapes import Json
@@ -89,8 +89,8 @@ class EventFeed:
             "claim_number": keys[0],
             "version": event.originator_version,
             "customer_id": keys[1],
-            "occurred_at": event.occurred_at.isoformat(),
-            "recorded_at": event.timestamp.isoformat(),
+            "occurred_at": event.occurred_at.astimezone(BUSINESS_TZ).isoformat(),
+            "recorded_at": event.timestamp.astimezone(BUSINESS_TZ).isoformat(),
             "actor_role": event.actor.role.value,
             "data": public.business_fields(data),
         }

@@ -10,6 +10,7 @@ from api.http.claim_refs import ClaimRef, naming
 from api.http.deps import RuntimeDep, requires
 from api.http.routes import api_router
 from api.http.schemas.ledger import LedgerHeadPublic, PublicKeyPublic, VerificationPublic
+from api.http.schemas.times import in_business_time
 from api.roles import LEDGER_VERIFY
 from api.service.ledger_integrity import LedgerIntegrity
 from domain.integrity.head import head_document
@@ -48,7 +49,7 @@ def read_integrity_status(
     integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
 ) -> IntegrityStatus:
     """The chain head, the last signed checkpoint and the last verification's outcome."""
-    return integrity.status()
+    return in_business_time(integrity.status())
 
 
 @router.get("/ledger/head")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.http.schemas.customers import CustomerPublic
 from api.http.schemas.items import CostsPublic, ItemPublic
-from api.http.schemas.times import BusinessTime
+from api.http.schemas.times import AnswerTime, BusinessTime, InBusinessTime
 from domain.claim import ClaimStatus
 from domain.item_track import ItemState
 from domain.values import MODEL_CODE, MODEL_CODE_HINT, Customer, Evidence, Item, Purchase
@@ -174,8 +174,8 @@ class ClaimPublic(BaseModel):
     complaint_grade: ComplaintGrade | None
     team: Team | None
     assignee: str | None
-    reported_at: datetime
-    acknowledged_at: datetime | None
+    reported_at: AnswerTime
+    acknowledged_at: AnswerTime | None
     promised_by: date | None
     finding: str | None
     escalation_level: int
@@ -183,7 +183,7 @@ class ClaimPublic(BaseModel):
     confirmed: bool
     followed_up: bool
     satisfaction: int | None
-    evidence: list[Evidence]
+    evidence: Annotated[list[Evidence], InBusinessTime]
     note_count: int
     outcome_reason: str | None
 
@@ -212,7 +212,7 @@ class ClaimReported(ClaimChange):
 class ClaimsPublic(BaseModel):
     """One page of claims from the claims view."""
 
-    data: list[ClaimRow]
+    data: Annotated[list[ClaimRow], InBusinessTime]
     count: int
     next_cursor: str | None
 
@@ -222,9 +222,9 @@ class HistoryEntryPublic(BaseModel):
     event_type: str
     actor: str
     role: str
-    occurred_at: datetime
-    recorded_at: datetime
-    data: dict[str, Any]
+    occurred_at: AnswerTime
+    recorded_at: AnswerTime
+    data: Annotated[dict[str, Any], InBusinessTime]
 
 
 class HistoryPublic(BaseModel):

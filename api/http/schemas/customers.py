@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.times import AnswerTime, InBusinessTime
 from storage.access_log import AccessRecord
 
 PersonalDataState = Literal["revealed", "masked", "withheld", "erased"]
@@ -45,7 +45,7 @@ class ErasurePublic(BaseModel):
     """A customer's erasure: the key is destroyed, each claim says so in its history."""
 
     customer_id: str
-    erased_at: datetime
+    erased_at: AnswerTime
     erased_by: str
     newly_erased: bool = Field(description="false when the customer had been erased before")
     claims: list[ErasedClaimPublic]
@@ -54,6 +54,6 @@ class ErasurePublic(BaseModel):
 class AccessLogPublic(BaseModel):
     """A page of the access log, newest first; pass ``next_cursor`` back for the next page."""
 
-    data: list[AccessRecord]
+    data: Annotated[list[AccessRecord], InBusinessTime]
     count: int
     next_cursor: str | None

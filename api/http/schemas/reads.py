@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.http.schemas.times import InBusinessTime
 from domain.policy import PolicyDocument
 from domain.values import PolicyQuery, RepairRecord
 from domain.vocabulary import Cause, ProofOfPurchase, RepairOutcome
@@ -21,7 +23,7 @@ from projections.sla.sla_queries import SlaClock
 class AuditPublic(BaseModel):
     """A page of the audit trail; pass ``next_after_position`` back for the next page."""
 
-    data: list[AuditRow]
+    data: Annotated[list[AuditRow], InBusinessTime]
     count: int
     next_after_position: int | None
 
@@ -29,7 +31,7 @@ class AuditPublic(BaseModel):
 class BreachesPublic(BaseModel):
     """SLA breaches as facts: runs recorded breached, or stopped after their due time."""
 
-    data: list[SlaClock]
+    data: Annotated[list[SlaClock], InBusinessTime]
     count: int
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.http.schemas.times import AnswerTime
 from domain.units import Registration, UnitClaim, UnitHistory, UnitWarranty
 from domain.values import MODEL_CODE, MODEL_CODE_HINT
 
@@ -60,7 +61,7 @@ class RegistrationPublic(BaseModel):
     channel: str
     category: str
     registered_by: str
-    registered_at: datetime
+    registered_at: AnswerTime
 
     @classmethod
     def of(cls, registration: Registration) -> RegistrationPublic:
