@@ -11,6 +11,7 @@ from anyio import to_thread
 from fastapi.routing import iter_route_contexts
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.handlers import known_error
@@ -48,7 +49,8 @@ class RequestContextMiddleware:
         """The matched route's full path template (``/api/v1/claims/{claim_id}``)."""
         route = scope.get("route")
         if route is None:
-            return "unmatched"
+            # Answered before routing (an idempotent replay, a reused key): its route still.
+            return matching_template(scope)
         if not self.templates:
             # FastAPI hands the router's own route (path without the include prefix).
             contexts = iter_route_contexts(scope["app"].routes)
@@ -63,11 +65,13 @@ class RequestContextMiddleware:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id  # for the 500 handler, which runs outside this one
         status = 500
+        replayed = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, replayed
             if message["type"] == "http.response.start":
                 status = message["status"]
+                replayed = REPLAYED_HEADER in message.get("headers", [])
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
@@ -85,7 +89,8 @@ class RequestContextMiddleware:
                 elapsed = time.perf_counter() - started
                 template = self.template(scope)
                 method = scope["method"]
-                self.metrics.observe(method, template, status, elapsed, state.get("problem"))
+                problem = state.get("problem")
+                self.metrics.observe(method, template, status, elapsed, problem, replayed)
                 logger.info(
                     "request",
                     method=method,
@@ -95,6 +100,15 @@ class RequestContextMiddleware:
                     user=state.get("user"),
                     problem=state.get("problem"),
                 )
+
+
+def matching_template(scope: Scope) -> str:
+    """The template of the route that would answer ``scope``, or ``unmatched``."""
+    for context in iter_route_contexts(scope["app"].routes):
+        route = context.original_route
+        if isinstance(route, Route) and route.matches(scope)[0] is Match.FULL:
+            return str(context.path)
+    return "unmatched"
 
 
 class IdempotencyMiddleware:

@@ -42,6 +42,12 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+        self.replays = Counter(
+            "sanbao_idempotent_replays",
+            "Answers replayed for a repeated Idempotency-Key (nothing recorded), by route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
         self.projection_lag = Gauge(
             "sanbao_projection_lag",
             "Ledger positions the slowest view is behind the head",
@@ -55,8 +61,15 @@ class Metrics:
         )
 
     def observe(
-        self, method: str, route: str, status: int, seconds: float, problem: str | None
+        self,
+        method: str,
+        route: str,
+        status: int,
+        seconds: float,
+        problem: str | None,
+        replayed: bool = False,
     ) -> None:
+        """Counts a request; a replayed answer is no command (it recorded nothing)."""
         key = (method, route, status)
         series = self._series.get(key) or self._series.setdefault(key, self._series_of(*key))
         requests, latency, command = series
@@ -64,6 +77,8 @@ class Metrics:
         latency.observe(seconds)
         if problem is not None:
             self.refusals.labels(problem).inc()
+        elif replayed:
+            self.replays.labels(method, route).inc()
         elif command is not None:
             command.inc()
 
