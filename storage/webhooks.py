@@ -57,6 +57,16 @@ class Webhook:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One attempt at sending an event: when, the receiver's status code, the error if any."""
+
+    event: dict[str, Any]
+    at: datetime
+    code: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One event's delivery to a subscription: its outcome so far."""
 
@@ -163,25 +173,20 @@ class WebhookStore:
         """The active subscriptions whose next attempt is due."""
         return [row["id"] for row in self._rows(DUE, (now,))]
 
-    def delivered(self, webhook: Webhook, event: dict[str, Any], code: int, at: datetime) -> None:
-        """Records an event the receiver accepted; the subscription moves past it."""
-        params = self._attempt(webhook, event, "delivered", code, None, at)
+    def delivered(self, webhook: Webhook, attempts: Sequence[Attempt]) -> None:
+        """Records events the receiver accepted; the subscription moves past the last."""
+        if not attempts:
+            return
+        rows = [_log_row(webhook, a, "delivered") for a in attempts]
         with self.datastore.transaction(commit=True) as cur:
-            cur.execute(LOG, params)
-            cur.execute(DELIVERED, params)
+            cur.executemany(LOG, rows)
+            cur.execute(DELIVERED, rows[-1])
 
     def failed(
-        self,
-        webhook: Webhook,
-        event: dict[str, Any],
-        code: int | None,
-        error: str,
-        at: datetime,
-        retry_at: datetime,
-        disable_after: timedelta,
+        self, webhook: Webhook, attempt: Attempt, retry_at: datetime, disable_after: timedelta
     ) -> bool:
         """Records a failed attempt; True when it disabled the subscription (failing too long)."""
-        params = self._attempt(webhook, event, "retrying", code, error[:MAX_ERROR], at)
+        params = _log_row(webhook, attempt, "retrying")
         params |= {"next": retry_at, "disable_after": disable_after}
         with self.datastore.transaction(commit=True) as cur:
             disabled = cur.execute(FAILED, params).fetchone()
@@ -194,24 +199,18 @@ class WebhookStore:
         """Records that no event for the subscription lies up to ``position``."""
         self._rows(MOVED_ON, (position, webhook.id))
 
-    @staticmethod
-    def _attempt(
-        webhook: Webhook,
-        event: dict[str, Any],
-        status: str,
-        code: int | None,
-        error: str | None,
-        at: datetime,
-    ) -> dict[str, Any]:
-        return {
-            "id": webhook.id,
-            "position": event["position"],
-            "type": event["type"],
-            "status": status,
-            "code": code,
-            "error": error,
-            "at": at,
-        }
+
+def _log_row(webhook: Webhook, attempt: Attempt, status: str) -> dict[str, Any]:
+    error = attempt.error[:MAX_ERROR] if attempt.error else None
+    return {
+        "id": webhook.id,
+        "position": attempt.event["position"],
+        "type": attempt.event["type"],
+        "status": status,
+        "code": attempt.code,
+        "error": error,
+        "at": attempt.at,
+    }
 
 
 def _webhook(row: dict[str, Any]) -> Webhook:

@@ -2,13 +2,16 @@
 
 Each event goes to ``<prefix>.<event type>`` (``sanbao.claims.repaired``) with
 ``Nats-Msg-Id`` set to its ledger position, so JetStream drops a message it
-already holds. The stream is created when missing. Events are sent one at a time,
-each waiting for the stream's acknowledgement, so the stream always holds a
-prefix of the feed; after each page the position is recorded in PostgreSQL
+already holds. The stream is created when missing. Each message also names the
+position before it (``Nats-Expected-Last-Msg-Id``): the stream refuses a message
+that does not follow the last one it stored, so it always holds a prefix of the
+feed, in order, even though a window of messages is in flight at once (one at
+a time, each acknowledged before the next, managed 1,235 events/s against 2,960
+in windows of 128: ``bench.outlets``). After a refusal or a lost acknowledgement
+the publisher reads the stream's last message and goes on after it. After each page the position is recorded in PostgreSQL
 (``storage.publish_positions``). A publisher that was killed resumes after the
-greater of that position and the last message the stream holds (its
-``Nats-Msg-Id``): nothing is sent twice even past the stream's duplicate window,
-and nothing is skipped.
+greater of that position and the stream's last message: nothing is sent twice
+even past the stream's duplicate window, and nothing is skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import threading
 from dataclasses import dataclass
 
 import nats
+import nats.js.errors
 import psycopg
 from eventsourcing.persistence import PersistenceError
 from nats.js import JetStreamContext
@@ -31,6 +35,8 @@ from storage.publish_positions import PublishPositions
 from storage.recorder import datastore_of
 
 PAGE = 500
+# Messages in flight at once; the stream's order check keeps them a prefix whatever fails.
+WINDOW = 128
 POLL_SECONDS = 0.5
 ACK_SECONDS = 5.0
 RETRY_SECONDS = 1.0
@@ -73,10 +79,15 @@ class NatsPublisher:
                 await asyncio.to_thread(self.positions.position, self.target.outlet),
                 await self._last_published(stream),
             )
+            last = await self._last_published(stream)
             while not stopping.is_set():
                 page = await asyncio.to_thread(self.feed.page, after, PAGE)
-                for event in page.events:
-                    await self._publish(stream, event)
+                try:
+                    last = await self._publish_page(stream, page.events, last)
+                except (nats.js.errors.APIError, nats.errors.TimeoutError):
+                    # Refused or unanswered: the stream still holds a prefix; go on after it.
+                    after = last = await self._last_published(stream)
+                    continue
                 if page.next_after > after:
                     after = page.next_after
                     await asyncio.to_thread(self.positions.advance, self.target.outlet, after)
@@ -88,12 +99,29 @@ class NatsPublisher:
             await client.close()
         return self.published
 
-    async def _publish(self, stream: JetStreamContext, event: dict[str, object]) -> None:
+    async def _publish_page(
+        self, stream: JetStreamContext, events: list[dict[str, object]], last: int
+    ) -> int:
+        """Publishes the events in windows; returns the last position the stream holds."""
+        for start in range(0, len(events), WINDOW):
+            window = events[start : start + WINDOW]
+            previous = [last] + [int(str(e["position"])) for e in window[:-1]]
+            sends = (self._publish(stream, e, p) for e, p in zip(window, previous, strict=True))
+            answers = await asyncio.gather(*sends, return_exceptions=True)
+            for answer in answers:
+                if isinstance(answer, BaseException):
+                    raise answer
+            last = int(str(window[-1]["position"]))
+            self.published += len(window)
+        return last
+
+    async def _publish(self, stream: JetStreamContext, event: dict[str, object], last: int) -> None:
         subject = f"{self.target.subject_prefix}.{event['type']}"
         body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Nats-Msg-Id": str(event["position"])}
+        if last:
+            headers["Nats-Expected-Last-Msg-Id"] = str(last)
         await stream.publish(subject, body, stream=self.target.stream, headers=headers)
-        self.published += 1
 
     async def _ensure_stream(self, stream: JetStreamContext) -> None:
         try:
