@@ -12,8 +12,8 @@ events also marks its row ``committed`` and records the events' positions on it
 ``KeyedRequest`` down to the recorder in a context variable). So after a crash
 at any point the row says either "nothing recorded" (``running``: once its
 lease expires, the retry takes the row over and runs) or "recorded at these
-positions" (``committed``: the retry rebuilds the answer from the events and
-records nothing). A process whose lease expired while it still ran cannot
+positions" (``committed``: the retry rebuilds the answer from the events at once
+and records nothing). A process whose lease expired while it still ran cannot
 record either: the append checks, under a row lock, that the row is still its
 own, and refuses (``IdempotencyTakenOverError``) when a retry took it over.
 
@@ -199,6 +199,9 @@ class IdempotencyStore:
     def attempt(self, user: str, key: str, digest: str) -> KeyedRequest | StoredResponse | None:
         """A request to run, the stored first answer, or None while the first request runs.
 
+        A request whose first attempt recorded its events comes back with their
+        positions, whoever owns the row: its answer is rebuilt from them, and only
+        the row's owner stores it (``finish`` and ``abandon`` leave others' rows be).
         A row older than the retention is replaced, as if the key were new.
         """
         ticket = Ticket(user, key, uuid.uuid4())
@@ -228,9 +231,14 @@ class IdempotencyStore:
                 raise IdempotencyKeyReusedError()
             if row["state"] == "done":
                 return StoredResponse(row["status_code"], row["headers"], bytes(row["body"]))
-            if row["expired"] and self._take_over(conn, ticket, row["state"]):
-                recorded = None if row["state"] == "running" else tuple(row["positions"] or ())
-                return KeyedRequest(ticket, recorded)
+            if row["state"] == "committed":
+                # The events are recorded: the answer is rebuilt from them at once. Only
+                # once the lease ran out is the row ours, to store that answer on it.
+                if row["expired"]:
+                    self._take_over(conn, ticket, "committed")
+                return KeyedRequest(ticket, tuple(row["positions"]))
+            if row["expired"] and self._take_over(conn, ticket, "running"):
+                return KeyedRequest(ticket)
         return None
 
     def _take_over(self, conn: Connection[Any], ticket: Ticket, state: str) -> bool:

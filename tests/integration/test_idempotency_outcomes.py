@@ -109,6 +109,23 @@ def test_a_retry_after_the_events_committed_gets_their_positions_and_records_not
     assert [e.event_type for e in ledger.history(claim_id)] == ["Reported", "NoteAdded"]
 
 
+def test_a_retry_while_the_first_attempt_still_holds_its_lease_rebuilds_at_once(
+    ledger: ClaimsLedger, store: IdempotencyStore
+) -> None:
+    claim_id = ledger.report(AGENT, **new_report()).claim_id
+    first = begun(store)
+    with running_keyed(first):
+        position = note(ledger, claim_id, "first")
+    retry = store.attempt(first.ticket.user, first.ticket.key, "d")  # no wait for the lease
+    assert isinstance(retry, KeyedRequest) and retry.recorded == (position,)
+    store.finish(retry.ticket, StoredResponse(200, {}, b"rebuilt"))  # not its row: no-op
+    assert row(store, first)["state"] == "committed"
+    store.finish(first.ticket, StoredResponse(200, {}, b"first"))
+    assert store.attempt(first.ticket.user, first.ticket.key, "d") == StoredResponse(
+        200, {}, b"first"
+    )
+
+
 def test_a_request_whose_key_a_retry_took_over_records_nothing(
     ledger: ClaimsLedger, store: IdempotencyStore
 ) -> None:
