@@ -24,10 +24,13 @@ from pathlib import Path
 import nats
 import pytest
 
+from api.service.background_work import BackgroundWork
 from api.service.bootstrap import build_ledger
 from api.service.database import Database
 from api.settings import Settings
 from domain.application import ClaimsLedger
+from projections.engine.registry import build_views
+from projections.engine.runner import ViewRunner
 from storage.migrations import migrate
 from storage.publish_positions import PublishPositions
 from storage.recorder import datastore_of
@@ -187,3 +190,24 @@ def _write_while(ledger: ClaimsLedger, writing: threading.Event) -> None:
     while writing.is_set():
         ledger.report(AGENT, **new_report())
         time.sleep(0.01)
+
+
+def test_the_background_publishes_when_a_nats_url_is_set(
+    nats_url: str, settings: Settings, ledger: ClaimsLedger
+) -> None:
+    stream = f"SANBAO_TEST_{uuid.uuid4().hex[:10].upper()}"
+    prefix = f"test{uuid.uuid4().hex[:10]}.sanbao.claims"
+    configured = settings.model_copy(
+        update={"nats_url": nats_url, "nats_stream": stream, "nats_subject_prefix": prefix}
+    )
+    work = BackgroundWork(ledger, ViewRunner(ledger, build_views(ledger)), configured).start()
+    try:
+        position = ledger.report(AGENT, **new_report()).position
+        deadline = time.monotonic() + 30
+        while asyncio.run(stream_count(stream)) < 1:
+            assert time.monotonic() < deadline and not work.failed.is_set()
+            time.sleep(0.1)
+        assert asyncio.run(stream_messages(stream))[-1][0] == position
+    finally:
+        work.stop()
+        asyncio.run(delete_stream(stream))
