@@ -46,6 +46,27 @@ class UserRecord:
     role: str
     created_at: datetime
     revoked_at: datetime | None
+    display_name: str = ""
+    has_password: bool = False
+    locked_until: datetime | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The display name, or the user id when none was given."""
+        return self.display_name or self.name
+
+
+DISPLAY_NAME_LENGTH = 64
+
+
+def checked_display_name(display_name: str) -> str:
+    """The display name trimmed; refused when too long or holding control characters."""
+    display_name = display_name.strip()
+    if len(display_name) > DISPLAY_NAME_LENGTH:
+        raise InvalidInputError("display_name", f"use at most {DISPLAY_NAME_LENGTH} characters")
+    if any(not ch.isprintable() for ch in display_name):
+        raise InvalidInputError("display_name", "use printable characters only")
+    return display_name
 
 
 def new_token() -> str:
@@ -65,8 +86,9 @@ class UserStore:
         self._cache: dict[str, tuple[float, User]] = {}
         self._lock = threading.Lock()
 
-    def add(self, name: str, role: Role) -> str:
+    def add(self, name: str, role: Role, display_name: str = "") -> str:
         """Creates a user and returns their token (the only time it is shown)."""
+        display_name = checked_display_name(display_name)
         if not NAME.fullmatch(name):
             raise InvalidInputError("name", "use 1-64 lowercase letters, digits, '.', '_', '-'")
         if role is Role.SYSTEM:
@@ -74,9 +96,9 @@ class UserStore:
         token = new_token()
         with self.datastore.get_connection() as conn:
             inserted = conn.execute(
-                "INSERT INTO api.users (name, role, token_sha256) VALUES (%s, %s, %s)"
-                " ON CONFLICT (name) DO NOTHING",
-                (name, role.value, token_digest(token)),
+                "INSERT INTO api.users (name, role, token_sha256, display_name)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO NOTHING",
+                (name, role.value, token_digest(token), display_name),
             ).rowcount
         if not inserted:
             # Names are user ids on recorded events: never reused, even after revocation.
@@ -106,10 +128,31 @@ class UserStore:
             self._cache.clear()
         return token if replaced else None
 
+    def set_display_name(self, name: str, display_name: str) -> bool:
+        """Names the user as people see them; False if no active user has that name."""
+        display_name = checked_display_name(display_name)
+        with self.datastore.get_connection() as conn:
+            changed = conn.execute(
+                "UPDATE api.users SET display_name = %s WHERE name = %s AND revoked_at IS NULL",
+                (display_name, name),
+            ).rowcount
+        return bool(changed)
+
+    def display_names(self) -> dict[str, str]:
+        """Every user id with a display name, mapped to it (revoked users too: they acted)."""
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(
+                "SELECT name, display_name FROM api.users WHERE display_name <> ''"
+            ).fetchall()
+        return {row["name"]: row["display_name"] for row in rows}
+
     def list(self) -> list[UserRecord]:
         with self.datastore.get_connection() as conn:
             rows = conn.execute(
-                "SELECT name, role, created_at, revoked_at FROM api.users ORDER BY name"
+                "SELECT name, role, created_at, revoked_at, display_name,"
+                " password_hash IS NOT NULL AS has_password,"
+                " CASE WHEN locked_until > now() THEN locked_until END AS locked_until"
+                " FROM api.users ORDER BY name"
             ).fetchall()
         return [UserRecord(**row) for row in rows]
 
