@@ -96,6 +96,17 @@ class Settings(BaseSettings):
     token_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified token is trusted before re-reading"
     )
+    sign_in_max_failures: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="failed console password sign-ins in a row that lock the user out",
+    )
+    sign_in_lockout: timedelta = Field(
+        default=timedelta(minutes=15),
+        gt=timedelta(0),
+        description="how long a locked-out user cannot sign in with a password (ISO 8601, seconds)",
+    )
     log_level: str = Field(default="INFO", description="level of the JSON logs")
     projections: bool = Field(
         default=True,
