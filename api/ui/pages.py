@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.http.http_errors import ApiError
 from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type, retry_after
-from api.roles import LEDGER_VERIFY, allows
+from api.roles import LEDGER_VERIFY, WEBHOOKS_MANAGE, allows
 from api.service.logs import logger
 from api.service.runtime import DATABASE_ERRORS
 from api.ui import labels
@@ -51,6 +51,7 @@ NAVIGATION = (
     ("trace", "/ui/trace", "trace:read"),
     ("report", "/ui/reports/monthly", "reports:read"),
     ("integrity", "/ui/integrity", LEDGER_VERIFY),
+    ("webhooks", "/ui/webhooks", WEBHOOKS_MANAGE),
 )
 
 

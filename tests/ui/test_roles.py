@@ -22,6 +22,7 @@ NAVIGATION = {
     Role.WAREHOUSE: ["/ui/claims"],
     Role.SUPERVISOR: [
         "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly", "/ui/integrity",
+        "/ui/webhooks",
     ],
     Role.AUDITOR: [
         "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly", "/ui/integrity",
