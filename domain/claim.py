@@ -192,7 +192,12 @@ class Claim(Aggregate):
         if not items:
             raise InvalidInputError("items", "a claim needs at least one item")
         if business_date(occurred_at) < purchase.purchased_on:
-            raise InvalidInputError("occurred_at", "a claim cannot precede the purchase")
+            # Blamed on the purchase date: the report's time is often not sent (now).
+            raise InvalidInputError(
+                "purchase.purchased_on",
+                f"{purchase.purchased_on.isoformat()} is after the claim's report "
+                f"({business_date(occurred_at).isoformat()}): a claim cannot precede the purchase",
+            )
         if not isinstance(customer, SealedCustomer) or customer.erased:
             raise TypeError("a claim records its customer sealed (domain.personal_data.seal)")
         reported_on = business_date(occurred_at)

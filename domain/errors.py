@@ -141,10 +141,14 @@ class ItemNotFoundError(SanbaoError, LookupError):
 
 
 class LifecycleError(SanbaoError):
-    """Raised when an action is refused in the claim's (or item's) current state."""
+    """Raised when an action is refused in the claim's (or item's) current state.
 
-    def __init__(self, action: str, state: str, reason: str) -> None:
-        super().__init__(f"cannot {action} when the claim is {state}: {reason}")
+    ``state`` is the stored value (``in_progress``, ``item 1 pending``); the message
+    says it in words, or is ``message`` where the refuser words it itself."""
+
+    def __init__(self, action: str, state: str, reason: str, message: str = "") -> None:
+        words = state.replace("_", " ")
+        super().__init__(message or f"cannot {action} when the claim is {words}: {reason}")
         self.action = action
         self.state = state
         self.reason = reason
@@ -162,8 +166,10 @@ class StateGuardError(LifecycleError):
     in the claim's status or the item's stage, or a condition of the table fails;
     ``detail_zh`` says the same in Chinese."""
 
-    def __init__(self, action: str, state: str, reason: str, detail_zh: str = "") -> None:
-        super().__init__(action, state, reason)
+    def __init__(
+        self, action: str, state: str, reason: str, detail_zh: str = "", message: str = ""
+    ) -> None:
+        super().__init__(action, state, reason, message)
         self.detail_zh = detail_zh
 
 

@@ -68,6 +68,28 @@ STATUS_ZH = {
 }
 
 
+STAGE_ZH = {
+    ItemStage.PENDING: "待处理",
+    ItemStage.DIAGNOSED: "已检测",
+    ItemStage.QUOTED: "已报价",
+    ItemStage.QUOTE_ACCEPTED: "已接受报价",
+    ItemStage.QUOTE_DECLINED: "已拒绝报价",
+    ItemStage.REPAIR_SCHEDULED: "已预约维修",
+    ItemStage.IN_REPAIR: "维修中",
+    ItemStage.REPAIRED: "已修好",
+    ItemStage.REPAIR_FAILED: "维修未果",
+    ItemStage.RETURN_RECEIVED: "已收到退货",
+    ItemStage.REPLACED: "已换新",
+    ItemStage.REFUNDED: "已退款",
+    ItemStage.NO_REMEDY: "不予三包",
+}
+
+
+def words(value: str) -> str:
+    """A stored value as words: ``quote_accepted`` → ``quote accepted``."""
+    return value.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class Condition:
     """A condition on the claim: ``refuses`` gives the reason it fails, or None."""
@@ -106,7 +128,7 @@ class Guard:
 def _first_item(claim: Claim, stages: frozenset[ItemStage], reason: str) -> str | None:
     for state in claim.items:
         if state.stage in stages:
-            return reason.format(no=state.no, stage=state.stage.value)
+            return reason.format(no=state.no, stage=words(state.stage.value))
     return None
 
 
@@ -240,7 +262,7 @@ def _status_reason(guard: Guard, status: ClaimStatus) -> tuple[str, str]:
         return "only an ended claim can reopen", "只有已结束的案件可以重新打开"
     if guard.statuses == RESOLVED:
         return "the claim is not resolved yet", "案件尚未解决"
-    allowed = ", ".join(s.value for s in ClaimStatus if s in guard.statuses)
+    allowed = ", ".join(words(s.value) for s in ClaimStatus if s in guard.statuses)
     allowed_zh = "、".join(STATUS_ZH[s] for s in ClaimStatus if s in guard.statuses)
     return f"allowed only when the claim is {allowed}", f"仅限案件{allowed_zh}时"
 
@@ -280,22 +302,28 @@ def item_refusal(guard: Guard, item: ItemState) -> LifecycleError | None:
     for condition in guard.item_conditions:
         reason = condition.refuses(item)
         if reason is not None:
+            message = f"cannot {guard.action} for item {item.no}: {reason}"
             if condition.error is StateGuardError:
                 return StateGuardError(
                     guard.action,
                     state,
                     reason,
                     f"第 {item.no} 件商品不能{guard.action_zh}：须{condition.text_zh}",
+                    message,
                 )
-            return condition.error(guard.action, state, reason)
+            return condition.error(guard.action, state, reason, message)
     if item.stage not in guard.item_stages:
-        expected = ", ".join(s.value for s in ItemStage if s in guard.item_stages)
+        stages = [s for s in ItemStage if s in guard.item_stages]
+        expected = " or ".join(words(s.value) for s in stages)
+        expected_zh = "或".join(STAGE_ZH[s] for s in stages)
         under_way = " (work on the item is under way)" if item.stage in WORK_IN_PROGRESS else ""
+        reason = f"the item must be {expected}{under_way}"
         return StateGuardError(
             guard.action,
             state,
-            f"expected the item to be {expected}{under_way}",
-            f"第 {item.no} 件商品处于 {item.stage.value}，不能{guard.action_zh}",
+            reason,
+            f"第 {item.no} 件商品{STAGE_ZH[item.stage]}，不能{guard.action_zh}：须为{expected_zh}",
+            f"cannot {guard.action}: item {item.no} is {words(item.stage.value)}; {reason}",
         )
     return None
 

@@ -140,6 +140,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
 }
 VALIDATION = ProblemType(422, "validation", "The request is not valid")
 INTERNAL = ProblemType(500, "internal", "Internal error")
+UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", "The body must be JSON")
 UNAVAILABLE_DETAIL = "the database cannot be reached; retry shortly"
 
 

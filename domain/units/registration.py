@@ -23,9 +23,9 @@ from eventsourcing.persistence import EventStore, IntegrityError
 from domain.errors import InvalidInputError
 from domain.intake import intake_policy
 from domain.policy import PolicyBook
-from domain.time_window import check_purchase
+from domain.time_window import check_past_day
 from domain.units.errors import UnitAlreadyRegisteredError
-from domain.values import MODEL_CODE, MODEL_CODE_HINT, Actor, Purchase, Value
+from domain.values import MODEL_CODE, MODEL_CODE_HINT, Actor, Value
 
 UNIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://sanbao-ledger/units")
 MAX_TEXT = 200
@@ -91,7 +91,7 @@ def check_registration(
             )
     if not MODEL_CODE.fullmatch(model):
         raise InvalidInputError("model", MODEL_CODE_HINT)
-    check_purchase(Purchase(purchased_on), latest)
+    check_past_day("purchased_on", purchased_on, latest)  # the field as the request names it
     if category:
         # Raises UnknownCategoryError naming the categories the policy in force knows.
         intake_policy(policies, latest.date()).terms_for(category)

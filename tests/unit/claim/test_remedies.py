@@ -133,7 +133,7 @@ def test_refund_before_the_return_is_approved_is_refused() -> None:
 
 
 def test_refund_before_the_goods_come_back_is_refused() -> None:
-    with pytest.raises(LifecycleError, match="return_received"):
+    with pytest.raises(LifecycleError, match="must be return received"):
         diagnosed(Remedy.RETURN).refund(TECH, at(3), 1, Decimal("200"), (), "alipay")
 
 

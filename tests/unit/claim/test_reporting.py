@@ -57,7 +57,7 @@ def test_report_before_the_purchase_is_refused() -> None:
             requested_remedy=None,
             description="",
         )
-    assert refused.value.field == "occurred_at"
+    assert refused.value.field == "purchase.purchased_on"  # what the caller typed
 
 
 @pytest.mark.parametrize(
