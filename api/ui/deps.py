@@ -14,6 +14,7 @@ from api.ui.i18n import Translator
 from domain.errors import InvalidInputError
 from domain.text import check_arguments, check_storable
 from storage.console_sessions import Session, SessionStore
+from storage.passwords import PasswordStore
 from storage.recorder import datastore_of
 
 SESSION_COOKIE = "sanbao_session"
@@ -55,6 +56,13 @@ TranslatorDep = Annotated[Translator, Depends(get_translator)]
 
 def session_store(runtime: Runtime) -> SessionStore:
     return SessionStore(datastore_of(runtime.ledger))
+
+
+def password_store(runtime: Runtime) -> PasswordStore:
+    settings = runtime.settings
+    return PasswordStore(
+        datastore_of(runtime.ledger), settings.sign_in_max_failures, settings.sign_in_lockout
+    )
 
 
 def get_session(request: Request, runtime: RuntimeDep) -> Session:

@@ -1,4 +1,4 @@
-"""Signing in with a bearer token, signing out, and choosing the language.
+"""Signing in with a name and password (or a bearer token), signing out, choosing the language.
 
 The sign-in form has no session yet, so its CSRF token is a double-submit one:
 a random value in a SameSite=Strict, HTTP-only cookie that the form must repeat.
@@ -24,6 +24,7 @@ from api.ui.deps import (
     CheckedForm,
     CsrfRefused,
     TranslatorDep,
+    password_store,
     session_store,
 )
 from api.ui.i18n import LANGUAGES
@@ -63,27 +64,37 @@ def read_sign_in(request: Request, next: Annotated[str | None, Query()] = None) 
 
 @router.post("/ui/sign-in")
 async def create_session(request: Request, runtime: RuntimeDep, t: TranslatorDep) -> Response:
-    """Verifies the token, opens a session and sets its cookie."""
+    """Verifies the password (or the token), opens a session and sets its cookie.
+
+    A wrong password counts towards the lock-out; a locked-out user is told until when."""
     async with request.form() as form:  # closes any uploaded file's spool
-        sent, token, after = form.get(CSRF_FIELD), form.get("token"), form.get("next")
+        sent, after = form.get(CSRF_FIELD), form.get("next")
+        token, name, password = form.get("token"), form.get("name"), form.get("password")
     expected = request.cookies.get(PRESESSION_COOKIE, "")
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise CsrfRefused()
     target = safe_next(after if isinstance(after, str) else None)
-    user = None
+    user, error = None, t("sign_in.refused")
     if isinstance(token, str) and token.strip():
         user = await run_in_threadpool(runtime.users.verify, token.strip())
+    elif isinstance(name, str) and isinstance(password, str) and name.strip() and password:
+        outcome = await run_in_threadpool(
+            password_store(runtime).sign_in, name.strip().lower(), password
+        )
+        user, error = outcome.user, t("sign_in.password_refused")
+        if outcome.locked_until is not None:
+            error = t("sign_in.locked", until=t.datetime(outcome.locked_until))
     if user is None:
-        response = render(
+        return render(
             request,
             "sign_in.html",
             None,
             status_code=401,
             csrf=expected,
             next=target,
-            error=t("sign_in.refused"),
+            error=error,
+            name=name if isinstance(name, str) else "",
         )
-        return response
     session_id, _ = await run_in_threadpool(session_store(runtime).open, user)
     response = RedirectResponse(target, status_code=303)
     set_cookie(request, response, SESSION_COOKIE, session_id, int(SESSION_LIFETIME.total_seconds()))
