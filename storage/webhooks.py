@@ -122,7 +122,8 @@ UPDATE outlets.webhooks SET attempts = attempts + 1, next_attempt_at = %(next)s,
  WHERE id = %(id)s
 RETURNING disabled_at
 """
-MOVED_ON = "UPDATE outlets.webhooks SET position = greatest(position, %s) WHERE id = %s"
+# Only when it moves: an idle subscription is looked at twice a second and writes nothing.
+MOVED_ON = "UPDATE outlets.webhooks SET position = %s WHERE id = %s AND position < %s"
 
 
 class WebhookStore:
@@ -197,7 +198,7 @@ class WebhookStore:
 
     def moved_on(self, webhook: Webhook, position: int) -> None:
         """Records that no event for the subscription lies up to ``position``."""
-        self._rows(MOVED_ON, (position, webhook.id))
+        self._rows(MOVED_ON, (position, webhook.id, position))
 
 
 def _log_row(webhook: Webhook, attempt: Attempt, status: str) -> dict[str, Any]:
