@@ -102,8 +102,11 @@ def record_access(
     )  # fmt: skip
     limit = reveal_limit if disclosure == "revealed" else None
     if isinstance(conn_or_pool, PostgresDatastore):
-        with conn_or_pool.get_connection() as conn, conn.transaction():
-            return _insert(conn, params, limit)
+        with conn_or_pool.get_connection() as conn:  # autocommit: one INSERT commits itself
+            if limit is None:
+                return _insert(conn, params, None)
+            with conn.transaction():  # the count and the row under the user's lock
+                return _insert(conn, params, limit)
     if conn_or_pool.info.transaction_status is not TransactionStatus.IDLE:
         raise ValueError("record_access commits its row: pass a connection outside a transaction")
     with conn_or_pool.transaction():
