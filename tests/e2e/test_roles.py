@@ -27,6 +27,8 @@ READS = {
     "/api/v1/reports/monthly?month=2026-11": "reports:read",
     "/api/v1/reports/satisfaction": "reports:read",
     "/api/v1/policy": "policy:read",
+    "/api/v1/events": "events:read",
+    "/api/v1/webhooks": "webhooks:manage",
 }
 
 
