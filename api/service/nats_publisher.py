@@ -9,9 +9,10 @@ feed, in order, even though a window of messages is in flight at once (one at
 a time, each acknowledged before the next, managed 1,235 events/s against 2,960
 in windows of 128: ``bench.outlets``). After a refusal or a lost acknowledgement
 the publisher reads the stream's last message and goes on after it. After each
-page the position is recorded in PostgreSQL (``storage.publish_positions``). A publisher that was killed resumes after the
-greater of that position and the stream's last message: nothing is sent twice
-even past the stream's duplicate window, and nothing is skipped.
+page the position is recorded in PostgreSQL (``storage.publish_positions``). A
+publisher that was killed resumes after the greater of that position and the
+stream's last message: nothing is sent twice even past the stream's duplicate
+window, and nothing is skipped.
 """
 
 from __future__ import annotations
