@@ -37,7 +37,7 @@ from domain.application import ClaimsLedger
 from projections.feed.reader import EventFeed
 from storage.recorder import datastore_of
 from storage.webhook_secrets import SecretBox, webhook_key
-from storage.webhooks import Attempt, Webhook, WebhookStore
+from storage.webhooks import Attempt, Webhook, WebhookNotFoundError, WebhookStore
 
 PAGE = 50
 IDLE_SECONDS = 0.5
@@ -96,6 +96,8 @@ class WebhookDispatcher:
                 return 0  # another process serves it now
             try:
                 return self._send_next(webhook_id)
+            except WebhookNotFoundError:
+                return 0  # deleted since it was found due
             finally:
                 locks.execute(UNLOCK, (str(webhook_id),))
 
