@@ -21,6 +21,7 @@ API_ERRORS = {
     "503": "Database unavailable or views behind; see Retry-After",
 }
 OPS_ERRORS = {"503": API_ERRORS["503"]}
+BODY_NOT_JSON = "The body was not sent as JSON (Content-Type: application/json)"
 # Served to the metrics permission (or on the metrics address): a token may be refused.
 GUARDED_OPS = ("/metrics", "/readyz")
 GUARDED_OPS_ERRORS = {status: API_ERRORS[status] for status in ("401", "403", "503")}
@@ -48,7 +49,10 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             for status in [s for s in responses if s.startswith(("4", "5"))]:
                 del responses[status]
-            for status, description in errors.items():
+            documented = dict(errors)
+            if "requestBody" in operation:
+                documented["415"] = BODY_NOT_JSON
+            for status, description in documented.items():
                 responses[status] = {
                     "description": description,
                     "content": {"application/problem+json": {"schema": PROBLEM_REF}},
