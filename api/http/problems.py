@@ -207,8 +207,8 @@ def extensions(error: BaseException) -> dict[str, Any]:
     if isinstance(error, api.TooManyWaitersError):
         return {"position": error.position, "waiting": error.waiting, **chinese(error)}
     if isinstance(error, api.UnknownParametersError):
-        found = [{"field": name, "reason": "unknown query parameter"} for name in error.unknown]
-        return {"errors": found, "parameters": error.declared, **chinese(error)}
+        unknown = [{"field": name, "reason": "unknown query parameter"} for name in error.unknown]
+        return {"errors": unknown, "parameters": error.declared, **chinese(error)}
     if isinstance(error, WebhookNotFoundError):
         return chinese(error)
     if isinstance(error, api.PermissionDeniedError):

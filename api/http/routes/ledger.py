@@ -49,7 +49,8 @@ def read_integrity_status(
     integrity: IntegrityDep, _: Annotated[User, requires(LEDGER_VERIFY)]
 ) -> IntegrityStatus:
     """The chain head, the last signed checkpoint and the last verification's outcome."""
-    return in_business_time(integrity.status())
+    status: IntegrityStatus = in_business_time(integrity.status())
+    return status
 
 
 @router.get("/ledger/head")
