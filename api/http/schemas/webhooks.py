@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.http.schemas.times import AnswerTime
 
 
 class WebhookCreate(BaseModel):
@@ -40,12 +41,12 @@ class WebhookPublic(BaseModel):
     types: list[str]
     status: str = Field(description="active, failing (retrying) or disabled")
     created_by: str
-    created_at: datetime
+    created_at: AnswerTime
     position: int = Field(description="the last event delivered")
-    failing_since: datetime | None
+    failing_since: AnswerTime | None
     last_error: str | None
-    next_attempt_at: datetime
-    disabled_at: datetime | None
+    next_attempt_at: AnswerTime
+    disabled_at: AnswerTime | None
 
 
 class WebhookCreated(WebhookPublic):
@@ -70,8 +71,8 @@ class DeliveryPublic(BaseModel):
     attempts: int
     response_status: int | None
     last_error: str | None
-    first_attempt_at: datetime
-    last_attempt_at: datetime
+    first_attempt_at: AnswerTime
+    last_attempt_at: AnswerTime
 
 
 class DeliveriesPublic(BaseModel):
