@@ -8,6 +8,7 @@ from it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -30,8 +31,10 @@ ClaimRefQuery = Annotated[
 """A filter's claim reference: a number or an id."""
 
 
+@functools.lru_cache(maxsize=4096)
 def claim_id_of(reference: str) -> UUID:
-    """The id of the claim ``reference`` names (an id as it is, a number turned into its id)."""
+    """The id of the claim ``reference`` names (an id as it is, a number turned into its id);
+    remembered, as the claims in work are addressed again and again (a uuid5 is a SHA-1)."""
     if len(reference) == 36 and reference.count("-") == 4:
         try:
             return UUID(reference)
