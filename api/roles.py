@@ -53,6 +53,11 @@ METRICS_READ = "metrics:read"
 EVENTS_READ = "events:read"
 WEBHOOKS_MANAGE = "webhooks:manage"
 
+# The console: a queue is for those who are assigned claims (auditors are not);
+# supervisors add and revoke users, name them and reset their passwords.
+QUEUE_READ = "queue:read"
+USERS_MANAGE = "users:manage"
+
 
 def _commands(role: Role) -> frozenset[str]:
     """The command permissions the command table grants the role."""
@@ -61,14 +66,16 @@ def _commands(role: Role) -> frozenset[str]:
 
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.AGENT: _commands(Role.AGENT) | READ_CLAIMS | {"sla:read", PERSONAL_READ},
-    Role.TECHNICIAN: _commands(Role.TECHNICIAN) | READ_CLAIMS | {"trace:read"},
-    Role.SPECIALIST: _commands(Role.SPECIALIST) | ALL_READS | {PERSONAL_READ, EVENTS_READ},
-    Role.WAREHOUSE: _commands(Role.WAREHOUSE) | READ_CLAIMS,
+    Role.AGENT: _commands(Role.AGENT) | READ_CLAIMS | {"sla:read", PERSONAL_READ, QUEUE_READ},
+    Role.TECHNICIAN: _commands(Role.TECHNICIAN) | READ_CLAIMS | {"trace:read", QUEUE_READ},
+    Role.SPECIALIST: _commands(Role.SPECIALIST)
+    | ALL_READS
+    | {PERSONAL_READ, EVENTS_READ, QUEUE_READ},
+    Role.WAREHOUSE: _commands(Role.WAREHOUSE) | READ_CLAIMS | {QUEUE_READ},
     Role.SUPERVISOR: _commands(Role.SUPERVISOR)
     | ALL_READS
     | {PERSONAL_READ, CUSTOMERS_ERASE, ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT, METRICS_READ}
-    | {EVENTS_READ, WEBHOOKS_MANAGE},
+    | {EVENTS_READ, WEBHOOKS_MANAGE, QUEUE_READ, USERS_MANAGE},
     Role.AUDITOR: ALL_READS
     | {ACCESS_LOG_READ, LEDGER_VERIFY, AUDIT_EXPORT, METRICS_READ, EVENTS_READ},
     Role.SYSTEM: frozenset(),

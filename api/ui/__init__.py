@@ -11,13 +11,29 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.ui.routes import auth, claims, integrity, reports, sla, trace, webhooks
+from api.ui.routes import (
+    access_log,
+    auth,
+    claims,
+    downloads,
+    home,
+    integrity,
+    new_claim,
+    queue,
+    reports,
+    service_record,
+    sla,
+    trace,
+    users,
+    webhooks,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def install_console(app: FastAPI) -> None:
     """Adds the console's routes and its static files to the app (not to the OpenAPI)."""
-    for module in (auth, claims, trace, sla, reports, integrity, webhooks):
+    pages = (home, queue, new_claim, service_record, access_log, users, downloads)
+    for module in (auth, claims, trace, sla, reports, integrity, webhooks, *pages):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")

@@ -22,7 +22,16 @@ from fastapi.templating import Jinja2Templates
 
 from api.http.http_errors import ApiError
 from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type, retry_after
-from api.roles import LEDGER_VERIFY, WEBHOOKS_MANAGE, allows
+from api.roles import (
+    ACCESS_LOG_READ,
+    AUDIT_EXPORT,
+    CLAIMS_REPORT,
+    LEDGER_VERIFY,
+    QUEUE_READ,
+    USERS_MANAGE,
+    WEBHOOKS_MANAGE,
+    allows,
+)
 from api.service.logs import logger
 from api.service.runtime import DATABASE_ERRORS
 from api.ui import labels
@@ -46,12 +55,18 @@ SECURITY_HEADERS = {
 }
 # The pages in the navigation, with the permission each needs.
 NAVIGATION = (
+    ("home", "/ui/home", "claims:read"),
+    ("queue", "/ui/queue", QUEUE_READ),
+    ("new_claim", "/ui/new-claim", CLAIMS_REPORT),
     ("claims", "/ui/claims", "claims:read"),
     ("sla", "/ui/sla", "sla:read"),
     ("trace", "/ui/trace", "trace:read"),
     ("report", "/ui/reports/monthly", "reports:read"),
     ("integrity", "/ui/integrity", LEDGER_VERIFY),
     ("webhooks", "/ui/webhooks", WEBHOOKS_MANAGE),
+    ("access_log", "/ui/access-log", ACCESS_LOG_READ),
+    ("users", "/ui/users", USERS_MANAGE),
+    ("downloads", "/ui/downloads", AUDIT_EXPORT),
 )
 
 

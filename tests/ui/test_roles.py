@@ -14,18 +14,23 @@ from tests.ui.conftest import csrf_of
 
 pytestmark = pytest.mark.postgres
 
-NAV = re.compile(r'<li><a href="(/ui/[a-z/]+)"')
+NAV = re.compile(r'<li><a href="(/ui/[a-z/-]+)"')
 NAVIGATION = {
-    Role.AGENT: ["/ui/claims", "/ui/sla"],
-    Role.TECHNICIAN: ["/ui/claims", "/ui/trace"],
-    Role.SPECIALIST: ["/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly"],
-    Role.WAREHOUSE: ["/ui/claims"],
+    Role.AGENT: ["/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla"],
+    Role.TECHNICIAN: ["/ui/home", "/ui/queue", "/ui/claims", "/ui/trace"],
+    Role.SPECIALIST: [
+        "/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla", "/ui/trace",
+        "/ui/reports/monthly",
+    ],
+    Role.WAREHOUSE: ["/ui/home", "/ui/queue", "/ui/claims"],
     Role.SUPERVISOR: [
-        "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly", "/ui/integrity",
-        "/ui/webhooks",
+        "/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla", "/ui/trace",
+        "/ui/reports/monthly", "/ui/integrity", "/ui/webhooks", "/ui/access-log", "/ui/users",
+        "/ui/downloads",
     ],
     Role.AUDITOR: [
-        "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly", "/ui/integrity",
+        "/ui/home", "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly",
+        "/ui/integrity", "/ui/access-log", "/ui/downloads",
     ],
 }  # fmt: skip
 COMMAND = re.compile(r'<details class="command" id="cmd-([a-z-]+)"')
