@@ -4,12 +4,20 @@ until a role able to do so switches the triggers off (the stated trust boundary)
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import psycopg
 import pytest
 
 from domain.application import ClaimsLedger
-from tests.integration.ledger_chain.conftest import checkpoint, tables, verify, write_claims
+from tests.integration.ledger_chain.conftest import (
+    TOPIC,
+    checkpoint,
+    stored,
+    tables,
+    verify,
+    write_claims,
+)
 from tests.support.tampering import triggers_off
 
 COLUMN = {"chain": "log_hash", "checkpoints": "body", "verifications": "fault_detail"}
@@ -51,3 +59,22 @@ def test_appends_go_on_and_a_superuser_with_the_triggers_off_is_not_refused(
     with triggers_off(conn):
         conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = 3")
     assert not verify(conn, ledger).intact  # the trust boundary: found, not prevented
+
+
+def test_a_plain_insert_without_the_writers_lock_is_refused(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any]
+) -> None:
+    write_claims(ledger, claims=1, versions=2)
+    forged = uuid4()
+    insert = (
+        f"INSERT INTO {tables(ledger).events} (originator_id, originator_version, topic, state) "
+        "VALUES (%s, 1, %s, %s)"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="EXCLUSIVE lock"):
+        conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
+    assert verify(conn, ledger).last_good == 2
+    # The stated limit: one that takes the lock first, as the ledger's writers do, is chained.
+    with conn.transaction():
+        conn.execute(f"LOCK TABLE {tables(ledger).events} IN EXCLUSIVE MODE")
+        conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
+    assert verify(conn, ledger).intact

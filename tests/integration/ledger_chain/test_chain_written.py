@@ -93,7 +93,8 @@ def test_a_row_at_a_position_below_the_chain_head_is_refused(
     write_claims(ledger, claims=1, versions=3)
     with triggers_off(conn):
         conn.execute(f"DELETE FROM {tables(ledger).events} WHERE notification_id = 2")
-    with pytest.raises(psycopg.errors.IntegrityConstraintViolation):
+    with pytest.raises(psycopg.errors.IntegrityConstraintViolation), conn.transaction():
+        conn.execute(f"LOCK TABLE {tables(ledger).events} IN EXCLUSIVE MODE")  # as writers do
         conn.execute(
             f"INSERT INTO {tables(ledger).events} "
             "(notification_id, originator_id, originator_version, topic, state) "
