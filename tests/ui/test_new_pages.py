@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from api.http.schemas.claims import ClaimReport
 from api.roles import PERMISSIONS
@@ -123,3 +125,95 @@ def test_a_closed_claim_leaves_the_queue(
     withdrawn = runtime.ledger.command(Claim.withdraw, claim.id, AGENT, reason="客户撤回")
     runtime.wait_for_views(withdrawn.position)
     assert number not in ROWS.findall(browsers[Role.WAREHOUSE, "zh"].get("/ui/queue").text)
+
+
+def test_the_access_log_shows_who_saw_a_claims_personal_data(
+    browsers: dict[tuple[Role, str], TestClient],
+) -> None:
+    browsers[Role.AGENT, "en"].get("/ui/claims/LF-2026-0003")  # a masked view, logged
+    page = browsers[Role.AUDITOR, "zh"].get("/ui/access-log?claim=LF-2026-0003&actor=e2e.agent")
+    assert page.status_code == 200
+    assert ">LF-2026-0003</a>" in page.text and "e2e.agent" in page.text
+    assert "脱敏" in page.text
+    other = browsers[Role.AUDITOR, "en"].get("/ui/access-log?claim=LF-2026-0003&actor=nobody")
+    assert "Nothing in the access log matches." in other.text
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [("from=30.11.2026", "请按 YYYY-MM-DD 输入日期"), ("claim=NO-SUCH-9", "没有工单 NO-SUCH-9")],
+)
+def test_a_bad_access_log_filter_is_shown_at_its_field(
+    browsers: dict[tuple[Role, str], TestClient], query: str, words: str
+) -> None:
+    page = browsers[Role.SUPERVISOR, "zh"].get(f"/ui/access-log?{query}")
+    assert page.status_code == 422
+    assert words in page.text and 'aria-invalid="true"' in page.text
+
+
+def test_the_audit_export_downloads_as_csv_and_xlsx_behind_the_session(
+    browsers: dict[tuple[Role, str], TestClient],
+) -> None:
+    browser = browsers[Role.AUDITOR, "en"]
+    csv = browser.get("/ui/downloads/audit-export?format=csv&claim=LF-2026-0001")
+    assert csv.status_code == 200
+    assert csv.headers["content-disposition"].startswith('attachment; filename="sanbao-audit-')
+    lines = csv.text.lstrip("\ufeff").splitlines()
+    assert len(lines) > 1 and all("LF-2026-0001" in line for line in lines[1:])
+    xlsx = browser.get("/ui/downloads/audit-export?format=xlsx")
+    assert xlsx.status_code == 200
+    workbook = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    assert workbook.sheetnames == ["audit", "export"]
+
+
+def test_a_bad_export_filter_is_shown_on_the_downloads_page(
+    browsers: dict[tuple[Role, str], TestClient],
+) -> None:
+    page = browsers[Role.SUPERVISOR, "en"].get("/ui/downloads/audit-export?format=pdf&to=soon")
+    assert page.status_code == 422
+    assert "Choose CSV or XLSX." in page.text and "Enter a day as YYYY-MM-DD" in page.text
+
+
+def test_a_claims_proof_downloads_as_json(
+    browsers: dict[tuple[Role, str], TestClient],
+) -> None:
+    response = browsers[Role.SUPERVISOR, "en"].get("/ui/downloads/proof?claim=LF-2026-0007")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="sanbao-proof-LF-2026-0007.json"'
+    )
+    proof = response.json()
+    assert proof["events"] and "checkpoints" in proof
+    missing = browsers[Role.SUPERVISOR, "zh"].get("/ui/downloads/proof?claim=NO-SUCH-9")
+    assert missing.status_code == 422 and "没有工单 NO-SUCH-9" in missing.text
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.TECHNICIAN, Role.SPECIALIST, Role.WAREHOUSE])
+def test_downloads_are_refused_to_roles_without_export_or_verify(
+    browsers: dict[tuple[Role, str], TestClient], role: Role
+) -> None:
+    browser = browsers[role, "en"]
+    assert browser.get("/ui/downloads/audit-export?format=csv").status_code == 403
+    assert browser.get("/ui/downloads/proof?claim=LF-2026-0007").status_code == 403
+
+
+def test_the_service_record_shows_decisions_repairs_costs_and_signatures(
+    browsers: dict[tuple[Role, str], TestClient], runtime: Runtime
+) -> None:
+    claim = runtime.ledger.get_claim_by_number("LF-2026-0007")
+    page = browsers[Role.TECHNICIAN, "zh"].get("/ui/claims/LF-2026-0007/service-record").text
+    decided = next(s for s in claim.items if s.decision is not None)
+    assert decided.decision is not None
+    assert decided.decision.rule_id in page
+    tables = re.findall(r'<table class="record-repairs">.*?</table>', page, re.S)
+    repairs = sum(len(s.repairs) for s in claim.items)
+    assert repairs > 0 and sum(table.count("<tr><td>") for table in tables) == repairs
+    assert "合计" in page and "客户签字" in page and "服务网点盖章" in page
+    assert "您的角色不显示此项" in page  # a technician does not see personal data
+    assert 'href="/ui/downloads/proof' not in page  # nor downloads the proof
+
+
+def test_the_stylesheet_prints_the_record_without_the_navigation(client: TestClient) -> None:
+    css = client.get("/ui/static/console.css").text
+    printed = css[css.index("@media print") :]
+    assert "header.top" in printed and ".no-print" in printed
