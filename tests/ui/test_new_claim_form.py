@@ -30,7 +30,9 @@ def agents(client: TestClient, tokens: dict[Role, str], demo: list[str]) -> dict
     return signed_in
 
 
-def filled_form(browser: TestClient, rows: int = 2, **changes: str) -> dict[str, str]:
+def filled_form(
+    browser: TestClient, rows: int = 2, changes: dict[str, str] | None = None
+) -> dict[str, str]:
     """The form as a person fills it: a customer, ``rows`` items, an invoice."""
     page = browser.get("/ui/new-claim").text
     form = {
@@ -57,7 +59,7 @@ def filled_form(browser: TestClient, rows: int = 2, **changes: str) -> dict[str,
             f"items.{row}.quantity": "1",
             f"items.{row}.price": "399.00",
         }
-    return form | changes
+    return form | (changes or {})
 
 
 def test_a_filled_form_reports_a_claim_with_every_item_and_opens_its_page(
@@ -94,7 +96,7 @@ def test_refusals_are_shown_at_their_fields_in_the_readers_language(
     agents: dict[str, TestClient], runtime: Runtime, language: str, expected: list[str]
 ) -> None:
     before = runtime.head()
-    form = filled_form(agents[language], **{"customer.name": "", "items.1.price": "三百"})
+    form = filled_form(agents[language], 2, {"customer.name": "", "items.1.price": "三百"})
     response = agents[language].post("/ui/new-claim", data=form)
     assert response.status_code == 422
     for words in expected:
@@ -118,7 +120,7 @@ def test_a_purchase_after_the_report_is_refused_by_the_ledger_at_its_field(
     agents: dict[str, TestClient],
 ) -> None:
     future = (date.today() + timedelta(days=3)).isoformat()
-    form = filled_form(agents["en"], rows=1, **{"purchase.purchased_on": future})
+    form = filled_form(agents["en"], 1, {"purchase.purchased_on": future})
     response = agents["en"].post("/ui/new-claim", data=form)
     assert response.status_code == 422
     assert "purchase.purchased_on" in response.text or "Purchased on" in response.text

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from api.http.schemas.claims import ClaimReport
 from api.roles import PERMISSIONS
@@ -78,8 +78,11 @@ def test_the_home_counts_open_claims_and_shows_team_figures_to_oversight(
     browsers: dict[tuple[Role, str], TestClient], runtime: Runtime
 ) -> None:
     with datastore_of(runtime.ledger).get_connection() as conn:
-        row = conn.execute("SELECT count(*) AS n FROM views.claims WHERE closed_at IS NULL")
-        open_claims = row.fetchone()["n"]
+        row = conn.execute(
+            "SELECT count(*) AS n FROM views.claims WHERE closed_at IS NULL"
+        ).fetchone()
+    assert row is not None
+    open_claims = row["n"]
     page = browsers[Role.SUPERVISOR, "en"].get("/ui/home").text
     assert f'<dt>Open claims</dt><dd><a href="/ui/claims">{open_claims}</a></dd>' in page
     assert "Teams in" in page
