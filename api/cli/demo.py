@@ -502,6 +502,9 @@ CASES: tuple[tuple[str, int, Callable[[CasePlayer], None]], ...] = (
     ("LF-2026-0009", 29, desk_lamp_first_repair),
     ("LF-2026-0010", DESK_LAMP_SECOND_CLAIM_DAYS_AGO, desk_lamp_covered_by_extension),
 )
+# A case that continues the unit of an earlier case is played after it (one unit's
+# history spans claims): played alone, its decision would differ.
+FOLLOWS = {"LF-2026-0010": "LF-2026-0009"}
 
 
 def load_demo(

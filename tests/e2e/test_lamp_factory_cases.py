@@ -7,12 +7,14 @@ the same 三包 decisions.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli.demo import CASES, CasePlayer
+from api.cli.demo import CASES, FOLLOWS, CasePlayer
 from domain.application import ClaimsLedger
 from domain.vocabulary import Role
 from tests.e2e.http_ledger import HttpLedger
@@ -38,8 +40,15 @@ def summary(claim: dict) -> dict:
     }
 
 
-def reference(play: object, now: datetime, days_ago: int) -> dict:
+def prior_cases(number: str) -> list[tuple[int, Callable[[CasePlayer], None]]]:
+    """The earlier case whose unit this one continues, if any: it is played first."""
+    return [(days, play) for n, days, play in CASES if n == FOLLOWS.get(number)]
+
+
+def reference(play: object, now: datetime, days_ago: int, number: str) -> dict:
     ledger = ClaimsLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    for days, prior in prior_cases(number):
+        prior(CasePlayer(ledger, "REF-0", now, days))
     player = CasePlayer(ledger, "REF-1", now, days_ago)
     play(player)  # type: ignore[operator]
     claim = ledger.get_claim(player.claim_id)  # type: ignore[arg-type]
@@ -64,11 +73,13 @@ def test_lamp_factory_case_walks_over_http_to_the_same_end(
     client: TestClient, as_role: dict[Role, dict[str, str]], number: str, days_ago: int, play
 ) -> None:
     now = datetime.now().astimezone()
+    for days, prior in prior_cases(number):
+        prior(CasePlayer(HttpLedger(client, as_role), f"HTTP-{uuid.uuid4().hex[:8]}", now, days))  # type: ignore[arg-type]
     player = CasePlayer(HttpLedger(client, as_role), f"HTTP-{number}", now, days_ago)  # type: ignore[arg-type]
     play(player)
     response = client.get(f"/api/v1/claims/{player.claim_id}", headers=as_role[Role.AUDITOR])
     assert response.status_code == 200
-    assert summary(response.json()) == reference(play, now, days_ago)
+    assert summary(response.json()) == reference(play, now, days_ago, number)
     history = client.get(
         f"/api/v1/claims/{player.claim_id}/history", headers=as_role[Role.AUDITOR]
     ).json()
