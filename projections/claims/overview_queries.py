@@ -90,10 +90,11 @@ def _bounds(first: date) -> tuple[datetime, datetime]:
 def overview(conn: Connection[Any], now: datetime, schema: str = VIEWS_SCHEMA) -> Overview:
     """The home page's figures as of ``now`` (aware)."""
     this = month_start(now.astimezone(BUSINESS_TZ).date())
+    this_month, last_month = month_figures(conn, [this, previous_month(this)], schema)
     return Overview(
         workload=workload(conn, now, schema),
-        this_month=month_figures(conn, this, schema),
-        last_month=month_figures(conn, previous_month(this), schema),
+        this_month=this_month,
+        last_month=last_month,
         teams=team_figures(conn, this, schema),
     )
 
@@ -117,28 +118,41 @@ def workload(conn: Connection[Any], now: datetime, schema: str = VIEWS_SCHEMA) -
     return row if row is not None else Workload(0, 0, 0)
 
 
-def month_figures(conn: Connection[Any], first: date, schema: str = VIEWS_SCHEMA) -> MonthFigures:
-    """The month beginning ``first``: claims reported and ended, surveys, SLA runs stopped."""
-    start, end = _bounds(first)
+def month_figures(
+    conn: Connection[Any], firsts: list[date], schema: str = VIEWS_SCHEMA
+) -> list[MonthFigures]:
+    """The months beginning ``firsts``, in that order, in one round trip: claims reported and
+    ended, surveys, SLA runs stopped."""
+    months = sql.SQL(", ").join(
+        sql.SQL("({}::date, {}::timestamptz, {}::timestamptz)").format(
+            sql.Literal(first), *(sql.Literal(bound) for bound in _bounds(first))
+        )
+        for first in firsts
+    )
     query = sql.SQL(
-        "SELECT %(month)s::date AS month,"
-        " (SELECT count(*) FROM {claims} WHERE created_at >= %(start)s AND created_at < %(end)s)"
+        "SELECT m.month,"
+        " (SELECT count(*) FROM {claims} WHERE created_at >= m.start AND created_at < m.stop)"
         "   ::int AS reported,"
-        " (SELECT count(*) FROM {claims} WHERE closed_at >= %(start)s AND closed_at < %(end)s)"
+        " (SELECT count(*) FROM {claims} WHERE closed_at >= m.start AND closed_at < m.stop)"
         "   ::int AS ended,"
         " v.surveys, v.csat, v.satisfied_share, r.clocks_stopped, r.on_time_share"
-        " FROM (SELECT count(*)::int AS surveys, round(avg(satisfaction), 2) AS csat,"
+        " FROM (VALUES {months}) AS m (month, start, stop)"
+        " CROSS JOIN LATERAL (SELECT count(*)::int AS surveys,"
+        "   round(avg(satisfaction), 2) AS csat,"
         "   round(avg((satisfaction >= 4)::int), 4) AS satisfied_share"
-        "   FROM {claims} WHERE surveyed_at >= %(start)s AND surveyed_at < %(end)s) v,"
-        " (SELECT count(*)::int AS clocks_stopped,"
+        "   FROM {claims} WHERE surveyed_at >= m.start AND surveyed_at < m.stop) v"
+        " CROSS JOIN LATERAL (SELECT count(*)::int AS clocks_stopped,"
         "   round(avg((stopped_at <= due_at)::int), 4) AS on_time_share"
-        "   FROM {clocks} WHERE stopped_at >= %(start)s AND stopped_at < %(end)s) r"
-    ).format(claims=sql.Identifier(schema, "claims"), clocks=sql.Identifier(schema, "sla_clocks"))
-    params = {"month": first, "start": start, "end": end}
+        "   FROM {clocks} WHERE stopped_at >= m.start AND stopped_at < m.stop) r"
+        " ORDER BY array_position({order}, m.month)"
+    ).format(
+        claims=sql.Identifier(schema, "claims"),
+        clocks=sql.Identifier(schema, "sla_clocks"),
+        months=months,
+        order=sql.Literal(firsts),
+    )
     with conn.cursor(row_factory=class_row(MonthFigures)) as cur:
-        row = cur.execute(query, params).fetchone()
-    assert row is not None  # aggregates always answer one row
-    return row
+        return cur.execute(query).fetchall()
 
 
 def team_figures(

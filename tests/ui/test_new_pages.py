@@ -84,7 +84,7 @@ def test_the_home_counts_open_claims_and_shows_team_figures_to_oversight(
     assert row is not None
     open_claims = row["n"]
     page = browsers[Role.SUPERVISOR, "en"].get("/ui/home").text
-    assert f'<dt>Open claims</dt><dd><a href="/ui/claims">{open_claims}</a></dd>' in page
+    assert f"<dt>Open claims</dt><dd>{open_claims}</dd>" in page
     assert "Teams in" in page
     agent = browsers[Role.AGENT, "en"].get("/ui/home").text
     assert "Teams in" not in agent and "Go to my queue" in agent

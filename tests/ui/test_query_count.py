@@ -61,6 +61,16 @@ PAGES = {
     "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],
     "/ui/reports/monthly.csv?chart=satisfaction": ["satisfaction trend"],
     "/ui/integrity": ["chain head", "last signed checkpoint", "last verification"],
+    "/ui/home": ["open, overdue and due today", "this month and last", "the month by team"],
+    "/ui/queue": ["the user's open claims with their next SLA clock"],
+    "/ui/new-claim": [],  # the policy's categories are in memory
+    "/ui/users": ["users"],
+    "/ui/downloads": [],
+    "/ui/claims/LF-2026-0007/service-record": [
+        "claim state (its events)",
+        "the customer's key",
+        "the access-log record",
+    ],
 }
 
 
