@@ -59,8 +59,9 @@ def claim(
     **columns: Any,
 ) -> uuid.UUID:
     """A claims-view row with what the case names, the rest plain."""
+    claim_id = uuid.uuid4()
     row = {
-        "claim_id": uuid.uuid4(), "claim_number": number, "status": "in_progress",
+        "claim_id": claim_id, "claim_number": number, "status": "in_progress",
         "kind": "repair", "channel": "phone", "categories": ["lighting"], "priority": "normal",
         "models": ["XD-450"], "serial_nos": [], "item_stages": ["pending"], "description": "",
         "created_at": created_at, "updated_at": created_at, "escalation_level": 0,
@@ -73,9 +74,9 @@ def claim(
     conn.execute(
         "INSERT INTO sla_claims (claim_id, claim_number, kind, team, version, events)"
         " VALUES (%s, %s, 'repair', %s, 1, '[]')",
-        (row["claim_id"], number, team),
+        (claim_id, number, team),
     )
-    return row["claim_id"]  # type: ignore[no-any-return]
+    return claim_id
 
 
 def clock(
