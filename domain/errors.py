@@ -50,12 +50,15 @@ class SanbaoError(Exception):
 
 
 class InvalidInputError(SanbaoError, ValueError):
-    """Raised when a command argument breaks a domain rule; names the field."""
+    """Raised when a command argument breaks a domain rule; names the field.
 
-    def __init__(self, field: str, reason: str) -> None:
+    ``detail_zh``, when given, says the same in Chinese (problem answers carry it)."""
+
+    def __init__(self, field: str, reason: str, detail_zh: str = "") -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.detail_zh = detail_zh
 
 
 class ClaimNotFoundError(SanbaoError, LookupError):

@@ -85,7 +85,11 @@ def customer_line(
     the API's do (PurposeRequiredError, RevealLimitError).
     """
     if purpose is not None and not reveal:
-        raise InvalidInputError("purpose", "names the purpose of a reveal: give --reveal")
+        raise InvalidInputError(
+            "purpose",
+            "names the purpose of a reveal: give --reveal",
+            "--purpose 是查看个人信息的用途：须与 --reveal 一同使用",
+        )
     named = reveal_purpose(purpose).value if reveal else None
     region = claim.customer.region or "unknown region"
     plain = None if claim.personal_data_erased else ledger.customer_of(claim)

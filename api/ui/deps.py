@@ -97,7 +97,9 @@ async def checked_form(request: Request, session: SessionDep) -> dict[str, Any]:
         fields = {}
         for key, value in form.multi_items():
             if not isinstance(value, str):
-                raise InvalidInputError(key, "a console form sends text, not files")
+                raise InvalidInputError(
+                    key, "a console form sends text, not files", "控制台表单只接受文本，不接受文件"
+                )
             if key != CSRF_FIELD:
                 fields[key] = value
     return fields

@@ -92,6 +92,7 @@ def test_a_purpose_without_a_reveal_is_refused_not_ignored(
     response = read(client, claim_id, as_role[Role.AGENT], purpose="contact_customer")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "purpose"
+    assert "reveal=personal" in response.json()["detail_zh"]
     assert logged(client, as_role, claim_id) == []
 
 

@@ -136,7 +136,11 @@ async def read_claim(
         limit = request.app.state.runtime.settings.reveal_limit_per_hour
         asked = RevealRequest(purpose.value if purpose else None, limit)
     elif purpose is not None:
-        raise InvalidInputError("purpose", "names the purpose of a reveal: give reveal=personal")
+        raise InvalidInputError(
+            "purpose",
+            "names the purpose of a reveal: give reveal=personal",
+            "purpose 是查看个人信息的用途：须与 reveal=personal 一同提供",
+        )
     return await run_blocking(
         claim_answer, ledger, user, claim_id, version, as_of, as_of_business, asked
     )

@@ -129,7 +129,9 @@ def reveal_claim_customer(
     if not allows(session.user.role, PERSONAL_READ):
         raise PermissionDeniedError(session.user.role.value, PERSONAL_READ)
     if set(form) - {"purpose"}:
-        raise InvalidInputError("body", "the reveal form has only the field purpose")
+        raise InvalidInputError(
+            "body", "the reveal form has only the field purpose", "查看表单只有“用途”一个字段"
+        )
     limit = request.app.state.runtime.settings.reveal_limit_per_hour
     asked = RevealRequest(form.get("purpose"), limit)
     return claim_page(request, reference, ledger, conn, session, version, reveal=asked)
