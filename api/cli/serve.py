@@ -57,6 +57,10 @@ def serve(
             token = users.add(FIRST_USER, Role.SUPERVISOR)
             console.print(f"first user {FIRST_USER!r} (supervisor); bearer token, shown once:")
             print(token, flush=True)
+            console.print(
+                f"console password: `sanbao users password {FIRST_USER}` / "
+                f"控制台密码：`sanbao users password {FIRST_USER}`"
+            )
         else:
             console.print(f"lost a token? `sanbao users token-reset {FIRST_USER}` issues a new one")
         if demo:
