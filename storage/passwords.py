@@ -65,14 +65,18 @@ class PasswordStore:
         self.lockout = lockout
 
     def set_password(self, name: str, password: str) -> bool:
-        """Gives an active user a new password and lifts any lock-out; False if none."""
+        """Gives an active user a new password, lifts any lock-out and ends their console
+        sessions (whoever knew the old password is signed out); False if no such user."""
         digest = HASHER.hash(checked_password(password))
-        with self.datastore.get_connection() as conn:
-            changed = conn.execute(
+        with self.datastore.transaction(commit=True) as cur:
+            cur.execute(
                 "UPDATE api.users SET password_hash = %s, failed_sign_ins = 0, locked_until = NULL"
                 " WHERE name = %s AND revoked_at IS NULL",
                 (digest, name),
-            ).rowcount
+            )
+            changed = cur.rowcount
+            if changed:
+                cur.execute("DELETE FROM api.ui_sessions WHERE user_name = %s", (name,))
         return bool(changed)
 
     def sign_in(self, name: str, password: str) -> SignIn:

@@ -124,3 +124,14 @@ def test_signing_in_with_a_token_still_works(client: TestClient, tokens: dict[Ro
         follow_redirects=False,
     )
     assert response.status_code == 303
+
+
+def test_a_new_password_ends_the_users_console_sessions(
+    client: TestClient, runtime: Runtime
+) -> None:
+    user_with_password(runtime, "pw.reset", "correct horse 9", Role.AGENT)
+    browser = new_browser(client)
+    assert post_password(browser, "pw.reset", "correct horse 9").status_code == 303
+    assert browser.get("/ui/claims", follow_redirects=False).status_code == 200
+    password_store(runtime).set_password("pw.reset", "another horse 10")
+    assert browser.get("/ui/claims", follow_redirects=False).status_code == 303
