@@ -70,7 +70,9 @@ def grant_service_role(conn: Connection[Any], role: str, tables: LedgerTables) -
     """Grants ``role`` the service's privileges (as the owner); the append-only tables."""
     events = (tables.schema, tables.events)
     snapshots = [(tables.schema, tables.snapshots)] if tables.snapshots else []
-    append_only = _existing(conn, [events, *snapshots, *APPEND_ONLY])
+    # Units' registrations (domain.units): the library names the table <prefix>_units.
+    units = (tables.schema, tables.events.removesuffix("_events") + "_units")
+    append_only = _existing(conn, [events, *snapshots, units, *APPEND_ONLY])
     grantee = sql.Identifier(role)
     with conn.transaction(), conn.cursor() as cur:
         for schema in owned_schemas(conn):

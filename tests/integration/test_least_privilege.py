@@ -36,7 +36,8 @@ from tests.e2e.claims import report_body
 pytestmark = pytest.mark.postgres
 SEED = base64.b64encode(bytes(range(50, 82))).decode()
 EVENTS = "public.sanbaoledger_events"
-LEDGER_TABLES = [EVENTS, "ledger.chain", "ledger.checkpoints", "ledger.verifications"]
+UNITS = "public.sanbaoledger_units"  # units' registrations (domain.units)
+LEDGER_TABLES = [EVENTS, UNITS, "ledger.chain", "ledger.checkpoints", "ledger.verifications"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ def test_the_service_role_writes_signs_and_verifies(granted: Roles, tmp_path: Pa
             requested_remedy=None,
             description="不亮",
         )
+        ledger.register_unit(
+            agent, serial_no="LEAST-1", model="XD-450", purchased_on=date.today(), channel="门店"
+        )
+        assert ledger.units.registration("LEAST-1") is not None
         integrity = LedgerIntegrity(ledger, settings(granted.service_url, tmp_path))
         assert integrity.checkpoint()
         report = integrity.verify()
@@ -115,7 +120,7 @@ def test_the_service_role_writes_signs_and_verifies(granted: Roles, tmp_path: Pa
         ledger.close()
 
 
-COLUMN = {EVENTS: "topic", "ledger.chain": "log_hash", "ledger.checkpoints": "body"}
+COLUMN = {EVENTS: "topic", UNITS: "topic", "ledger.chain": "log_hash", "ledger.checkpoints": "body"}
 
 
 @pytest.mark.parametrize("table", LEDGER_TABLES)
