@@ -120,10 +120,12 @@ def test_a_purchase_after_the_report_is_refused_by_the_ledger_at_its_field(
     agents: dict[str, TestClient],
 ) -> None:
     future = (date.today() + timedelta(days=3)).isoformat()
-    form = filled_form(agents["en"], 1, {"purchase.purchased_on": future})
-    response = agents["en"].post("/ui/new-claim", data=form)
-    assert response.status_code == 422
-    assert "purchase.purchased_on" in response.text or "Purchased on" in response.text
+    for language, words in (("en", "must lie between 2000-01-01"), ("zh", "须在 2000-01-01")):
+        form = filled_form(agents[language], 1, {"purchase.purchased_on": future})
+        response = agents[language].post("/ui/new-claim", data=form)
+        assert response.status_code == 422
+        assert 'aria-describedby="error-purchase-purchased_on"' in response.text
+        assert words in response.text
 
 
 def test_adding_an_item_row_keeps_what_was_typed_and_reports_nothing(

@@ -181,11 +181,16 @@ def report_claim(
         body = problem_body(refusal, kind, request.url.path) if kind else {}
         zh = t.language == "zh"
         detail = (body.get("detail_zh") if zh else None) or body.get("detail") or str(refusal)
+        entries = body.get("errors") or []
         errors = {}
-        for entry in body.get("errors") or []:
+        for entry in entries:
+            field = str(entry.get("field", "body"))
             reason = (entry.get("reason_zh") if zh else None) or entry.get("reason", "")
-            errors.setdefault(str(entry.get("field", "body")), reason)
+            if zh and not entry.get("reason_zh") and len(entries) == 1:
+                reason = detail.removeprefix(field).strip()  # the Chinese detail says it
+            errors.setdefault(field, reason)
         status = kind.status if kind else 422
-        return form_page(request, ledger, session, form, rows, status, errors, detail)
+        problem = "" if errors else detail  # field errors are listed by field instead
+        return form_page(request, ledger, session, form, rows, status, errors, problem)
     target = f"/ui/claims/{result.claim_id}?min_position={result.position}"
     return RedirectResponse(target, status_code=303)
