@@ -128,6 +128,7 @@ def test_a_recall_list_exports_as_csv(client: TestClient, as_role: Headers, reca
         (recall.replacement, "reported", recall.new),
     ]
     assert {r["claim_number"] for r in rows} == {recall.first, recall.second}
+    assert all(r["at"].endswith("+08:00") for r in rows)
 
 
 def test_a_recall_list_reads_as_json_for_a_supplier(
@@ -135,6 +136,7 @@ def test_a_recall_list_reads_as_json_for_a_supplier(
 ) -> None:
     units = recall.get(client, as_role, f"/trace/suppliers/{recall.supplier}/recall").json()
 
+    assert all(u["at"].endswith("+08:00") for u in units)  # the API's one time convention
     assert [(u["serial_no"], u["belongs"], u["claim_event"]) for u in units] == [
         (recall.faulty, "item", "reported"),
         (recall.replacement, "replacement", "shipped"),

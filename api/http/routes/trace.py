@@ -9,6 +9,7 @@ from fastapi import Path, Response
 
 from api.http.deps import ViewConnection, requires
 from api.http.routes import api_router
+from api.http.schemas.times import in_business_time
 from projections.trace import trace_queries as q
 from projections.trace.recall_csv import MEDIA_TYPE, recall_csv
 from storage.users import User
@@ -54,7 +55,8 @@ def read_recall_list(kind: Kind, key: Key, conn: ViewConnection, _: Tracer) -> l
     supplier of the item it replaced), with the claim that shipped it and every
     claim later reported about it.
     """
-    return q.recall_list(conn, KINDS[kind], key)
+    units: list[q.RecallUnit] = in_business_time(q.recall_list(conn, KINDS[kind], key))
+    return units
 
 
 @router.get(
