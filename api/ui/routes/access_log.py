@@ -23,6 +23,8 @@ from storage.console_sessions import Session
 router = APIRouter(prefix="/ui/access-log", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 Overseer = Annotated[Session, page_requires(ACCESS_LOG_READ)]
 PAGE_SIZE = 100
+FIRST_DAY = date(2000, 1, 1)  # the API's window for a time a query asks about
+MAX_ID = 2**63 - 1
 Text = Annotated[str, Query(max_length=100)]
 
 
@@ -31,10 +33,14 @@ def day_start(t: Translator, raw: str, field: str, errors: dict[str, str]) -> da
     if not raw:
         return None
     try:
-        return datetime.combine(date.fromisoformat(raw), time(), BUSINESS_TZ)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[field] = t("access_log.error_day")
         return None
+    if not FIRST_DAY <= day <= datetime.now(BUSINESS_TZ).date() + timedelta(days=1):
+        errors[field] = t("access_log.error_day")
+        return None
+    return datetime.combine(day, time(), BUSINESS_TZ)
 
 
 @router.get("")
@@ -57,7 +63,7 @@ def read_access_log_page(
     if accessed_to is not None:
         accessed_to += timedelta(days=1)  # the whole last day
     before_id = ascii_number(cursor) if cursor else None
-    if cursor and before_id is None:
+    if cursor and (before_id is None or before_id > MAX_ID):
         raise InvalidInputError("cursor", "pass back the cursor of the page's next link")
     claim_id = None
     if claim.strip():

@@ -30,6 +30,7 @@ from api.ui.deps import (
 from api.ui.i18n import LANGUAGES
 from api.ui.pages import UI_PREFIX, UiRoute, render, safe_next
 from storage.console_sessions import SESSION_LIFETIME
+from storage.users import NAME
 
 router = APIRouter(route_class=UiRoute, dependencies=CONSOLE_CHECKS)
 YEAR = 365 * 24 * 3600
@@ -78,9 +79,9 @@ async def create_session(request: Request, runtime: RuntimeDep, t: TranslatorDep
     if isinstance(token, str) and token.strip():
         user = await run_in_threadpool(runtime.users.verify, token.strip())
     elif isinstance(name, str) and isinstance(password, str) and name.strip() and password:
-        outcome = await run_in_threadpool(
-            password_store(runtime).sign_in, name.strip().lower(), password
-        )
+        # A name no user can have (NUL, spaces …) is refused like a wrong password.
+        user_name = name.strip().lower() if NAME.fullmatch(name.strip().lower()) else ""
+        outcome = await run_in_threadpool(password_store(runtime).sign_in, user_name, password)
         user, error = outcome.user, t("sign_in.password_refused")
         if outcome.locked_until is not None:
             error = t("sign_in.locked", until=t.datetime(outcome.locked_until))
@@ -93,7 +94,7 @@ async def create_session(request: Request, runtime: RuntimeDep, t: TranslatorDep
             csrf=expected,
             next=target,
             error=error,
-            name=name if isinstance(name, str) else "",
+            name=name.replace("\x00", "") if isinstance(name, str) else "",
         )
     session_id, _ = await run_in_threadpool(session_store(runtime).open, user)
     response = RedirectResponse(target, status_code=303)

@@ -33,7 +33,7 @@ Verifier = Annotated[Session, page_requires(LEDGER_VERIFY)]
 Integrity = Annotated[LedgerIntegrity, Depends(get_integrity)]
 FORMATS = ("csv", "xlsx")
 Text = Annotated[str, Query(max_length=100)]
-Day = Annotated[str, Query(max_length=20)]
+FIRST_DAY = date(2000, 1, 1)  # the API's window for a time a query asks about
 
 
 def downloads_page(
@@ -61,7 +61,13 @@ def read_downloads_page(request: Request, session: SessionDep) -> Response:
 
 
 def day(raw: str) -> date | None:
-    return date.fromisoformat(raw) if raw else None
+    """The day typed (YYYY-MM-DD), within the API's window for a query's time; ValueError if not."""
+    if not raw:
+        return None
+    given = date.fromisoformat(raw)
+    if not FIRST_DAY <= given <= datetime.now(BUSINESS_TZ).date() + timedelta(days=1):
+        raise ValueError(raw)
+    return given
 
 
 @router.get("/audit-export")
