@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from domain.errors import InvalidInputError
@@ -177,6 +177,10 @@ class PolicyQuery(Value):
     # Whether returned goods were used: a no-reason return of used goods is only
     # a paid exchange or a return less depreciation.
     goods_used: bool = False
+    # An extended warranty plan (延保) sold against the unit that covers this
+    # cause on the report day: the warranty runs until the plan's end if later.
+    plan_id: str = ""
+    plan_ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,8 @@ class CoverageDecision(Value):
     route_to: Team | None = None
     discount_rate: Decimal | None = None
     repair_fee: Decimal | None = None
+    plan_id: str = ""
+    """The extended warranty plan that kept the item in warranty; empty when none did."""
 
     # ``deduction`` is per unit: the policy works on the unit price (``PolicyQuery.price``),
     # so a refund of n units deducts n × ``deduction`` (``domain.refunds``), a paid
@@ -228,17 +234,37 @@ class Deduction(Value):
 
 @dataclass(frozen=True)
 class Evidence(Value):
-    """A piece of evidence by content hash (sha256 hex) and media type."""
+    """A piece of evidence by content hash (sha256 hex) and media type.
+
+    An uploaded file (``storage.evidence_files``) also records its size, its kind
+    (photo, video, invoice), who uploaded it and when the service received it,
+    and the customer whose key seals its bytes (``sealed_for``; empty: stored in
+    clear). The media type of an upload is sniffed from its content. Evidence
+    attached by hash only (kept elsewhere) and facts recorded before uploads
+    existed decode with the defaults: size 0, no kind, not stored here.
+    """
 
     sha256: str
     media_type: str
     description: str = ""
+    size: int = 0
+    kind: str = ""
+    uploaded_by: str = ""
+    uploaded_at: datetime | None = None
+    sealed_for: str = ""
 
     def __post_init__(self) -> None:
         if len(self.sha256) != 64 or any(c not in "0123456789abcdef" for c in self.sha256):
             raise InvalidInputError("sha256", "must be 64 lowercase hex digits")
         if "/" not in self.media_type:
             raise InvalidInputError("media_type", "must be a media type such as image/jpeg")
+        if self.size < 0:
+            raise InvalidInputError("size", "must not be negative")
+
+    @property
+    def stored(self) -> bool:
+        """Whether the bytes were uploaded to the ledger (not only their hash)."""
+        return self.uploaded_at is not None
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
         ledger.router,
         ops.router,
         units.router,
+        units.plans_router,
         events.router,
         webhooks.router,
     ):

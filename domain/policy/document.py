@@ -6,14 +6,15 @@ interpreted by ``evaluation``. Nothing here knows the windows' numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from domain.errors import UnknownCategoryError
+from domain.errors import InvalidInputError, UnknownCategoryError
 from domain.policy.closing import ClosingTerms
 from domain.policy.fees import RepairFees
+from domain.policy.plans import ExtendedPlan
 from domain.vocabulary import Cause, Payer, Remedy, Team
 
 # A category table of this name, when a document has one, answers for every
@@ -93,6 +94,8 @@ class Rule:
     conditions: Conditions
     outcome: Outcome
     explanation: str
+    explanation_zh: str = ""
+    """The explanation in Chinese, for the console; empty when the document has none."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class PolicyDocument:
     rules: tuple[Rule, ...]
     closing: ClosingTerms = ClosingTerms()
     repair_fees: RepairFees = RepairFees()
+    plans: dict[str, ExtendedPlan] = field(default_factory=dict)
 
     def terms_for(self, category: str, field: str = "category") -> Terms:
         """The category's terms, else the ``default`` category's; raises if neither exists
@@ -114,6 +118,18 @@ class PolicyDocument:
             valid = tuple(sorted(self.categories))
             raise UnknownCategoryError(category, self.version, valid, field)
         return terms
+
+    def plan(self, plan_id: str) -> ExtendedPlan:
+        """The extended warranty plan of that id; InvalidInputError naming those offered."""
+        found = self.plans.get(plan_id)
+        if found is None:
+            offered = ", ".join(sorted(self.plans)) or "none"
+            raise InvalidInputError(
+                "plan_id",
+                f"policy {self.version} offers no plan {plan_id!r}; plans offered: {offered}",
+                f"三包政策 {self.version} 没有延保方案 {plan_id!r}；可选方案：{offered}",
+            )
+        return found
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id (to explain a recorded decision); KeyError if absent."""

@@ -50,6 +50,11 @@ def _decide(
         f"Reported on day {facts.days_since_receipt} after receipt; "
         f"warranty covers until {facts.warranty_ends_on}.",
     ]
+    if facts.plan_id:
+        lines.append(
+            f"The extended warranty plan {facts.plan_id} keeps the item in warranty "
+            f"until {facts.warranty_ends_on}."
+        )
     deduction, basis = Decimal("0"), ""
     if outcome.depreciation:
         deduction, basis = depreciation(
@@ -88,4 +93,5 @@ def _decide(
         route_to=outcome.route_to,
         discount_rate=discount,
         repair_fee=repair_fee,
+        plan_id=facts.plan_id,
     )

@@ -29,6 +29,7 @@ class Facts:
     has_proof: bool
     failed_repairs: int
     repeated_failure: bool
+    plan_id: str = ""  # the extended warranty plan that runs past the statutory warranty
 
     def satisfy(self, when: Conditions, query: PolicyQuery) -> bool:
         """True when every condition of a rule holds for these facts."""
@@ -59,6 +60,10 @@ def facts_of(query: PolicyQuery, terms: Terms) -> Facts:
     check_query(query)
     days = days_since_receipt(query)
     ends_on = warranty_ends_on(query, terms.warranty_months)
+    plan_id = ""
+    if query.plan_id and query.plan_ends_on is not None and query.plan_ends_on > ends_on:
+        # An extended plan covering this cause keeps the item in warranty until its end.
+        ends_on, plan_id = query.plan_ends_on, query.plan_id
     # Only repairs of the current item and warranty count towards an exchange.
     failed = sum(
         1
@@ -75,6 +80,7 @@ def facts_of(query: PolicyQuery, terms: Terms) -> Facts:
         has_proof=query.proof is not ProofOfPurchase.NONE,
         failed_repairs=failed,
         repeated_failure=failed >= terms.failed_repairs_for_exchange,
+        plan_id=plan_id,
     )
 
 

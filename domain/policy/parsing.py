@@ -26,6 +26,7 @@ from domain.policy.document import (
     Window,
 )
 from domain.policy.fees import parse_repair_fees
+from domain.policy.plans import parse_plans
 from domain.policy.toml_values import enum_value, only_keys, typed
 from domain.vocabulary import Cause, Payer, Remedy, Team
 
@@ -63,7 +64,16 @@ def parse_document(data: dict[str, Any], source: str) -> PolicyDocument:
     root = f"{source}: "
     only_keys(
         data,
-        {"version", "effective_from", "defaults", "categories", "rules", "closing", "repair_fees"},
+        {
+            "version",
+            "effective_from",
+            "defaults",
+            "categories",
+            "rules",
+            "closing",
+            "repair_fees",
+            "plans",
+        },
         root,
     )
     version = typed(data, "version", str, root)
@@ -85,8 +95,9 @@ def parse_document(data: dict[str, Any], source: str) -> PolicyDocument:
     )
     _check_rules(rules, source)
     fees = parse_repair_fees(data, root, set(categories))
+    plans = parse_plans(data, root, set(categories))
     return PolicyDocument(
-        version, effective_from, categories, rules, parse_closing(data, root), fees
+        version, effective_from, categories, rules, parse_closing(data, root), fees, plans
     )
 
 
@@ -106,12 +117,13 @@ def _terms(table: dict[str, Any], where: str) -> Terms:
 def _rule(table: object, where: str) -> Rule:
     if not isinstance(table, dict):
         raise InvalidInputError(where, f"must be a table ([[rules]]), not {table!r}")
-    only_keys(table, {"id", "explanation", "when", "then"}, where)
+    only_keys(table, {"id", "explanation", "explanation_zh", "when", "then"}, where)
     return Rule(
         rule_id=typed(table, "id", str, where),
         conditions=_conditions(typed(table, "when", dict, where), f"{where}.when"),
         outcome=_outcome(typed(table, "then", dict, where), f"{where}.then"),
         explanation=typed(table, "explanation", str, where),
+        explanation_zh=typed(table, "explanation_zh", str, where, default=""),
     )
 
 

@@ -19,6 +19,10 @@ that history, not one claim's:
   comes without proof of purchase (``proof = none``) for a unit registered at
   sale time of the same model is decided on the registered purchase date, with
   the registration as its warranty card (三包凭证).
+* **An extended warranty plan keeps the unit in warranty.** A plan sold
+  against the registered unit (``domain.units.plans``) that covers the
+  diagnosed cause on the report day runs the warranty until the plan's end;
+  the decision names the plan (``CoverageDecision.plan_id``).
 
 This module is pure: the reader (``domain.units.reader``) loads the recorded
 claims and registrations it works on.
@@ -35,6 +39,7 @@ from domain.intake import intake_policy
 from domain.policy.book import PolicyBook
 from domain.policy.document import Terms
 from domain.policy.periods import add_months
+from domain.units.plans import covering_plan
 from domain.units.registration import Registration
 from domain.values import CoverageDecision, PolicyQuery, RepairRecord, Value
 from domain.vocabulary import ProofOfPurchase, RepairOutcome
@@ -230,6 +235,12 @@ def with_unit_history(
             f"{len(current)} in this warranty ({days} day(s) in repair, {failed} failed) "
             "extend it and count toward an exchange."
         )
+    plan = covering_plan(registration.plans, query) if registration is not None else None
+    if plan is not None:
+        notes.append(
+            f"Extended warranty plan {plan.plan_id} ({plan.name}, sold on {plan.sold_on}) "
+            f"covers {query.cause.value} from {plan.starts_on} until {plan.ends_on}."
+        )
     if not notes:
         return UnitFacts(query, ())
     repairs = tuple(sorted((*earlier, *query.repairs), key=_repair_order))
@@ -240,6 +251,8 @@ def with_unit_history(
         proof=proof,
         repairs=repairs,
         exchanged_on=exchanged_on,
+        plan_id=plan.plan_id if plan is not None else "",
+        plan_ends_on=plan.ends_on if plan is not None else None,
     )
     return UnitFacts(unit_query, tuple(notes))
 

@@ -11,8 +11,9 @@ never by position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -20,12 +21,15 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import EventStore, IntegrityError
 
-from domain.errors import InvalidInputError
+from domain.claim import business_date
+from domain.errors import ConcurrencyConflictError, InvalidInputError
 from domain.intake import intake_policy
-from domain.policy import PolicyBook
+from domain.policy import PolicyBook, PolicyDocument
 from domain.time_window import check_past_day
-from domain.units.errors import UnitAlreadyRegisteredError
+from domain.units.errors import UnitAlreadyRegisteredError, UnitNotFoundError
+from domain.units.plans import PlanSale, sale_of
 from domain.values import MODEL_CODE, MODEL_CODE_HINT, Actor, Value
+from domain.vocabulary import Cause
 
 UNIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://sanbao-ledger/units")
 MAX_TEXT = 200
@@ -47,6 +51,7 @@ class Registration(Value):
     category: str
     registered_by: Actor
     registered_at: datetime
+    plans: tuple[PlanSale, ...] = ()  # extended warranty plans sold against the unit
 
 
 class Unit(Aggregate):
@@ -70,6 +75,36 @@ class Unit(Aggregate):
         self.registration = Registration(
             serial_no, model, purchased_on, channel, category, actor, occurred_at
         )
+        self.plans: tuple[PlanSale, ...] = ()
+
+    @event("PlanSold")
+    def sell_plan(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        plan_id: str,
+        name: str,
+        policy_version: str,
+        starts_on: date,
+        ends_on: date,
+        price: Decimal,
+        categories: list[str],
+        covers: list[str],
+    ) -> None:
+        """Records an extended warranty plan sold against the unit, on the terms sold."""
+        sale = PlanSale(
+            plan_id=plan_id,
+            name=name,
+            policy_version=policy_version,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            price=price,
+            categories=tuple(categories),
+            covers=tuple(Cause(c) for c in covers),
+            sold_on=business_date(occurred_at),
+            sold_by=actor.user_id,
+        )
+        self.plans = (*self.plans, sale)
 
 
 def check_registration(
@@ -104,12 +139,66 @@ class UnitRegistry:
         recorder = ledger.factory.aggregate_recorder("units")
         self.events: EventStore[UUID] = EventStore(ledger.mapper, recorder)
 
-    def registration(self, serial_no: str) -> Registration | None:
-        """The unit's registration, or None when it was never registered."""
+    def unit(self, serial_no: str) -> Unit | None:
+        """The registered unit as recorded, or None when it was never registered."""
         unit: Any = None
         for stored in self.events.get(unit_id(serial_no)):
             unit = cast(Any, stored).mutate(unit)
-        return cast(Registration, unit.registration) if unit is not None else None
+        return cast(Unit, unit) if unit is not None else None
+
+    def registration(self, serial_no: str) -> Registration | None:
+        """The unit's registration with the plans sold for it, or None when never registered."""
+        unit = self.unit(serial_no)
+        if unit is None:
+            return None
+        return replace(unit.registration, plans=unit.plans)
+
+    def sell_plan(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        serial_no: str,
+        policy: PolicyDocument,
+        plan_id: str,
+    ) -> PlanSale:
+        """Records the policy's plan sold against the registered unit; checks it first.
+
+        UnitNotFoundError for a serial never registered; InvalidInputError (naming the
+        field) for a plan the policy does not offer or the unit cannot have.
+        """
+        unit = self.unit(serial_no)
+        if unit is None:
+            raise UnitNotFoundError(serial_no)
+        registration = unit.registration
+        sale = sale_of(
+            policy,
+            plan_id,
+            registration.category,
+            registration.purchased_on,
+            business_date(occurred_at),
+            actor.user_id,
+            unit.plans,
+        )
+        unit.sell_plan(
+            actor=actor,
+            occurred_at=occurred_at,
+            plan_id=sale.plan_id,
+            name=sale.name,
+            policy_version=sale.policy_version,
+            starts_on=sale.starts_on,
+            ends_on=sale.ends_on,
+            price=sale.price,
+            categories=list(sale.categories),
+            covers=[c.value for c in sale.covers],
+        )
+        try:
+            self.events.put(unit.collect_events())
+        except IntegrityError:
+            # Another sale for this unit was recorded meanwhile: decide again on it.
+            raise ConcurrencyConflictError(
+                "the unit changed meanwhile; send the sale again"
+            ) from None
+        return unit.plans[-1]
 
     def register(
         self,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.http.schemas.times import AnswerTime
+from api.http.schemas.times import AnswerTime, BusinessTime
 from domain.units import Registration, UnitClaim, UnitHistory, UnitWarranty
+from domain.units.plans import PlanSale
 from domain.values import MODEL_CODE, MODEL_CODE_HINT
 
 
@@ -54,6 +56,63 @@ class UnitRegistrationIn(BaseModel):
         return self.model_dump()
 
 
+class PlanSaleIn(BaseModel):
+    """An extended warranty plan (延保) the policy offers, sold against a registered unit."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"plan_id": "ext-2y-appliance"}]}
+    )
+
+    plan_id: str = Field(
+        min_length=1, max_length=100, description="a plan of the policy in force (GET /policy)"
+    )
+    occurred_at: BusinessTime | None = Field(
+        default=None, description="when it was sold (with a zone); default now"
+    )
+
+
+class PlanSalePublic(BaseModel):
+    plan_id: str
+    name: str
+    policy_version: str
+    starts_on: date
+    ends_on: date
+    price: Decimal
+    categories: list[str]
+    covers: list[str]
+    sold_on: date
+    sold_by: str
+
+    @classmethod
+    def of(cls, sale: PlanSale) -> PlanSalePublic:
+        return cls(
+            plan_id=sale.plan_id,
+            name=sale.name,
+            policy_version=sale.policy_version,
+            starts_on=sale.starts_on,
+            ends_on=sale.ends_on,
+            price=sale.price,
+            categories=list(sale.categories),
+            covers=[c.value for c in sale.covers],
+            sold_on=sale.sold_on,
+            sold_by=sale.sold_by,
+        )
+
+
+class PlanStatisticsLine(BaseModel):
+    plan_id: str
+    sold: int = Field(description="plans sold")
+    revenue: Decimal = Field(description="what the plans sold were paid")
+    claims: int = Field(description="claims reported for a unit while its plan ran")
+    items: int
+    cost: Decimal = Field(description="what those claim items' work cost (parts, labour, …)")
+
+
+class PlanStatisticsPublic(BaseModel):
+    data: list[PlanStatisticsLine]
+    count: int
+
+
 class RegistrationPublic(BaseModel):
     serial_no: str
     model: str
@@ -62,6 +121,9 @@ class RegistrationPublic(BaseModel):
     category: str
     registered_by: str
     registered_at: AnswerTime
+    plans: list[PlanSalePublic] = Field(
+        default_factory=list, description="extended warranty plans sold against the unit"
+    )
 
     @classmethod
     def of(cls, registration: Registration) -> RegistrationPublic:
@@ -73,6 +135,7 @@ class RegistrationPublic(BaseModel):
             category=registration.category,
             registered_by=registration.registered_by.user_id,
             registered_at=registration.registered_at,
+            plans=[PlanSalePublic.of(p) for p in registration.plans],
         )
 
 
