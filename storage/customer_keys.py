@@ -45,13 +45,14 @@ FILENODE = "SELECT pg_relation_filenode('privacy.customer_keys') AS filenode"
 # committed so far are older than it.
 HORIZON = "SELECT pg_snapshot_xmax(pg_current_snapshot()) AS xmax"
 # Whether every transaction that could still see a row version replaced before the
-# horizon has ended: those holding an older transaction id (any database), and
-# those holding an older snapshot (the sessions this role may see).
+# horizon has ended: those holding an older transaction id (any database: cautious),
+# and those of this database holding an older snapshot (the sessions this role may
+# see; another database's snapshots do not hold this one's rows).
 OLDER_TRANSACTIONS_ENDED = (
     "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= %(horizon)s AND NOT EXISTS ("
     " SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
-    " AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(%(horizon32)s::text::xid))"
-    " AS ended"
+    " AND datname = current_database() AND backend_xmin IS NOT NULL"
+    " AND age(backend_xmin) > age(%(horizon32)s::text::xid)) AS ended"
 )
 logger = logging.getLogger(__name__)
 
@@ -160,12 +161,12 @@ class PostgresCustomerKeys:
         self.purge_old_versions()
         return ErasedKey(customer_id, row["erased_at"], row["erased_by"], claim_ids, newly)
 
-    def purge_old_versions(self) -> bool:
+    def purge_old_versions(self, wait_seconds: float = PURGE_WAIT_SECONDS) -> bool:
         """Rewrites the key table so that its file holds no old row version; True if done.
 
         A row version stays (as "recently dead") while any transaction that began
         before it was replaced still runs, in any database of the server: first
-        wait, up to ``PURGE_WAIT_SECONDS``, until every such transaction ended.
+        wait, up to ``wait_seconds``, until every such transaction ended.
         PostgreSQL lets only the table's owner (or a superuser) rewrite it; for
         another role it skips the table with a warning. Either way this returns
         False, and ``sanbao keys purge`` can be run later. Raises psycopg's
@@ -174,7 +175,7 @@ class PostgresCustomerKeys:
         with self.datastore.get_connection() as conn:
             horizon = conn.execute(HORIZON).fetchone()
             assert horizon is not None
-            deadline = time.monotonic() + PURGE_WAIT_SECONDS
+            deadline = time.monotonic() + wait_seconds
             while not (clear := _older_transactions_ended(conn, horizon["xmax"])):
                 if time.monotonic() > deadline:
                     break

@@ -36,6 +36,7 @@ from domain.personal_data import KEY_BYTES
 from storage.customer_keys import PostgresCustomerKeys, master_key_id
 
 PERSONAL_DATA_KEY_FILE = "personal-data.key"
+ROTATION_PURGE_WAIT_SECONDS = 120.0  # the service is stopped: waiting costs no one
 SIGNING_KEY_FILE = "ledger-signing.key"
 
 
@@ -129,18 +130,23 @@ def rotate_master_key(keys: PostgresCustomerKeys, key_file: Path | None) -> Rota
             pending_id = master_key_id(decode_key(read_key_file(pending), str(pending)))
             if pending_id in keys.foreign_master_keys():
                 os.replace(pending, key_file)
-                return Rotation(0, None, resumed=True, purged=keys.purge_old_versions())
+                return Rotation(
+                    0,
+                    None,
+                    resumed=True,
+                    purged=keys.purge_old_versions(ROTATION_PURGE_WAIT_SECONDS),
+                )
             pending.unlink()  # the database never changed: that key wrapped nothing
     text = new_key_text()
     key = decode_key(text, "the new master key")
     if key_file is None:
         count = keys.rewrap(key)
-        return Rotation(count, text, purged=keys.purge_old_versions())
+        return Rotation(count, text, purged=keys.purge_old_versions(ROTATION_PURGE_WAIT_SECONDS))
     if write_key_file(pending, text) != text:
         raise ValueError(f"{pending} was written by another rotation running now")
     count = keys.rewrap(key)
     os.replace(pending, key_file)  # the old key is kept until here
-    return Rotation(count, None, purged=keys.purge_old_versions())
+    return Rotation(count, None, purged=keys.purge_old_versions(ROTATION_PURGE_WAIT_SECONDS))
 
 
 # -- the ledger's signing key -----------------------------------------------------

@@ -7,6 +7,8 @@ in English and in Chinese.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from api.cli.ledger_session import ledger_session
@@ -20,9 +22,10 @@ app = typer.Typer(help="The personal-data master key: rotate it, purge old key v
 
 NOT_PURGED = (
     "[red]warning:[/red] the old row versions were not purged: only the owner of "
-    "privacy.customer_keys may rewrite it; run `sanbao keys purge` as that role\n"
-    "[red]警告：[/red]旧的行版本未清除：只有 privacy.customer_keys 的所有者可以重写该表；"
-    "请以该角色运行 `sanbao keys purge`"
+    "privacy.customer_keys may rewrite it, once every older transaction ended; run "
+    "`sanbao keys purge` as that role\n"
+    "[red]警告：[/red]旧的行版本未清除：只有 privacy.customer_keys 的所有者可以重写该表，"
+    "且须等更早的事务全部结束；请以该角色运行 `sanbao keys purge`"
 )
 
 
@@ -69,10 +72,14 @@ def rotate_master() -> None:
 
 
 @app.command("purge")
-def purge() -> None:
+def purge(
+    wait: Annotated[
+        float, typer.Option(min=0, help="seconds to wait for older transactions to end")
+    ] = 120.0,
+) -> None:
     """Rewrite the table of customers' keys so no old row version (an erased key) remains."""
     with ledger_session() as ledger:
-        purged = customer_keys(ledger).purge_old_versions()
+        purged = customer_keys(ledger).purge_old_versions(wait)
     if not purged:
         console.print(NOT_PURGED)
         raise typer.Exit(code=1)
