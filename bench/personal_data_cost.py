@@ -10,7 +10,9 @@ alternated round by round; each case's median run is reported:
   with keys in PostgreSQL (the service: one key upsert and claim link per report),
   and with keys in PostgreSQL plus the payload cipher (``SANBAO_CIPHER_KEY``);
 - claim reads by a role that sees no personal data (nothing opened or logged),
-  and by one that sees it masked (key read, decryption, access-log row committed).
+  by one that sees it masked (key read, decryption, access-log row committed),
+  and reveals (the purpose, and the hourly limit of 60 counted under the user's
+  lock before the row: users change every 50 reveals, so none reaches it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
 
-from api.http.disclosure import disclose_customer
+from api.http.disclosure import RevealRequest, disclose_customer
 from api.service.bootstrap import build_ledger
 from api.service.database import Database
 from api.settings import Settings
@@ -88,18 +90,21 @@ def reports_case(ledger: ClaimsLedger, keys: CustomerKeys, count: int) -> Callab
 
 
 def reads_case(
-    ledger: ClaimsLedger, role: Role, claims: list[Any], count: int
+    ledger: ClaimsLedger, role: Role, claims: list[Any], count: int, reveal: bool = False
 ) -> Callable[[], dict]:
     user = User(f"bench.{role.value}", role)
     route = "GET /api/v1/claims/{claim_id}"
+    asked = RevealRequest("contact_customer", 60) if reveal else None
 
     def run() -> dict[str, Any]:
         samples = []
+        users = [User(f"bench.{uuid.uuid4().hex[:8]}", role) for _ in range(count // 50 + 1)]
         started = time.perf_counter()
         for n in range(count):
             begun = time.perf_counter()
             claim = ledger.get_claim(claims[n % len(claims)].claim_id)
-            disclose_customer(ledger, user, claim, route)
+            reader = users[n // 50] if reveal else user
+            disclose_customer(ledger, reader, claim, route, asked)
             samples.append(time.perf_counter() - begun)
         return {"rate": count / (time.perf_counter() - started), **latency_ms(samples)}
 
@@ -138,6 +143,9 @@ def main() -> None:
             {
                 "withheld_technician": reads_case(ledger, Role.TECHNICIAN, claims, args.reads),
                 "masked_agent_logged": reads_case(ledger, Role.AGENT, claims, args.reads),
+                "revealed_agent_purpose_and_limit": reads_case(
+                    ledger, Role.AGENT, claims, args.reads, reveal=True
+                ),
             },
         )
         for _ in range(20):
