@@ -48,9 +48,13 @@ def my_queue(
         "SELECT c.claim_id, c.claim_number, c.status, c.kind, c.priority, c.description,"
         " c.models, c.created_at, s.clock, s.due_at, s.paused_since IS NOT NULL AS paused,"
         " coalesce(s.paused_since IS NULL AND s.due_at < %(now)s, false) AS overdue"
-        " FROM {claims} c LEFT JOIN LATERAL (SELECT clock, due_at, paused_since FROM {clocks} s"
-        "   WHERE s.claim_id = c.claim_id AND s.stopped_at IS NULL"
-        "   ORDER BY s.paused_since IS NOT NULL, s.due_at, s.clock, s.run LIMIT 1) s ON true"
+        " FROM {claims} c LEFT JOIN LATERAL (SELECT clock, due_at, paused_since FROM ("
+        # Only the claim's own clocks by its key (a handful), whatever the statistics say:
+        # conditions on stopped_at would invite the open clocks' index, read per claim.
+        "   SELECT clock, due_at, paused_since, stopped_at FROM {clocks} s"
+        "   WHERE s.claim_id = c.claim_id"
+        "   ORDER BY s.stopped_at IS NOT NULL, s.paused_since IS NOT NULL, s.due_at, s.clock,"
+        "   s.run LIMIT 1) first WHERE first.stopped_at IS NULL) s ON true"
         " WHERE c.assignee = %(assignee)s AND c.closed_at IS NULL"
         " ORDER BY overdue DESC, s.due_at NULLS LAST,"
         " array_position(ARRAY['urgent', 'high', 'normal', 'low'], c.priority),"
