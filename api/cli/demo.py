@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.application import ClaimCommand, ClaimsLedger
@@ -39,10 +39,26 @@ from domain.vocabulary import (
     Team,
 )
 
+if TYPE_CHECKING:
+    from storage.users import UserStore
+
 AGENT = Actor("wang.fang", Role.AGENT)
 TECHNICIAN = Actor("li.qiang", Role.TECHNICIAN)
 SPECIALIST = Actor("zhao.min", Role.SPECIALIST)
 WAREHOUSE = Actor("chen.gang", Role.WAREHOUSE)
+# The demo's staff as the console names them (users with a display name, no token handed out).
+STAFF_NAMES = {"wang.fang": "王芳", "li.qiang": "李强", "zhao.min": "赵敏", "chen.gang": "陈刚"}
+
+
+def add_demo_staff(users: UserStore) -> list[str]:
+    """Registers the demo's staff with their display names (once); returns those added."""
+    known = {user.name for user in users.list()}
+    added = []
+    for actor in (AGENT, TECHNICIAN, SPECIALIST, WAREHOUSE):
+        if actor.user_id not in known:
+            users.add(actor.user_id, actor.role, STAFF_NAMES[actor.user_id])
+            added.append(actor.user_id)
+    return added
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 BABEL_LOCALES = {"zh": Locale.parse("zh_Hans_CN"), "en": Locale.parse("en_GB")}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+# One way to write a moment per language, matching the day's format (babel's "medium"
+# date: 2026年11月21日 / 21 Nov 2026), rather than babel's short numeric one.
+DATETIME_PATTERNS = {"zh": "y年M月d日 HH:mm", "en": "d MMM y, HH:mm"}
 
 
 def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -78,10 +81,11 @@ class Translator:
         very end of the calendar) is shown in its own zone, with that zone."""
         if moment is None:
             return "—"
+        pattern = DATETIME_PATTERNS[self.language]
         try:
-            return format_datetime(moment, "short", tzinfo=BUSINESS_TZ, locale=self.locale)
+            return format_datetime(moment, pattern, tzinfo=BUSINESS_TZ, locale=self.locale)
         except OverflowError:
-            shown = format_datetime(moment, "short", tzinfo=moment.tzinfo, locale=self.locale)
+            shown = format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=self.locale)
             return f"{shown} ({moment.strftime('%z')})"
 
     def date(self, day: date | None) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from api.ui.decision_texts import quote_line_text
 from api.ui.i18n import Translator
 from domain.claim import ClaimStatus
 from domain.item_track import ItemStage
@@ -30,6 +31,7 @@ from domain.vocabulary import (
     Priority,
     ProblemCategory,
     ProofOfPurchase,
+    RefundRoute,
     Remedy,
     RepairMode,
     RepairOutcome,
@@ -57,6 +59,7 @@ ENUM_GROUPS: dict[type[Enum], str] = {
     ClaimStatus: "status",
     ItemStage: "stage",
     RevealPurpose: "purpose",
+    RefundRoute: "payment",
 }
 
 
@@ -94,12 +97,26 @@ def show(t: Translator, value: Any) -> str:
         )
     if is_dataclass(value):
         parts = [
-            f"{t.label('field', f.name)}: {show(t, getattr(value, f.name))}"
+            f"{t.label('field', f.name)}: {show_field(t, f.name, getattr(value, f.name))}"
             for f in fields(value)
             if getattr(value, f.name) not in (None, "", ())
         ]
         return ", ".join(parts)
     return str(value)
+
+
+# Fields of value objects holding a code of a closed list kept as text (not an enum).
+CODE_FIELDS = {"payment_method": "payment", "category": "category"}
+
+
+def show_field(t: Translator, name: str, value: Any) -> str:
+    """A value object's field: codes kept as text by their names, worded lines in the
+    reader's language, anything else as ``show`` shows it."""
+    if name in CODE_FIELDS and isinstance(value, str):
+        return t.label(CODE_FIELDS[name], value)
+    if name == "description" and isinstance(value, str):
+        return quote_line_text(t, value)
+    return show(t, value)
 
 
 def decision_text(t: Translator, decision: CoverageDecision) -> str:

@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.http.http_errors import ApiError
+from api.http.problem_language import in_language
 from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type, retry_after
 from api.roles import (
     ACCESS_LOG_READ,
@@ -34,8 +35,11 @@ from api.roles import (
 )
 from api.service.logs import logger
 from api.service.runtime import DATABASE_ERRORS
-from api.ui import labels
+from api.ui import labels, validation_texts
+from api.ui.decision_texts import decision_explanation
 from api.ui.deps import CSRF_FIELD, CsrfRefused, SignInRequired, get_translator
+from api.ui.event_summaries import event_summary
+from api.ui.staff import StaffNames
 from domain.errors import SanbaoError
 from storage.console_sessions import Session
 
@@ -91,6 +95,10 @@ def render(
             "t": t,
             "show": partial(labels.show, t),
             "decision_text": partial(labels.decision_text, t),
+            "explanation": partial(decision_explanation, t),
+            "summary_text": partial(event_summary, t),
+            "staff": staff_namer(request),
+            **validation_texts.translators(t),
             "session": session,
             "user": session.user if session else None,
             "csrf_field": CSRF_FIELD,
@@ -104,6 +112,21 @@ def render(
     )
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def staff_namer(request: Request) -> Callable[[str | None], str]:
+    """``staff(user_id)`` for the templates: display names, one read per few seconds."""
+    state = request.app.state
+    runtime = getattr(state, "runtime", None)
+    if runtime is None:
+        return lambda user_id: user_id or "—"
+    names = getattr(state, "staff_names", None)
+    if names is None:
+        names = state.staff_names = StaffNames(runtime.users)
+    try:
+        return names.namer()
+    except DATABASE_ERRORS:
+        return lambda user_id: user_id or "—"
 
 
 def here(request: Request) -> str:
@@ -128,12 +151,13 @@ def error_page(request: Request, status: int, title: str, detail: str, **extra: 
 def problem_page(request: Request, error: BaseException) -> Response:
     """The page for an error the API answers as a problem document (same status and text)."""
     kind = problem_type(error) or INTERNAL
-    body = problem_body(error, kind, request.url.path)
     if kind.status >= 500:
         logger.warning("console request failed", problem=kind.slug)
     t = get_translator(request)
-    detail = (body.get("detail_zh") or body["detail"]) if t.language == "zh" else body["detail"]
-    page = error_page(request, kind.status, body["title"], detail, errors=body.get("errors") or [])
+    body = in_language(problem_body(error, kind, request.url.path), t.language)
+    page = error_page(
+        request, kind.status, body["title"], body["detail"], errors=body.get("errors") or []
+    )
     page.headers.update(retry_after(kind, body))
     return page
 
@@ -143,8 +167,10 @@ def validation_page(request: Request, error: RequestValidationError) -> Response
         {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "reason": e["msg"]}
         for e in error.errors()
     ]
-    detail = f"{len(errors)} invalid value(s) in the request"
-    return error_page(request, VALIDATION.status, VALIDATION.title, detail, errors=errors)
+    t = get_translator(request)
+    title = in_language({"type": VALIDATION.uri, "title": VALIDATION.title}, t.language)["title"]
+    detail = t("reason.count", n=len(errors))
+    return error_page(request, VALIDATION.status, title, detail, errors=errors)
 
 
 class UiRoute(APIRoute):

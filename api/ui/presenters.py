@@ -1,4 +1,4 @@
-"""Small judgements the pages show: the claims list's SLA badges."""
+"""Small judgements the pages show: the claims list's SLA badges, the board's time left."""
 
 from __future__ import annotations
 
@@ -22,3 +22,12 @@ def sla_badge(row: ClaimRow, now: datetime, due_soon: timedelta) -> str:
     if row.sla_due_at <= now + due_soon:
         return "due_soon"
     return "running"
+
+
+def time_left(due_at: datetime, stopped_at: datetime | None, now: datetime) -> tuple[str, int]:
+    """How a clock stands against its due time, in whole hours (rounded up):
+    ``("overdue", 19)`` past due (until it stopped), ``("remaining", 3)`` before it."""
+    end = stopped_at or now
+    seconds = (end - due_at).total_seconds()
+    hours = max(1, -int(-abs(seconds) // 3600))
+    return ("overdue", hours) if seconds > 0 else ("remaining", hours)

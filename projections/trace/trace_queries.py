@@ -37,6 +37,8 @@ class StoryEvent:
     actor: str
     occurred_at: datetime
     summary: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    """The event's data as the audit trail keeps it (personal data reduced to the region)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ SELECT t.claim_id, t.claim_number, t.item_no, t.serial_no, t.model, t.model_name
        t.stage, t.claim_status,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                    'position', a.position, 'event_type', a.event_type, 'actor', a.actor,
-                   'occurred_at', a.occurred_at, 'summary', a.summary) ORDER BY a.position), '[]')
+                   'occurred_at', a.occurred_at, 'summary', a.summary,
+                   'payload', a.payload) ORDER BY a.position), '[]')
           FROM views.audit_trail a
          WHERE a.claim_id = t.claim_id AND a.event_type = ANY(%(key_events)s)
            -- claim-wide events (no item_no) belong to every item's story

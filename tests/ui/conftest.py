@@ -15,7 +15,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli.demo import load_demo
+from api.cli.demo import add_demo_staff, load_demo
 from api.service.runtime import Runtime
 from domain.vocabulary import Role
 from tests.e2e.conftest import client, runtime, tokens  # noqa: F401 - fixtures reused here
@@ -35,6 +35,7 @@ def api_database_url(database_url: str) -> Iterator[str]:
 def demo(runtime: Runtime) -> list[str]:  # noqa: F811 - the imported fixture
     """The lamp-factory demo claims, loaded once for the package."""
     loaded, _ = load_demo(runtime.ledger, datetime.now().astimezone())
+    add_demo_staff(runtime.users)
     return loaded
 
 

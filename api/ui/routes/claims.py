@@ -13,12 +13,13 @@ from api.http.claim_refs import naming
 from api.http.deps import LedgerDep, ViewConnection
 from api.http.disclosure import RevealRequest, disclose_customer, mark_response
 from api.http.http_errors import PermissionDeniedError
+from api.http.problem_language import in_language
 from api.http.problems import problem_body, problem_type
 from api.roles import PERSONAL_READ, allows
 from api.ui import presenters
 from api.ui.actions import offers
 from api.ui.claim_record import claim_id_from, read_claim_record
-from api.ui.deps import CONSOLE_CHECKS, CheckedForm, page_requires
+from api.ui.deps import CONSOLE_CHECKS, CheckedForm, get_translator, page_requires
 from api.ui.filters import PAGE_SIZES, list_query
 from api.ui.forms import FormErrors, form_fields, parse_form
 from api.ui.pages import UiRoute, render
@@ -167,11 +168,13 @@ def run_claim_command(
         body = parse_form(entry.schema, form)
         result = entry.run(ledger, claim_id, session.user.actor, body, expected)
     except FormErrors as invalid:
-        failed = {"action": action, "form": form, "errors": invalid.errors, "detail": str(invalid)}
+        detail = get_translator(request)("reason.count", n=len(invalid.errors))
+        failed = {"action": action, "form": form, "errors": invalid.errors, "detail": detail}
         return claim_page(request, reference, ledger, conn, session, None, 422, failed)
     except SanbaoError as refusal:
         kind = problem_type(refusal)
         problem = problem_body(refusal, kind, request.url.path) if kind else {}
+        problem = in_language(problem, get_translator(request).language)
         failed = {
             "action": action,
             "form": form,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,8 +23,9 @@ from api.ui.deps import CONSOLE_CHECKS, page_requires
 from api.ui.pages import UiRoute, render
 from domain.claim import BUSINESS_TZ
 from projections.reports.monthly_report import monthly_report
+from projections.reports.report_months import latest_month_with_claims
 from projections.reports.satisfaction import satisfaction_report
-from projections.reports.statistics import monthly_statistics
+from projections.reports.statistics import OutlierRules, monthly_statistics
 from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/reports", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
@@ -62,14 +65,25 @@ def read_monthly_report_page(
     month: Month = None,
 ) -> Response:
     """Charts of one month's claims and the satisfaction trend; processing time, breaches."""
-    first = chosen_month(month)
+    first = chosen_month(month) if month else (latest_month_with_claims(conn) or chosen_month(None))
     stats = monthly_report(conn, first, ledger.calendar)
+    rules = OutlierRules()
     satisfaction = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
     return render(
         request, "report.html", session, month=first, stats=stats,
         charts=monthly_charts(stats, satisfaction, months_until(first, TREND_MONTHS)),
         months=months_until(chosen_month(None), 24)[::-1], target=TARGET,
+        outlier_rules=vars(rules), outlier_rules_charts=("model", "region"),
+        flag_from=partial(flagged_from, rules),
     )  # fmt: skip
+
+
+def flagged_from(rules: OutlierRules, threshold: float | None) -> int:
+    """The fewest faults a model is flagged with: at least ``min_faults`` and above the
+    threshold of the other models' counts (so the column agrees with the rule's text)."""
+    if threshold is None:
+        return rules.min_faults
+    return max(rules.min_faults, math.floor(threshold) + 1)
 
 
 @router.get("/monthly.csv")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.http.deps import ViewConnection
+from api.ui import presenters
 from api.ui.deps import CONSOLE_CHECKS, page_requires
 from api.ui.pages import UiRoute, render
 from domain.calendar import holiday_sources
@@ -59,4 +61,5 @@ def read_sla_board_page(
         teams=[t.value for t in Team], team=chosen.value if chosen else "",
         assignee=assignee or "", window_hours=int(DUE_SOON.total_seconds() // 3600),
         calendar=holiday_sources([now.year, now.year + 1]),
+        time_left=partial(presenters.time_left, now=now),
     )  # fmt: skip
