@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="the largest request body accepted; a larger one is refused (413)",
     )
+    evidence_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1024,
+        description="the largest evidence file (photo, video, invoice) accepted; the upload's "
+        "request body may be this much larger than max_body_bytes",
+    )
     token_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified token is trusted before re-reading"
     )

@@ -32,7 +32,8 @@ from storage.where import where_given
 
 MAX_LIMIT = 1000
 Disclosure = Literal["masked", "revealed"]
-PERSONAL_FIELDS = ("name", "phone", "email", "address")
+# "evidence": an uploaded evidence file (a photo, video or invoice) was sent.
+PERSONAL_FIELDS = ("name", "phone", "email", "address", "evidence")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,6 +21,7 @@ from api.http.routes import (
     claims,
     customers,
     events,
+    evidence,
     ledger,
     ops,
     policy,
@@ -33,6 +35,10 @@ from api.service.metrics import Metrics
 from api.service.runtime import Runtime
 from api.settings import Settings, get_settings
 from api.ui import install_console
+
+# Evidence uploads (API and console) carry files larger than any JSON body.
+EVIDENCE_UPLOADS = re.compile(r"/(api/v1|ui)/claims/[^/]+/evidence/files")
+UPLOAD_FORM_OVERHEAD = 64 * 1024  # the multipart boundaries and the form's text fields
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -71,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
         ops.router,
         units.router,
         units.plans_router,
+        evidence.router,
         events.router,
         webhooks.router,
     ):
@@ -79,7 +86,12 @@ def create_app(settings: Settings) -> FastAPI:
     install_console(app)  # the supervisor console under /ui, left out of the OpenAPI
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime)
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        uploads=EVIDENCE_UPLOADS,
+        upload_limit=settings.evidence_max_bytes + UPLOAD_FORM_OVERHEAD,
+    )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     return app

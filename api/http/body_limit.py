@@ -25,19 +25,32 @@ LENGTH = re.compile(r"[0-9]{1,19}")
 class BodyLimitMiddleware:
     """Answers 413 ``body-too-large`` to a request whose body exceeds ``limit`` bytes."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        uploads: re.Pattern[str] | None = None,
+        upload_limit: int = 0,
+    ) -> None:
         self.app = app
+        self.default_limit = limit
         self.limit = limit
+        # Paths that take files (evidence uploads) may carry up to ``upload_limit`` bytes.
+        self.uploads = uploads
+        self.upload_limit = max(upload_limit, limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.default_limit
+        if self.uploads is not None and self.uploads.fullmatch(scope["path"]):
+            limit = self.upload_limit
         length = Headers(scope=scope).get("content-length")
         if length is not None:
             # The server holds a body to its Content-Length; a malformed one it refuses.
-            if LENGTH.fullmatch(length) and int(length) > self.limit:
-                await self.refuse(scope, receive, send)
+            if LENGTH.fullmatch(length) and int(length) > limit:
+                await self.refuse(scope, receive, send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -52,8 +65,8 @@ class BodyLimitMiddleware:
             if message["type"] != "http.request":
                 break  # the client went away; the app sees it as it would have
             size += len(message.get("body", b""))
-            if size > self.limit:
-                await self.refuse(scope, receive, send)
+            if size > limit:
+                await self.refuse(scope, receive, send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -63,8 +76,8 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = RequestTooLargeError(self.limit)
+    async def refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        error = RequestTooLargeError(limit)
         kind = PROBLEMS[RequestTooLargeError]
         scope.setdefault("state", {})["problem"] = kind.slug  # for the metrics and the log
         body = problem_body(error, kind, scope["path"])

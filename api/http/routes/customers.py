@@ -11,6 +11,8 @@ from api.http.routes import api_router
 from api.http.schemas.customers import ErasedClaimPublic, ErasurePublic
 from api.roles import CUSTOMERS_ERASE
 from domain.erasure import erase_customer
+from storage.evidence_files import EvidenceFiles
+from storage.recorder import datastore_of
 from storage.users import User
 
 router = api_router(prefix="/customers", tags=["customers"])
@@ -29,6 +31,8 @@ def erase_customer_data(
     changes nothing; an unknown customer id is 404.
     """
     erasure = erase_customer(ledger, customer_id, user.actor)
+    # The evidence sealed under the destroyed key (invoices) can no longer be opened; drop it.
+    EvidenceFiles(datastore_of(ledger)).shred(customer_id)
     return ErasurePublic(
         customer_id=erasure.customer_id,
         erased_at=erasure.erased_at,
