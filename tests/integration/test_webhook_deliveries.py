@@ -115,7 +115,10 @@ def test_retries_wait_longer_each_time(dispatcher_for: Callable[..., WebhookDisp
 def test_a_subscription_failing_too_long_is_disabled(
     ledger: ClaimsLedger, dispatcher_for: Callable[..., WebhookDispatcher]
 ) -> None:
-    dispatcher = dispatcher_for(webhook_disable_after=timedelta(seconds=0.3))
+    # A generous timeout: a request timed out under load would reach the receiver late.
+    dispatcher = dispatcher_for(
+        webhook_disable_after=timedelta(seconds=0.3), webhook_timeout_seconds=5.0
+    )
     received = Received(otherwise="fail")
     with webhook_receiver(received) as url:
         webhook, _ = dispatcher.store.create(url, [], "test", dispatcher.feed.head())
