@@ -20,8 +20,8 @@ from tests.support.databases import scratch_database, sibling_name
 from .processes import sanbao, service_env, wait_for
 
 pytestmark = pytest.mark.postgres
-STOP_SECONDS = 15  # a bound for a clean stop, not a speed test
-PROJECT_SECONDS = 30
+STOP_SECONDS = 30  # a bound for a clean stop, not a speed test (CI machines are shared)
+PROJECT_SECONDS = 60
 RETRYING = "database not ready; retrying"
 
 
