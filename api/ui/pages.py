@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.http.http_errors import ApiError
-from api.http.problem_language import in_language
+from api.http.problem_language import ZH, in_language
 from api.http.problems import INTERNAL, VALIDATION, problem_body, problem_type, retry_after
 from api.roles import (
     ACCESS_LOG_READ,
@@ -154,7 +154,8 @@ def problem_page(request: Request, error: BaseException) -> Response:
     if kind.status >= 500:
         logger.warning("console request failed", problem=kind.slug)
     t = get_translator(request)
-    body = in_language(problem_body(error, kind, request.url.path), t.language)
+    language = ZH if t.language == "zh" else t.language  # the problem texts' zh-CN
+    body = in_language(problem_body(error, kind, request.url.path), language)
     page = error_page(
         request, kind.status, body["title"], body["detail"], errors=body.get("errors") or []
     )
