@@ -28,6 +28,8 @@ from domain.integrity.proof import ProofError, verify_proof
 from projections.audit.audit_export import ExportFilters, ExportHead
 from projections.audit.export_formats import export_head_fields, export_lines
 from projections.engine.quarantine import quarantined_events
+from storage.evidence_files import EvidenceFiles
+from storage.recorder import datastore_of
 from storage.service_role import grant_service_role, opens_as_owner
 
 app = typer.Typer(help="The tamper-evident ledger: checkpoints, the public key, proofs, status.")
@@ -69,14 +71,23 @@ def verify(
             help="a head written by `sanbao ledger head`: fail unless the ledger still holds it",
         ),
     ] = None,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence", help="also check every stored evidence file against its SHA-256 digest"
+        ),
+    ] = False,
 ) -> None:
     """Check the ledger (or positions --from..--to) against its hash chain and checkpoints."""
     expected = _read_head(expect_head) if expect_head is not None else None
+    files_intact = True
     with integrity_session() as integrity:
         with event_progress(errors, "verifying", 0) as progress:
             report = integrity.verify(from_position, to_position, progress, expected)
         with integrity.connection() as conn:
             skipped = quarantined_events(conn)  # rows the views could not apply
+        if evidence:
+            files_intact = _verify_evidence(integrity)
     style = "green" if report.intact else "red"
     console.print(f"[{style}]{report.summary()}[/{style}]")
     signed = report.signed_up_to if report.signed_up_to is not None else "nothing yet"
@@ -91,8 +102,22 @@ def verify(
         )
     for event in skipped:
         console.print(f"quarantined by the views: {event.describe()}", style="red", markup=False)
-    if not report.intact or skipped:
+    if not report.intact or skipped or not files_intact:
         raise typer.Exit(code=1)
+
+
+def _verify_evidence(integrity: LedgerIntegrity) -> bool:
+    """Checks the stored evidence files; prints what it found; True when none is damaged."""
+    ledger = integrity.ledger
+    check = EvidenceFiles(datastore_of(ledger)).verify(ledger.customer_keys.key_of)
+    style = "green" if check.intact else "red"
+    console.print(
+        f"[{style}]evidence files: {check.checked} checked, {check.shredded} shredded with "
+        f"their customer's key, {len(check.damaged)} not matching their digest[/{style}]"
+    )
+    for sha256 in check.damaged:
+        console.print(f"evidence file {sha256} does not match its digest", style="red")
+    return check.intact
 
 
 def _read_head(path: Path) -> SignedCheckpoint:

@@ -25,6 +25,7 @@ from api.cli import (
 from api.cli.claim_tables import claim_tables
 from api.cli.demo import DemoRefusal, load_demo
 from api.cli.demo_refusals import print_refusals
+from api.cli.demo_showcase import load_showcase
 from api.cli.ledger_session import ledger_session
 from api.cli.operator import OPERATOR_ENV, name_operator
 from api.cli.recall import recall_command
@@ -131,6 +132,8 @@ def demo() -> None:
         refusals: list[DemoRefusal] = []
         loaded, commands = load_demo(ledger, datetime.now().astimezone(), refusals)
         elapsed = time.perf_counter() - started
+        for line in load_showcase(ledger, datetime.now().astimezone()):
+            console.print(line)
         if not loaded:
             console.print("demo claims already loaded")
             return

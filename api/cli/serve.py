@@ -18,6 +18,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from api.cli.demo import add_demo_staff, load_demo
+from api.cli.demo_showcase import load_showcase
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.companion import Companion
@@ -65,6 +66,7 @@ def serve(
             console.print(f"lost a token? `sanbao users token-reset {FIRST_USER}` issues a new one")
         if demo:
             loaded, _ = load_demo(ledger, datetime.now().astimezone())
+            load_showcase(ledger, datetime.now().astimezone())
             add_demo_staff(users)
             console.print(f"demo claims: {', '.join(loaded) or 'already loaded'}")
     finally:

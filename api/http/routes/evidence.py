@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import structlog
 from fastapi import Path, Query, Request, Response
 from PIL import Image, UnidentifiedImageError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.http import presenters
@@ -29,10 +30,11 @@ from api.http.http_errors import PermissionDeniedError
 from api.http.routes import api_router
 from api.http.schemas.claims import ClaimChange
 from api.roles import PERSONAL_READ, allows
+from api.service.evidence_uploads import upload_evidence_file
 from domain.application import ClaimsLedger
 from domain.claim import Claim
-from domain.errors import CustomerErasedError, InvalidInputError
-from domain.evidence_files import check_upload, evidence_kind
+from domain.errors import InvalidInputError
+from domain.evidence_files import evidence_kind
 from domain.reveal_purposes import reveal_purpose
 from domain.values import Evidence
 from storage.access_log import record_access
@@ -117,35 +119,18 @@ async def upload_evidence(
         description = _text(form, "description", 1000)
         occurred_at = _occurred_at(_text(form, "occurred_at", 64))
         content = await upload.read(limit + 1)
-    checked = check_upload(content, kind, limit)
     with naming(claim_id) as found:
-        claim = ledger.get_claim(found)
-        sealed_for, key = "", None
-        if checked.personal:
-            sealed_for = getattr(claim.customer, "customer_id", "")
-            key = ledger.customer_keys.key_of(sealed_for)
-            if key is None:
-                raise CustomerErasedError(sealed_for)
-        files = evidence_files(ledger)
-        new = files.store(content, checked.sha256, checked.media_type, sealed_for, key)
-        evidence = Evidence(
-            checked.sha256,
-            checked.media_type,
+        result = await run_in_threadpool(
+            upload_evidence_file,
+            ledger,
+            found,
+            user.actor,
+            content,
+            kind,
+            limit,
             description,
-            size=checked.size,
-            kind=kind.value,
-            uploaded_by=user.actor.user_id,
-            uploaded_at=ledger.clock(),
-            sealed_for=sealed_for,
+            occurred_at,
         )
-        try:
-            result = ledger.command(
-                Claim.attach_evidence, found, user.actor, occurred_at, evidence=evidence
-            )
-        except Exception:
-            if new:  # a refused upload leaves no file behind
-                files.discard(checked.sha256, sealed_for)
-            raise
     return presenters.change_response(result)
 
 
