@@ -17,7 +17,7 @@ from psycopg.rows import class_row
 
 from projections.engine.view import VIEWS_SCHEMA
 
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 100  # a day's work and more; the page says when more are assigned
 
 
 @dataclass(frozen=True)
