@@ -190,7 +190,7 @@ def thumbnail_of(content: bytes) -> bytes | None:
         return None
 
 
-def _file_response(content: bytes | None, media_type: str, personal: bool) -> Response:
+def file_response(content: bytes | None, media_type: str, personal: bool) -> Response:
     if content is None:
         return Response(status_code=410, content=b"", headers={"Cache-Control": "no-store"})
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -221,7 +221,7 @@ def download_evidence(
         claim = ledger.get_claim(found)
     route = "GET /api/v1/claims/{claim_id}/evidence/{sha256}"
     evidence, content = read_evidence_file(ledger, user, claim, sha256, route, purpose)
-    return _file_response(content, evidence.media_type, bool(evidence.sealed_for))
+    return file_response(content, evidence.media_type, bool(evidence.sealed_for))
 
 
 @router.get("/{claim_id}/evidence/{sha256}/thumbnail", response_class=Response)
@@ -242,4 +242,4 @@ def evidence_thumbnail(
     small = thumbnail_of(content) if content is not None else None
     if content is not None and small is None:
         return Response(status_code=404, headers={"Cache-Control": "no-store"})
-    return _file_response(small, "image/png", bool(evidence.sealed_for))
+    return file_response(small, "image/png", bool(evidence.sealed_for))
