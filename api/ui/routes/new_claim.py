@@ -78,7 +78,8 @@ def item_rows(form: dict[str, str]) -> int:
     return max(FIRST_ROWS, min(rows, MAX_ROWS))
 
 
-def unknown_fields(form: dict[str, str], rows: int) -> list[str]:
+def unknown_fields(form: dict[str, str]) -> list[str]:
+    """The names the form cannot have (a row beyond the last one offered included)."""
     allowed = set(TOP_FIELDS) | set(FORM_FIELDS)
     allowed |= {f"customer.{name}" for name in CUSTOMER_FIELDS}
     allowed |= {f"purchase.{name}" for name in PURCHASE_FIELDS}
@@ -164,7 +165,7 @@ def report_claim(
     """Reports the claim as the API would and opens its page; on refusal the form, by field."""
     t = get_translator(request)
     rows = item_rows(form)
-    if unknown := unknown_fields(form, rows):
+    if unknown := unknown_fields(form):
         errors = {"body": t("new_claim.error_unknown", fields=", ".join(unknown))}
         return form_page(request, ledger, session, form, rows, 422, errors)
     if "add_item" in form:  # another row; nothing is reported yet
