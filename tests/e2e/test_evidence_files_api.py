@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from typing import Any
 
 import psycopg
@@ -209,3 +210,22 @@ def test_verification_finds_a_stored_file_that_no_longer_matches_its_digest(
             conn.execute(
                 "UPDATE evidence.files SET content = %s WHERE sha256 = %s", (photo, sha256)
             )
+
+
+def test_an_upload_may_be_larger_than_a_json_body_but_not_than_the_evidence_limit(
+    client: TestClient, as_role: Headers, runtime: Runtime
+) -> None:
+    settings = runtime.settings
+    noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    photo = out.getvalue()
+    assert settings.max_body_bytes < len(photo) < settings.evidence_max_bytes
+    claim_id = new_claim(client, as_role[Role.AGENT])["claim_id"]
+    assert upload(client, as_role[Role.AGENT], claim_id, photo).status_code == 200
+    too_large = client.post(
+        f"/api/v1/claims/{claim_id}/notes",
+        content=b"{" + b" " * len(photo) + b"}",
+        headers={**as_role[Role.AGENT], "Content-Type": "application/json"},
+    )
+    assert too_large.status_code == 413  # other routes keep the JSON body limit
