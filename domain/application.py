@@ -40,10 +40,12 @@ from domain.errors import (
     VersionNotFoundError,
 )
 from domain.intake import check_categories, intake_policy
+from domain.item_track import SETTLED
 from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.policy.document import PolicyDocument
 from domain.sla import DEFAULT_CLOCKS, ClockRun, SlaEvent, SlaTargets, compute_clocks
+from domain.stock import ClaimStock, StockItem, StockLedger, StockMoves
 from domain.text import check_arguments
 from domain.time_order import default_fact_time
 from domain.time_window import (
@@ -64,7 +66,7 @@ from domain.units import (
 )
 from domain.units.reader import read_unit_history
 from domain.values import Actor, CoverageDecision, Customer, PolicyQuery
-from domain.vocabulary import Cause, Remedy
+from domain.vocabulary import Cause, PauseReason, Remedy
 
 MAX_ATTEMPTS = 30
 GENERATED_NUMBER_ATTEMPTS = 5
@@ -141,6 +143,9 @@ class ClaimsLedger(Application[UUID]):
         # Which claims mention a serial: the whole log here; the service sets an index.
         self.claim_finder: ClaimFinder = LogScan(self.recorder, self.mapper)
         self.units = UnitRegistry(self)
+        # Replacement units and spare parts per warehouse (domain.stock), and their rules.
+        self.stock = StockLedger(self)
+        self.claim_stock = ClaimStock(self.stock)
         # Counters of the numbers the ledger gives: in memory here; the service sets PostgreSQL.
         self.claim_numbers: ClaimNumbers = InMemoryClaimNumbers()
 
@@ -320,13 +325,27 @@ class ClaimsLedger(Application[UUID]):
         """
         at = self.check_occurred_at(occurred_at)
         check_arguments(kwargs)
+        moves = StockMoves()
+        saved: list[Claim] = []
 
         def run(claim: Claim) -> None:
             # An undated fact happens now, but never before the claim's previous fact.
             when = at if occurred_at is not None else default_fact_time(at, claim.previous_fact_at)
+            moves.issues.clear()
+            self.claim_stock.check(method, claim, kwargs, moves)
             self.apply(method, claim, actor, when, kwargs)
+            self.claim_stock.after_command(method, claim, actor, when, kwargs, moves)
+            saved[:] = [claim]
 
-        return self.execute(claim_id, run, expected_version)
+        try:
+            result = self.execute(claim_id, run, expected_version)
+        except BaseException:
+            self._forget(claim_id)  # the copy may hold what the failed command did
+            if moves.reserved:
+                self.claim_stock.undo(claim_id, actor, at, moves)
+            raise
+        self.claim_stock.after_save(saved[0], actor, at, moves)
+        return result
 
     def apply(
         self,
@@ -353,6 +372,7 @@ class ClaimsLedger(Application[UUID]):
         remedy: Remedy | None = None,
         goods_used: bool = False,
         quantity: int | None = None,
+        fault_code: str = "",
     ) -> dict[str, Any]:
         """A diagnosis's arguments with the item's 三包 decision and the remedy chosen.
 
@@ -374,7 +394,29 @@ class ClaimsLedger(Application[UUID]):
             "decision": decision,
             "remedy": remedy,
             "quantity": quantity,
+            "fault_code": fault_code,
         }
+
+    # -- stock -------------------------------------------------------------------
+
+    def reserve_stock(self, actor: Actor, claim_id: UUID, item_no: int) -> StockItem:
+        """Reserves the replacement units of an exchange that waits for stock; a claim
+        waiting with its SLA paused for parts has its SLA resumed (``domain.stock``)."""
+        at = self.check_occurred_at(None)
+        claim = self.get_claim(claim_id)
+        state = claim.item(item_no)
+        if state.remedy is not Remedy.EXCHANGE or state.stage in SETTLED:
+            raise InvalidInputError(
+                "item_no",
+                f"item {item_no} is not an exchange waiting for its replacement",
+                f"第 {item_no} 项不是等待换货的项目",
+            )
+        item = self.stock.reserve(
+            actor, at, state.item.model, claim.id, claim.claim_number, item_no, state.units_covered
+        )
+        if claim.sla_paused and claim.sla_paused_for is PauseReason.WAITING_ON_PARTS:
+            self.command(Claim.resume_sla, claim_id, actor)
+        return item
 
     # -- units -------------------------------------------------------------------
 

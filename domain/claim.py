@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.catalogue import SolutionCatalogue, default_catalogue
 from domain.claim_status import TERMINAL, ClaimStatus
 from domain.closing import check_closing
 from domain.errors import (
@@ -91,6 +92,8 @@ class Claim(Aggregate):
     # A list (not a tuple) because JSON snapshots restore it as one.
     sla_running: list[str] | tuple[str, ...] = ()
     awaiting_new_resolution = False
+    # Why the SLA clocks are paused (None when running, or paused before it was kept).
+    sla_paused_for: PauseReason | None = None
 
     class Event(Aggregate.Event):
         """Every claim event: applying one moves the claim's business time forward and
@@ -339,11 +342,20 @@ class Claim(Aggregate):
         decision: CoverageDecision | None = None,
         remedy: Remedy | None = None,
         quantity: int | None = None,
+        fault_code: str = "",
+        catalogue: SolutionCatalogue | None = None,
     ) -> None:
         """Records a finding; for an item, with the 三包 decision and the chosen remedy
-        for ``quantity`` of the line's units (default: all of them)."""
+        for ``quantity`` of the line's units (default: all of them), and the fault code
+        of the standard solutions' catalogue (the shipped one when ``catalogue`` is not
+        given) for the item's category and model; the free-text finding stays beside it."""
         if not finding.strip():
             raise InvalidInputError("finding", "must not be empty")
+        if fault_code:
+            if item_no is None:
+                raise InvalidInputError("fault_code", "a fault code is diagnosed per item")
+            item = self.item(item_no).item
+            (catalogue or default_catalogue()).check_fault(fault_code, item.category, item.model)
         if item_no is None:
             if decision is not None or remedy is not None:
                 raise InvalidInputError("item_no", "a coverage decision is made per item")
@@ -357,7 +369,9 @@ class Claim(Aggregate):
                 raise InvalidInputError("quantity", f"must be from 1 to the line's {line} units")
         if quantity is not None and remedy is None:
             raise InvalidInputError("quantity", "only a remedy covers a quantity of units")
-        self._diagnosed(actor, occurred_at, finding, cause, item_no, decision, remedy, quantity)
+        self._diagnosed(
+            actor, occurred_at, finding, cause, item_no, decision, remedy, quantity, fault_code
+        )
 
     @event("Diagnosed")
     def _diagnosed(
@@ -370,12 +384,15 @@ class Claim(Aggregate):
         decision: CoverageDecision | None,
         remedy: Remedy | None,
         quantity: int | None = None,
+        fault_code: str = "",
     ) -> None:
-        # Diagnosed events recorded before quantities carry none: the whole line.
+        # Diagnosed events recorded before quantities carry none: the whole line;
+        # those recorded before the catalogue carry no fault code.
         self.finding = finding
         self.awaiting_new_resolution = False
         if item_no is not None:
             state = self.items[item_no - 1]
+            state.fault_code = fault_code
             state.cause = cause
             state.decision = decision
             state.remedy = remedy
@@ -485,12 +502,20 @@ class Claim(Aggregate):
         item_no: int,
         outcome: RepairOutcome,
         work: RepairWork,
+        solution_id: str = "",
+        catalogue: SolutionCatalogue | None = None,
     ) -> None:
+        """Records a repair's outcome and, where one was applied, the catalogue's standard
+        solution: one of the diagnosed fault's, or of the item's category and model."""
         state = self.item(item_no)
         assert state.repair_started_on is not None
         if business_date(occurred_at) < state.repair_started_on:
             raise InvalidInputError("occurred_at", "a repair cannot finish before it started")
-        self._repaired(actor, occurred_at, item_no, outcome, work)
+        if solution_id:
+            (catalogue or default_catalogue()).check_solution(
+                solution_id, state.fault_code, state.item.category, state.item.model
+            )
+        self._repaired(actor, occurred_at, item_no, outcome, work, solution_id)
 
     @event("Repaired")
     def _repaired(
@@ -500,7 +525,9 @@ class Claim(Aggregate):
         item_no: int,
         outcome: RepairOutcome,
         work: RepairWork,
+        solution_id: str = "",
     ) -> None:
+        # Repaired events recorded before the catalogue name no solution.
         state = self.items[item_no - 1]
         assert state.repair_started_on is not None
         state.repairs.append(
@@ -678,6 +705,7 @@ class Claim(Aggregate):
     @event("SlaPaused")
     def _sla_paused(self, actor: Actor, occurred_at: datetime, reason: PauseReason) -> None:
         self.sla_paused = True
+        self.sla_paused_for = reason
 
     @guarded
     def resume_sla(self, actor: Actor, occurred_at: datetime) -> None:
@@ -686,6 +714,7 @@ class Claim(Aggregate):
     @event("SlaResumed")
     def _sla_resumed(self, actor: Actor, occurred_at: datetime) -> None:
         self.sla_paused = False
+        self.sla_paused_for = None
 
     # -- after the resolution -------------------------------------------------
 

@@ -79,6 +79,8 @@ class ItemState:
     # The replacement serials of the latest exchange, one per unit exchanged.
     replacement_serial_nos: list[str] = field(default_factory=list)
     costs: Costs = Costs()
+    # The catalogue's fault code of the latest diagnosis ("" when none was named).
+    fault_code: str = ""
 
     @property
     def units_covered(self) -> int:

@@ -79,6 +79,12 @@ class ClaimDiagnose(CommandBody):
         description="how many of the line's units the remedy covers (exchange 2 of 4); "
         "default: all of them",
     )
+    fault_code: str = Field(
+        default="",
+        max_length=64,
+        description="a fault code of the standard solutions' catalogue for the item's "
+        "category and model (GET /api/v1/repair-solutions); the finding stays free text",
+    )
 
 
 class QuoteLineIn(BaseModel):
@@ -151,6 +157,12 @@ class ClaimStartRepair(ItemCommand):
 class ClaimRecordRepair(ItemCommand):
     model_config = example(item_no=1, outcome="fixed", parts=["灯座"], labour_hours="1.5")
     outcome: RepairOutcome
+    solution_id: str = Field(
+        default="",
+        max_length=64,
+        description="the catalogue's standard solution applied: one of the diagnosed "
+        "fault code's, or of the item's category and model",
+    )
     parts: list[str] = Field(default_factory=list, max_length=50)
     labour_hours: Decimal = Field(default=Decimal("0"), ge=0, max_digits=6, decimal_places=2)
     cost: Decimal = Field(
@@ -178,6 +190,7 @@ class ClaimRecordRepair(ItemCommand):
             "item_no": self.item_no,
             "outcome": self.outcome,
             "work": work,
+            "solution_id": self.solution_id,
         }
 
 
