@@ -7,6 +7,7 @@ of a customer are never shown here: the claim page masks or reveals them itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -105,6 +106,8 @@ def show(t: Translator, value: Any) -> str:
     return str(value)
 
 
+# The note the SLA sweep records with its escalation (projections.sla.sla_sweep).
+SWEEP_NOTE = re.compile(r"^SLA (?P<run>\S+) was due (?P<due>[\d-]+ [\d:]+)$")
 # Fields of value objects holding a code of a closed list kept as text (not an enum).
 CODE_FIELDS = {"payment_method": "payment", "category": "category"}
 
@@ -116,6 +119,8 @@ def show_field(t: Translator, name: str, value: Any) -> str:
         return t.label(CODE_FIELDS[name], value)
     if name == "description" and isinstance(value, str):
         return quote_line_text(t, value)
+    if name == "note" and isinstance(value, str) and (due := SWEEP_NOTE.match(value)):
+        return t("worker.sweep_note", run=due["run"], due=due["due"])
     return show(t, value)
 
 

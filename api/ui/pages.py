@@ -39,6 +39,7 @@ from api.ui import labels, validation_texts
 from api.ui.decision_texts import decision_explanation
 from api.ui.deps import CSRF_FIELD, CsrfRefused, SignInRequired, get_translator
 from api.ui.event_summaries import event_summary
+from api.ui.i18n import Translator
 from api.ui.staff import StaffNames
 from domain.errors import SanbaoError
 from storage.console_sessions import Session
@@ -94,10 +95,11 @@ def render(
         {
             "t": t,
             "show": partial(labels.show, t),
+            "show_field": partial(labels.show_field, t),
             "decision_text": partial(labels.decision_text, t),
             "explanation": partial(decision_explanation, t),
             "summary_text": partial(event_summary, t),
-            "staff": staff_namer(request),
+            "staff": staff_namer(request, t),
             **validation_texts.translators(t),
             "session": session,
             "user": session.user if session else None,
@@ -114,19 +116,26 @@ def render(
     return response
 
 
-def staff_namer(request: Request) -> Callable[[str | None], str]:
-    """``staff(user_id)`` for the templates: display names, one read per few seconds."""
+def staff_namer(request: Request, t: Translator) -> Callable[[str | None], str]:
+    """``staff(user_id)`` for the templates: display names (one read per few seconds), the
+    ledger's own workers (``sla-sweep``) by the catalog's name for them, else the id."""
     state = request.app.state
     runtime = getattr(state, "runtime", None)
-    if runtime is None:
-        return lambda user_id: user_id or "—"
-    names = getattr(state, "staff_names", None)
-    if names is None:
-        names = state.staff_names = StaffNames(runtime.users)
-    try:
-        return names.namer()
-    except DATABASE_ERRORS:
-        return lambda user_id: user_id or "—"
+    names: dict[str, str] = {}
+    if runtime is not None:
+        if getattr(state, "staff_names", None) is None:
+            state.staff_names = StaffNames(runtime.users)
+        try:
+            names = state.staff_names.names()
+        except DATABASE_ERRORS:
+            names = {}
+
+    def name(user_id: str | None) -> str:
+        if not user_id:
+            return "—"
+        return names.get(user_id) or t.messages.get(f"worker.{user_id}", user_id)
+
+    return name
 
 
 def here(request: Request) -> str:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from psycopg import Connection
+from psycopg.rows import tuple_row
 
 from domain.claim import BUSINESS_TZ
 
@@ -15,7 +16,7 @@ LATEST = "SELECT max(created_at) AS latest FROM views.claims"
 def latest_month_with_claims(conn: Connection[Any]) -> date | None:
     """The first day of the latest month (China time) with a reported claim; None when
     there is no claim yet."""
-    with conn.cursor() as cur:
+    with conn.cursor(row_factory=tuple_row) as cur:
         row = cur.execute(LATEST).fetchone()
     latest: datetime | None = row[0] if row is not None else None
     if latest is None:

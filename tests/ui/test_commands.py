@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.service.runtime import Runtime
+from api.ui.i18n import catalog
+from api.ui.validation_texts import QUOTED
 from domain.claim import BUSINESS_TZ
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim
@@ -74,7 +76,11 @@ def test_an_invalid_form_shows_the_apis_field_error_and_stores_nothing(
     ).json()["errors"][0]
     response = post(as_role[Role.AGENT], claim_id, "classify", problem_category="broken")
     assert response.status_code == 422
-    assert f"<code>{api['field']}</code>: {api['reason']}" in response.text.replace("&#39;", "'")
+    # The API's error, said in Chinese: the field by its name, each allowed value by its name.
+    zh = catalog("zh")
+    options = "、".join(zh[f"problem.{value}"] for value in QUOTED.findall(api["reason"]))
+    field = zh[f"field.{api['field']}"]
+    assert f'<strong class="field-name">{field}</strong>: 请从以下选择：{options}' in response.text
     assert runtime.ledger.get_claim(claim_id).version == 1
 
 
@@ -83,7 +89,9 @@ def test_a_missing_required_field_is_named(
 ) -> None:
     response = post(as_role[Role.AGENT], claim_id, "notes", text="")
     assert response.status_code == 422
-    assert "<code>text</code>: Field required" in response.text
+    assert (
+        f'<strong class="field-name">{catalog("zh")["field.text"]}</strong>: 必填' in response.text
+    )
     assert runtime.ledger.get_claim(claim_id).version == 1
 
 
