@@ -23,9 +23,15 @@ REPORTERS = frozenset({Role.AGENT, Role.SPECIALIST, Role.SUPERVISOR})
 UNITS_READ = "units:read"
 UNITS_REGISTER = "units:register"
 
+# Stock (replacement units and spare parts): everyone who works claims reads it; the
+# warehouse and the leads receive, return and reserve it.
+STOCK_READ = "stock:read"
+STOCK_MOVE = "stock:move"
+STOCK_MOVERS = frozenset({Role.WAREHOUSE, Role.SPECIALIST, Role.SUPERVISOR})
+
 # Reads. Everyone who works claims reads them; audit, reports and traceability are
 # oversight (supervisors, auditors, specialists; technicians trace faults too).
-READ_CLAIMS = frozenset({"claims:read", "history:read", "policy:read", "units:read"})
+READ_CLAIMS = frozenset({"claims:read", "history:read", "policy:read", "units:read", STOCK_READ})
 OVERSIGHT = frozenset({"audit:read", "trace:read", "reports:read", "sla:read"})
 ALL_READS = READ_CLAIMS | OVERSIGHT
 
@@ -62,7 +68,8 @@ USERS_MANAGE = "users:manage"
 def _commands(role: Role) -> frozenset[str]:
     """The command permissions the command table grants the role."""
     reports = {CLAIMS_REPORT, UNITS_REGISTER} if role in REPORTERS else set()
-    return frozenset({e.permission for e in COMMAND_TABLE if role in e.roles} | reports)
+    stock = {STOCK_MOVE} if role in STOCK_MOVERS else set()
+    return frozenset({e.permission for e in COMMAND_TABLE if role in e.roles} | reports | stock)
 
 
 PERMISSIONS: dict[Role, frozenset[str]] = {

@@ -26,6 +26,7 @@ from api.http.routes import (
     ops,
     policy,
     reports,
+    stock,
     trace,
     units,
     webhooks,
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
         evidence.router,
         events.router,
         webhooks.router,
+        stock.router,
     ):
         app.include_router(router)
     install_api_docs(app)  # Swagger UI and ReDoc served from the package, not a CDN

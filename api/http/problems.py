@@ -18,7 +18,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from api.http import http_errors as api
 from api.http.time_problems import time_problem
 from domain import errors as domain
-from domain import units
+from domain import stock, units
 from domain.integrity.faults import LedgerIntegrityError, NothingSignedError
 from storage import idempotency
 from storage.webhooks import WebhookNotFoundError
@@ -88,6 +88,13 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     ),
     units.UnitAlreadyRegisteredError: ProblemType(
         409, "unit-already-registered", "The unit is registered with other facts"
+    ),
+    stock.StockItemNotFoundError: ProblemType(
+        404, "stock-item-not-found", "No stock of the SKU was received in the warehouse"
+    ),
+    stock.OutOfStockError: ProblemType(422, "out-of-stock", "Too few units are in stock"),
+    stock.NothingReservedError: ProblemType(
+        409, "nothing-reserved", "No replacement unit is reserved for the item"
     ),
     domain.PositionBeyondHeadError: ProblemType(
         422, "position-beyond-head", "The ledger has no such position yet"
@@ -176,6 +183,12 @@ def extensions(error: BaseException) -> dict[str, Any]:
     if isinstance(error, domain.RequestTooLargeError):
         found = {"field": "body", "reason": str(error)}
         return {"errors": [found], "limit": error.limit, **chinese(error)}
+    if isinstance(error, stock.StockItemNotFoundError):
+        return {"warehouse": error.warehouse, "sku": error.sku, **chinese(error)}
+    if isinstance(error, stock.OutOfStockError):
+        found = {"field": error.field, "reason": error.reason}
+        stocked = {"sku": error.sku, "wanted": error.wanted, "available": error.available}
+        return {"errors": [found], **stocked, **chinese(error)}
     if isinstance(error, domain.LifecycleError):
         found = {"action": error.action, "state": error.state, "reason": error.reason}
         return {**found, **chinese(error)}

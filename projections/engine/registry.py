@@ -9,6 +9,7 @@ from projections.audit.audit_view import AuditTrailView
 from projections.claims.claims_view import ClaimsView
 from projections.engine.view import VIEWS_SCHEMA, View
 from projections.reports.cost_view import CostView
+from projections.reports.solutions_view import SolutionsView
 from projections.sla.sla_view import SlaView
 from projections.trace.trace_view import TraceView
 
@@ -23,6 +24,7 @@ def view_factories(ledger: ClaimsLedger) -> dict[str, ViewFactory]:
         "trace": lambda schema: TraceView(schema=schema),
         "sla": lambda schema: SlaView(ledger.calendar, ledger.sla_targets, schema=schema),
         "costs": lambda schema: CostView(schema=schema),
+        "solutions": lambda schema: SolutionsView(schema=schema),
     }
 
 
