@@ -61,7 +61,12 @@ PAGES = {
     ],
     "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],
     "/ui/reports/monthly.csv?chart=satisfaction": ["satisfaction trend"],
-    "/ui/integrity": ["chain head", "last signed checkpoint", "last verification"],
+    "/ui/integrity": [
+        "chain head",
+        "last signed checkpoint",
+        "last verification",
+        "past verifications",
+    ],
     "/ui/home": ["open, overdue and due today", "this month and last", "the month by team"],
     "/ui/queue": ["the user's open claims with their next SLA clock"],
     "/ui/new-claim": [],  # the policy's categories are in memory
