@@ -399,10 +399,12 @@ class ClaimsLedger(Application[UUID]):
 
     # -- stock -------------------------------------------------------------------
 
-    def reserve_stock(self, actor: Actor, claim_id: UUID, item_no: int) -> StockItem:
+    def reserve_stock(
+        self, actor: Actor, claim_id: UUID, item_no: int, occurred_at: datetime | None = None
+    ) -> StockItem:
         """Reserves the replacement units of an exchange that waits for stock; a claim
         waiting with its SLA paused for parts has its SLA resumed (``domain.stock``)."""
-        at = self.check_occurred_at(None)
+        at = self.check_occurred_at(occurred_at)
         claim = self.get_claim(claim_id)
         state = claim.item(item_no)
         if state.remedy is not Remedy.EXCHANGE or state.stage in SETTLED:
@@ -415,7 +417,7 @@ class ClaimsLedger(Application[UUID]):
             actor, at, state.item.model, claim.id, claim.claim_number, item_no, state.units_covered
         )
         if claim.sla_paused and claim.sla_paused_for is PauseReason.WAITING_ON_PARTS:
-            self.command(Claim.resume_sla, claim_id, actor)
+            self.command(Claim.resume_sla, claim_id, actor, occurred_at=occurred_at)
         return item
 
     # -- units -------------------------------------------------------------------

@@ -26,6 +26,7 @@ from api.cli.claim_tables import claim_tables
 from api.cli.demo import DemoRefusal, load_demo
 from api.cli.demo_refusals import print_refusals
 from api.cli.demo_showcase import load_showcase
+from api.cli.demo_stock import load_stock_showcase
 from api.cli.ledger_session import ledger_session
 from api.cli.operator import OPERATOR_ENV, name_operator
 from api.cli.recall import recall_command
@@ -133,6 +134,8 @@ def demo() -> None:
         loaded, commands = load_demo(ledger, datetime.now().astimezone(), refusals)
         elapsed = time.perf_counter() - started
         for line in load_showcase(ledger, datetime.now().astimezone()):
+            console.print(line)
+        for line in load_stock_showcase(ledger, datetime.now().astimezone()):
             console.print(line)
         if not loaded:
             console.print("demo claims already loaded")

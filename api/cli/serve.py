@@ -19,6 +19,7 @@ from uvicorn.supervisors import Multiprocess
 
 from api.cli.demo import add_demo_staff, load_demo
 from api.cli.demo_showcase import load_showcase
+from api.cli.demo_stock import load_stock_showcase
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.companion import Companion
@@ -67,6 +68,7 @@ def serve(
         if demo:
             loaded, _ = load_demo(ledger, datetime.now().astimezone())
             load_showcase(ledger, datetime.now().astimezone())
+            load_stock_showcase(ledger, datetime.now().astimezone())
             add_demo_staff(users)
             console.print(f"demo claims: {', '.join(loaded) or 'already loaded'}")
     finally:
