@@ -70,9 +70,11 @@ def grant_service_role(conn: Connection[Any], role: str, tables: LedgerTables) -
     """Grants ``role`` the service's privileges (as the owner); the append-only tables."""
     events = (tables.schema, tables.events)
     snapshots = [(tables.schema, tables.snapshots)] if tables.snapshots else []
-    # Units' registrations (domain.units): the library names the table <prefix>_units.
-    units = (tables.schema, tables.events.removesuffix("_events") + "_units")
-    append_only = _existing(conn, [events, *snapshots, units, *APPEND_ONLY])
+    # Units' registrations (domain.units) and stock movements (domain.stock): the library
+    # names their tables <prefix>_units and <prefix>_stock.
+    prefix = tables.events.removesuffix("_events")
+    units, stock = (tables.schema, prefix + "_units"), (tables.schema, prefix + "_stock")
+    append_only = _existing(conn, [events, *snapshots, units, stock, *APPEND_ONLY])
     grantee = sql.Identifier(role)
     with conn.transaction(), conn.cursor() as cur:
         for schema in owned_schemas(conn):

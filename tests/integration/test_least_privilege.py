@@ -37,7 +37,15 @@ pytestmark = pytest.mark.postgres
 SEED = base64.b64encode(bytes(range(50, 82))).decode()
 EVENTS = "public.sanbaoledger_events"
 UNITS = "public.sanbaoledger_units"  # units' registrations (domain.units)
-LEDGER_TABLES = [EVENTS, UNITS, "ledger.chain", "ledger.checkpoints", "ledger.verifications"]
+STOCK = "public.sanbaoledger_stock"  # stock movements (domain.stock)
+LEDGER_TABLES = [
+    EVENTS,
+    UNITS,
+    STOCK,
+    "ledger.chain",
+    "ledger.checkpoints",
+    "ledger.verifications",
+]
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,13 @@ def test_the_service_role_writes_signs_and_verifies(granted: Roles, tmp_path: Pa
         ledger.close()
 
 
-COLUMN = {EVENTS: "topic", UNITS: "topic", "ledger.chain": "log_hash", "ledger.checkpoints": "body"}
+COLUMN = {
+    EVENTS: "topic",
+    UNITS: "topic",
+    STOCK: "topic",
+    "ledger.chain": "log_hash",
+    "ledger.checkpoints": "body",
+}
 
 
 @pytest.mark.parametrize("table", LEDGER_TABLES)
