@@ -129,8 +129,8 @@ def test_a_supervisor_walks_through_the_console(
     page.get_by_role("link", name="LF-2026-0001").click()
     expect(page.get_by_role("heading", name=re.compile("案件 LF-2026-0001"))).to_be_visible()
     timeline = page.locator("#timeline > li")
-    expect(timeline.first).to_contain_text("受理")
-    expect(timeline.last).to_contain_text("结案")
+    expect(timeline.first).to_contain_text("结案")  # newest first
+    expect(timeline.last).to_contain_text("受理")
     expect(page.locator("#timeline")).to_contain_text("规则")  # the 三包 decision's rule
     shot(page, "supervisor-03-claim-timeline-zh")
 
@@ -144,7 +144,7 @@ def test_a_supervisor_walks_through_the_console(
     # Switch the language; the choice sticks across pages.
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name=re.compile("Claim LF-2026-0001"))).to_be_visible()
-    expect(timeline.first).to_contain_text("Reported")
+    expect(timeline.last).to_contain_text("Reported")
     shot(page, "supervisor-04-claim-timeline-en")
 
     # View an earlier version.
@@ -161,8 +161,8 @@ def test_a_supervisor_walks_through_the_console(
     page.get_by_label("Text").fill("Supervisor checked the replacement's batch")
     page.locator("#cmd-notes").get_by_role("button", name="Add a note").click()
     expect(page.locator("#timeline > li")).to_have_count(before + 1)
-    expect(page.locator("#timeline > li").last).to_contain_text("Note added")
-    expect(page.locator("#timeline > li").last).to_contain_text("web.supervisor")
+    expect(page.locator("#timeline > li").first).to_contain_text("Note added")
+    expect(page.locator("#timeline > li").first).to_contain_text("web.supervisor")
     shot(page, "supervisor-06-claim-after-note")
 
     # The SLA board, traceability and the monthly report.
