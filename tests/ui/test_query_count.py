@@ -45,7 +45,7 @@ PAGES = {
         "the customer's key",
         "the access-log record",
     ],
-    "/ui/sla": ["SLA board"],
+    "/ui/sla": ["SLA board", "priority and region of the claims on it"],
     "/ui/trace": [],
     "/ui/trace?by=serial&key=LED9-0451": ["the serial's chain", "its claims and events"],
     "/ui/trace?by=batch&key=B2026-07": ["batch summary"],

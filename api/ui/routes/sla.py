@@ -16,6 +16,7 @@ from api.ui.pages import UiRoute, render
 from domain.calendar import holiday_sources
 from domain.errors import InvalidInputError
 from domain.vocabulary import Team
+from projections.claims.claim_triage import triage_of
 from projections.sla.sla_queries import DUE_SOON, SlaClock, sla_board
 from storage.console_sessions import Session
 
@@ -62,4 +63,5 @@ def read_sla_board_page(
         assignee=assignee or "", window_hours=int(DUE_SOON.total_seconds() // 3600),
         calendar=holiday_sources([now.year, now.year + 1]),
         time_left=partial(presenters.time_left, now=now),
+        triage=triage_of(conn, (c.claim_id for c in clocks)),
     )  # fmt: skip
