@@ -93,6 +93,9 @@ def share_chart(name: str, groups: dict[str, Figures], flagged: Sequence[str]) -
             share = getattr(f, remedy) / f.items if f.items else 0.0
             segments.append(Segment(remedy, min(share, 1.0 - start), start))
             start = min(start + share, 1.0)
+        if f.items and start < 1.0:
+            # Items with none of the three (still open, or no remedy): labelled, never blank.
+            segments.append(Segment("other", 1.0 - start, start))
         stacks.append(Stack(key, f.items, segments, key in flagged))
         rows.append([key, f.items, f.repairs, f.exchanges, f.returns, f.refunds, key in flagged])
     header = ["key", "items", "repairs", "exchanges", "returns", "refunds", "flagged"]

@@ -97,12 +97,11 @@ class Translator:
         pattern = "y年M月" if self.language == "zh" else "MMM y"
         return format_date(day, pattern, locale=self.locale)
 
-    def short_month(self, day: date) -> str:
-        """A chart axis label: 11月 / Nov (the year where it begins or changes)."""
-        if day.month == 1:
-            return format_date(
-                day, "yy年M月" if self.language == "zh" else "MMM yy", locale=self.locale
-            )
+    def short_month(self, day: date, with_year: bool = False) -> str:
+        """A chart axis label: 11月 / Nov; the whole year where the axis begins or the year
+        changes (2026年1月 / Jan 2026), never a two-digit one."""
+        if day.month == 1 or with_year:
+            return self.month(day)
         return format_date(day, "M月" if self.language == "zh" else "MMM", locale=self.locale)
 
     def number(self, value: int | float | Decimal | None, digits: int = 0) -> str:
