@@ -70,7 +70,7 @@ def enum_group(enum: type[Enum]) -> str:
 
 def show(t: Translator, value: Any) -> str:
     """A value of an event's details, in the reader's language."""
-    if value is None or value == "" or value == ():
+    if value is None or value == "" or value == () or value == []:
         return "—"
     if isinstance(value, bool):
         return t("common.yes") if value else t("common.no")
@@ -109,7 +109,7 @@ def show(t: Translator, value: Any) -> str:
 # The note the SLA sweep records with its escalation (projections.sla.sla_sweep).
 SWEEP_NOTE = re.compile(r"^SLA (?P<run>\S+) was due (?P<due>[\d-]+ [\d:]+)$")
 # Fields of value objects holding a code of a closed list kept as text (not an enum).
-CODE_FIELDS = {"payment_method": "payment", "category": "category"}
+CODE_FIELDS = {"payment_method": "payment", "category": "category", "route": "payment"}
 
 
 def show_field(t: Translator, name: str, value: Any) -> str:

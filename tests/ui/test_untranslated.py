@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli.demo import STAFF_NAMES, add_demo_staff, load_demo
+from api.cli.demo import CASES, STAFF_NAMES, add_demo_staff, load_demo
 from api.http.app import create_app
 from api.service.runtime import Runtime
 from domain.claim import Claim
@@ -67,7 +67,7 @@ CODE_TAGS = ("script", "style", "code", "kbd")
 BACKQUOTED = re.compile(r"`[^`]*`")  # a command line quoted in a sentence is code
 WORD = re.compile(r"[A-Za-z][A-Za-z_'.-]*[A-Za-z]|[A-Za-z]")
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
-CLAIMS = ("LF-2026-0001", "LF-2026-0007", "LF-2026-0011", "LF-2026-0002", "LF-2026-0004")
+CLAIMS = tuple(number for number, _, _ in CASES)  # every demo claim
 PAGES = [
     "/ui/home",
     "/ui/queue",
