@@ -24,6 +24,7 @@ from api.ui.routes import (
     reports,
     service_record,
     sla,
+    stock,
     trace,
     users,
     webhooks,
@@ -34,7 +35,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def install_console(app: FastAPI) -> None:
     """Adds the console's routes and its static files to the app (not to the OpenAPI)."""
-    pages = (home, queue, new_claim, service_record, access_log, users, downloads, evidence)
+    pages = (home, queue, new_claim, service_record, access_log, users, downloads, evidence, stock)
     for module in (auth, claims, trace, sla, reports, integrity, webhooks, *pages):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")

@@ -16,20 +16,21 @@ pytestmark = pytest.mark.postgres
 
 NAV = re.compile(r'<li><a href="(/ui/[a-z/-]+)"')
 NAVIGATION = {
-    Role.AGENT: ["/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla"],
-    Role.TECHNICIAN: ["/ui/home", "/ui/queue", "/ui/claims", "/ui/trace"],
+    Role.AGENT: ["/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla", "/ui/stock"],
+    Role.TECHNICIAN: ["/ui/home", "/ui/queue", "/ui/claims", "/ui/trace", "/ui/stock"],
     Role.SPECIALIST: [
         "/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla", "/ui/trace",
-        "/ui/reports/monthly",
+        "/ui/reports/monthly", "/ui/stock",
     ],
-    Role.WAREHOUSE: ["/ui/home", "/ui/queue", "/ui/claims"],
+    Role.WAREHOUSE: ["/ui/home", "/ui/queue", "/ui/claims", "/ui/stock"],
     Role.SUPERVISOR: [
         "/ui/home", "/ui/queue", "/ui/new-claim", "/ui/claims", "/ui/sla", "/ui/trace",
-        "/ui/reports/monthly", "/ui/integrity", "/ui/webhooks", "/ui/access-log", "/ui/users",
+        "/ui/reports/monthly", "/ui/stock", "/ui/integrity", "/ui/webhooks", "/ui/access-log",
+        "/ui/users",
         "/ui/downloads",
     ],
     Role.AUDITOR: [
-        "/ui/home", "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly",
+        "/ui/home", "/ui/claims", "/ui/sla", "/ui/trace", "/ui/reports/monthly", "/ui/stock",
         "/ui/integrity", "/ui/access-log", "/ui/downloads",
     ],
 }  # fmt: skip
