@@ -37,8 +37,14 @@ class StoryEvent:
     actor: str
     occurred_at: datetime
     summary: str
+
+
+@dataclass(frozen=True)
+class StoryEventData(StoryEvent):
+    """A key event with its data as the audit trail keeps it (personal data reduced to the
+    region), for the console to word it in the reader's language; the API answers without."""
+
     payload: dict[str, Any] = field(default_factory=dict)
-    """The event's data as the audit trail keeps it (personal data reduced to the region)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ ORDER BY t.reported_at, t.claim_number, t.item_no
 )
 
 
-def serial_story(conn: Connection[Any], serial_no: str) -> SerialStory:
+def serial_story(conn: Connection[Any], serial_no: str, with_data: bool = False) -> SerialStory:
     """The item's story across claims, following faulty serial → replacement both ways.
 
     The key events come from the audit trail, so they are as fresh as that view.
@@ -132,14 +138,18 @@ def serial_story(conn: Connection[Any], serial_no: str) -> SerialStory:
     claims = [
         StoryItem(
             **{k: v for k, v in row.items() if k != "events"},
-            events=[
-                StoryEvent(**{**e, "occurred_at": datetime.fromisoformat(e["occurred_at"])})
-                for e in row["events"]
-            ],
+            events=[story_event(e, with_data) for e in row["events"]],
         )
         for row in rows
     ]
     return SerialStory(serial_no=serial_no, chain=chain or [serial], claims=claims)
+
+
+def story_event(found: dict[str, Any], with_data: bool) -> StoryEvent:
+    """One key event of the story; with its data only when asked (the console's)."""
+    values = {**found, "occurred_at": datetime.fromisoformat(found["occurred_at"])}
+    payload = values.pop("payload", None) or {}
+    return StoryEventData(**values, payload=payload) if with_data else StoryEvent(**values)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def read_trace_page(
     key = key.strip()
     story = summary = None
     if key and by == "serial":
-        story = q.serial_story(conn, key)
+        story = q.serial_story(conn, key, with_data=True)
     elif key:
         summary = SUMMARIES[by](conn, key)
     return render(
