@@ -28,6 +28,10 @@ BACKGROUND = (
     "ledger-checkpoints",
     "position-watcher",
     "prefetch",
+    "idempotency-retention",
+    "webhook-deliveries",
+    "nats-publisher",
+    "database-probe",
 )
 SESSION = ["the signed-in session"]
 # Each page, and the views it shows (each should be one round trip).

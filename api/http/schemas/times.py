@@ -34,11 +34,22 @@ QueryTime = Annotated[AwareDatetime, AfterValidator(_query_time)]
 """A time a query asks about (``as_of``, a period's bounds): 2000-01-01 to a day from now."""
 
 
+def at_business_offset(moment: datetime) -> datetime:
+    """The same instant at +08:00; one within hours of the calendar's end stays as stored
+    (9999-12-31T23:00Z has no +08:00 form)."""
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(BUSINESS_TZ)
+    except OverflowError:
+        return moment
+
+
 def in_business_time(value: Any) -> Any:
     """``value`` with every time in it, at any depth (dataclass rows, dicts, lists), moved to
     the business offset (+08:00): the same instant, told the way the business tells it."""
     if isinstance(value, datetime):
-        return value.astimezone(BUSINESS_TZ) if value.tzinfo is not None else value
+        return at_business_offset(value)
     if isinstance(value, list):
         return [in_business_time(item) for item in value]
     if isinstance(value, tuple):
