@@ -57,7 +57,7 @@ def step(row: Row) -> Callable[[float], datetime]:
 
 
 def test_every_demo_case_starts_at_half_past_nine_china_time(demo_rows: dict[str, Row]) -> None:
-    assert len(demo_rows) == 10
+    assert len(demo_rows) == 11
     assert {r["created_at"].astimezone(BUSINESS_TZ).time() for r in demo_rows.values()} == {
         time(9, 30)
     }

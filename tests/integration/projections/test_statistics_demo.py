@@ -67,7 +67,7 @@ def test_the_audit_trail_holds_every_demo_event_by_claim(demo: psycopg.Connectio
     assert per_claim == {
         "LF-2026-0001": 10, "LF-2026-0002": 11, "LF-2026-0003": 9, "LF-2026-0004": 11,
         "LF-2026-0005": 7, "LF-2026-0006": 9, "LF-2026-0007": 14, "SB-2026-0008": 1,
-        "LF-2026-0009": 4, "LF-2026-0010": 2,
+        "LF-2026-0009": 4, "LF-2026-0010": 2, "LF-2026-0011": 7,
     }  # fmt: skip
 
 
@@ -78,7 +78,7 @@ def test_the_audit_trail_shows_who_did_what_in_the_demo(demo: psycopg.Connection
         actor: len(search_audit(demo, actor=actor, limit=1000))
         for actor in ("li.qiang", "chen.gang", "zhao.min", "wang.fang")
     }
-    assert counts == {"li.qiang": 19, "chen.gang": 6, "zhao.min": 7, "wang.fang": 46}
+    assert counts == {"li.qiang": 20, "chen.gang": 7, "zhao.min": 7, "wang.fang": 51}
 
 
 def test_the_led_bulbs_story_runs_through_two_failed_repairs_to_its_replacement(
@@ -116,32 +116,33 @@ def test_the_led_chip_supplier_answers_for_all_of_its_diagnosed_items(
     demo: psycopg.Connection,
 ) -> None:
     summary = supplier_summary(demo, "东莞芯片灯珠厂")
-    assert (summary.repairs, summary.failed_repairs, summary.exchanges) == (2, 2, 1)
+    # the LED bulb (two failed repairs, then exchanged) and two of LF-2026-0011's four bulbs
+    assert (summary.repairs, summary.failed_repairs, summary.exchanges) == (2, 2, 2)
     assert summary.responsibility.supplier_share == 1.0
 
 
-def test_june_counts_the_eight_demo_claims(june: MonthlyStatistics) -> None:
+def test_june_counts_the_nine_demo_claims(june: MonthlyStatistics) -> None:
     t = june.total
-    assert (t.claims, t.items, t.repairs, t.failed_repairs) == (8, 8, 3, 2)
-    assert (t.exchanges, t.returns, t.refunds, t.refund_amount) == (4, 1, 1, Decimal("189.00"))
-    assert (t.complaints, t.complaint_rate) == (1, 0.125)
+    assert (t.claims, t.items, t.repairs, t.failed_repairs) == (9, 9, 3, 2)
+    assert (t.exchanges, t.returns, t.refunds, t.refund_amount) == (5, 1, 1, Decimal("189.00"))
+    assert (t.complaints, t.complaint_rate) == (1, pytest.approx(1 / 9))
 
 
 def test_june_breaks_the_demo_down_by_cause_and_region(june: MonthlyStatistics) -> None:
     assert {k: f.claims for k, f in june.by_cause.items()} == {
-        "quality_defect": 2, "unauthorised_repair": 1, "description_mismatch": 1,
+        "quality_defect": 3, "unauthorised_repair": 1, "description_mismatch": 1,
         "customer_preference": 1, "transport_damage": 1, "service_failure": 1, "undiagnosed": 1,
     }  # fmt: skip
     assert {k: f.claims for k, f in june.by_region.items()} == {
-        "广东": 3, "浙江": 1, "江苏": 1, "四川": 1, "湖南": 1, "北京": 1
+        "广东": 4, "浙江": 1, "江苏": 1, "四川": 1, "湖南": 1, "北京": 1
     }  # fmt: skip
     assert june.by_category["large_appliance"].claims == 1
 
 
 def test_the_demo_is_too_small_to_flag_a_model_or_a_region(june: MonthlyStatistics) -> None:
     guangdong = next(r for r in june.region_returns if r.region == "广东")
-    assert (guangdong.claims, guangdong.returned_or_exchanged) == (3, 3)
+    assert (guangdong.claims, guangdong.returned_or_exchanged) == (4, 4)
     assert {m.model: m.faults for m in june.model_faults if m.faults} == {
-        "XD-450": 1, "LED-9W": 1
+        "XD-450": 1, "LED-9W": 2
     }  # fmt: skip
     assert june.outlier_models == [] and june.outlier_regions == []
