@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,6 +43,9 @@ EVIDENCE_UPLOADS = re.compile(r"/(api/v1|ui)/claims/[^/]+/evidence/files")
 UPLOAD_FORM_OVERHEAD = 64 * 1024  # the multipart boundaries and the form's text fields
 
 
+STARTUP_WAIT_SECONDS = 15.0  # for the ledger to open before a worker takes requests
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The service; its lifespan opens the ledger and runs the views and the SLA sweep."""
     configure_logging(settings.log_level)
@@ -50,6 +54,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start()
+        # A worker takes requests only once its ledger is open (uvicorn accepts after this
+        # startup), so that with --workers N one worker's "ready" does not send a request to
+        # another still opening; while the database is down it starts after the wait and
+        # answers 503 at once.
+        await asyncio.to_thread(runtime.wait_until_ready, STARTUP_WAIT_SECONDS)
         try:
             yield
         finally:
