@@ -39,6 +39,14 @@ def demo(runtime: Runtime) -> list[str]:  # noqa: F811 - the imported fixture
     return loaded
 
 
+def stored_since(runtime: Runtime, head: int) -> list[str]:  # noqa: F811 - the imported fixture
+    """The topics the ledger recorded after position ``head``, leaving out the SLA sweep's
+    escalations: the sweep runs on its own clock and may escalate an overdue demo claim
+    while a test waits for a refused request."""
+    notifications = runtime.ledger.recorder.select_notifications(head + 1, 1_000_000)
+    return [n.topic for n in notifications if not n.topic.endswith(".Escalated")]
+
+
 def csrf_of(html: str) -> str:
     """The CSRF token a page's forms carry."""
     match = CSRF.search(html)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.service.runtime import Runtime
 from domain.vocabulary import Role
-from tests.ui.conftest import csrf_of, new_browser, sign_in
+from tests.ui.conftest import csrf_of, new_browser, sign_in, stored_since
 
 pytestmark = pytest.mark.postgres
 
@@ -106,7 +106,7 @@ def test_refusals_are_shown_at_their_fields_in_the_readers_language(
     assert 'aria-describedby="error-items-1-price"' in response.text
     assert 'value="吸顶灯闪烁，台灯不亮"' not in response.text  # a textarea keeps it as text
     assert "吸顶灯闪烁，台灯不亮" in response.text
-    assert runtime.head() == before  # nothing stored
+    assert stored_since(runtime, before) == []  # nothing stored
 
 
 def test_a_form_without_items_is_refused_by_the_schema(agents: dict[str, TestClient]) -> None:
@@ -137,7 +137,7 @@ def test_adding_an_item_row_keeps_what_was_typed_and_reports_nothing(
     assert response.status_code == 200
     assert 'name="items.1.model"' in response.text and 'name="items.2.model"' not in response.text
     assert 'value="陈静"' in response.text
-    assert runtime.head() == before
+    assert stored_since(runtime, before) == []
 
 
 def test_a_field_the_form_does_not_have_is_refused(agents: dict[str, TestClient]) -> None:
@@ -151,7 +151,7 @@ def test_the_form_needs_its_csrf_token(agents: dict[str, TestClient], runtime: R
     before = runtime.head()
     form = filled_form(agents["en"], rows=1) | {"csrf_token": "forged"}
     assert agents["en"].post("/ui/new-claim", data=form).status_code == 403
-    assert runtime.head() == before
+    assert stored_since(runtime, before) == []
 
 
 @pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.WAREHOUSE, Role.AUDITOR])
