@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="PostgreSQL URL; without it an embedded PostgreSQL is started",
     )
+    database_read_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_READ_URL",
+        description="a hot standby of DATABASE_URL (PostgreSQL streaming replication) that "
+        "answers the view queries; unset: the views are read from DATABASE_URL",
+    )
     data_dir: Path = Field(
         default_factory=lambda: Path(user_data_dir("sanbao", appauthor=False)),
         description="where the embedded PostgreSQL and the generated keys are kept",

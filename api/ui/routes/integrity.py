@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.http.deps import ViewConnection
+from api.http.deps import LedgerConnection
 from api.http.routes.ledger import get_integrity
 from api.roles import AUDIT_EXPORT, LEDGER_VERIFY, allows
 from api.service.ledger_integrity import LedgerIntegrity
@@ -24,7 +24,7 @@ Verifier = Annotated[Session, page_requires(LEDGER_VERIFY)]
 @router.get("")
 def read_integrity_page(
     request: Request,
-    conn: ViewConnection,
+    conn: LedgerConnection,
     session: Verifier,
     integrity: Annotated[LedgerIntegrity, Depends(get_integrity)],
 ) -> Response:
