@@ -19,7 +19,12 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    JSONTranscoder,
+    Transcoder,
+)
 
 from domain.calendar import BusinessCalendar
 from domain.claim import Claim, business_date
@@ -41,6 +46,7 @@ from domain.errors import (
 )
 from domain.intake import check_categories, intake_policy
 from domain.item_track import SETTLED
+from domain.orjson_transcoder import OrjsonTranscoder
 from domain.personal_data import CustomerKeys, EphemeralCustomerKeys, seal_for_claim, unseal
 from domain.policy import PolicyBook, default_policy_book, evaluate
 from domain.policy.document import PolicyDocument
@@ -148,6 +154,12 @@ class ClaimsLedger(Application[UUID]):
         self.claim_stock = ClaimStock(self.stock)
         # Counters of the numbers the ledger gives: in memory here; the service sets PostgreSQL.
         self.claim_numbers: ClaimNumbers = InMemoryClaimNumbers()
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON format and transcodings, encoded and parsed by orjson."""
+        transcoder = OrjsonTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
