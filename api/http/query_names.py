@@ -3,11 +3,14 @@
 A misspelt filter (``from`` for ``recorded_from``) would otherwise answer as if
 it were not there: an export of everything that looks like a period's. The names
 a route declares are FastAPI's own record of its parameters (``route.dependant``,
-its sub-dependencies included: the claim filters, ``min_position``), read once
-per route.
+its sub-dependencies included: the claim filters, ``min_position``), and the
+query parameters a route that parses its own query lists in ``openapi_extra``
+(OpenAPI's ``parameters``, ``"in": "query"``), read once per route.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
@@ -26,12 +29,19 @@ def declared_query_names(dependant: Dependant) -> frozenset[str]:
     return frozenset(names)
 
 
+def listed_query_names(openapi_extra: dict[str, Any] | None) -> frozenset[str]:
+    """The query parameters a route lists itself in ``openapi_extra["parameters"]``."""
+    listed = (openapi_extra or {}).get("parameters", [])
+    return frozenset(p["name"] for p in listed if p.get("in") == "query")
+
+
 def names_of(route: BaseRoute) -> frozenset[str]:
     """The query names ``route`` declares (none for a route without a dependant)."""
     known = _DECLARED.get(id(route))
     if known is None:
         dependant = getattr(route, "dependant", None)
         known = declared_query_names(dependant) if dependant is not None else frozenset()
+        known |= listed_query_names(getattr(route, "openapi_extra", None))
         _DECLARED[id(route)] = known
     return known
 

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from api.http.deps import RuntimeDep
 from api.http.http_errors import PermissionDeniedError
+from api.http.query_names import check_query_names
 from api.roles import allows
 from api.service.runtime import Runtime
 from api.ui.i18n import Translator
@@ -23,8 +24,9 @@ PRESESSION_COOKIE = "sanbao_presession"
 CSRF_FIELD = "csrf_token"
 
 
-async def check_console_text(request: Request) -> None:
-    """Refuses (422 page) a NUL in any query name or value, repeated ones included, or path value.
+async def check_console_query(request: Request) -> None:
+    """Refuses (422 page) a NUL in any query name or value, repeated ones included, or path
+    value, and a query parameter the page does not have (as the API does).
 
     A page reads the last of a repeated parameter, a form field the first: every
     one is checked, so no value PostgreSQL cannot hold reaches a page or a form.
@@ -33,10 +35,12 @@ async def check_console_text(request: Request) -> None:
         check_storable("query parameter name", name)
         check_storable(name, value)
     check_arguments(dict(request.path_params))
+    check_query_names(request)
 
 
-CONSOLE_CHECKS = [Depends(check_console_text)]
-"""Every console route's checks before its own: no NUL in query or path values (422 page)."""
+CONSOLE_CHECKS = [Depends(check_console_query)]
+"""Every console route's checks before its own: no NUL in query or path values and no
+unknown query parameter (422 page)."""
 
 
 class SignInRequired(Exception):

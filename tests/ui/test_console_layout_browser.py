@@ -66,6 +66,7 @@ EVERY_PAGE = [
     "/ui/access-log",
     "/ui/users",
     "/ui/downloads",
+    "/ui/stock",
 ]
 
 

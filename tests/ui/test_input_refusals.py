@@ -40,7 +40,7 @@ def test_a_page_size_in_superscript_digits_shows_the_default_page(
     as_role: dict[Role, TestClient],
 ) -> None:
     response = as_role[Role.AGENT].get("/ui/claims?limit=²")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text[-3000:]
 
 
 def test_a_form_version_in_superscript_digits_is_refused_and_stores_nothing(
@@ -63,3 +63,27 @@ def test_a_report_month_in_another_scripts_digits_is_a_422_page(
     response = as_role[Role.SUPERVISOR].get("/ui/reports/monthly?month=2٠٢٦-11")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown"),
+    [("/ui/claims?status=reported&statuss=closed", "statuss"), ("/ui/home?x=1", "x"),
+     ("/ui/sla?team=north&teem=south", "teem")],
+)  # fmt: skip
+def test_a_query_parameter_the_page_does_not_have_is_a_422_page_naming_it(
+    as_role: dict[Role, TestClient], path: str, unknown: str
+) -> None:
+    response = as_role[Role.SUPERVISOR].get(path)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert unknown in response.text
+    assert "查询参数" in response.text  # the reader's language (the console's default, zh-CN)
+
+
+def test_the_claim_list_keeps_every_parameter_it_parses_itself(
+    as_role: dict[Role, TestClient],
+) -> None:
+    response = as_role[Role.SUPERVISOR].get(
+        "/ui/claims?status=reported&region=&overdue=true&text=LED&limit=50&cursor="
+    )
+    assert response.status_code == 200, response.text[-3000:]

@@ -20,7 +20,7 @@ from api.ui import presenters
 from api.ui.actions import offers
 from api.ui.claim_record import claim_id_from, read_claim_record
 from api.ui.deps import CONSOLE_CHECKS, CheckedForm, get_translator, page_requires
-from api.ui.filters import PAGE_SIZES, list_query
+from api.ui.filters import FIELDS, PAGE_SIZES, list_query
 from api.ui.forms import FormErrors, form_fields, parse_form
 from api.ui.pages import UiRoute, render
 from domain.claim import ClaimStatus
@@ -45,7 +45,11 @@ FILTER_CHOICES = {
 Reader = Annotated[Session, page_requires("claims:read")]
 
 
-@router.get("")
+# The list page parses its own query (``list_query``): these are its parameters.
+LIST_PARAMETERS = [{"name": name, "in": "query"} for name in (*FIELDS, "limit", "cursor")]
+
+
+@router.get("", openapi_extra={"parameters": LIST_PARAMETERS})
 def read_claims_page(request: Request, conn: ViewConnection, session: Reader) -> Response:
     """The claims list: the filters of GET /claims, SLA badges, keyset pages."""
     now = datetime.now(UTC)
