@@ -125,9 +125,13 @@ def list_claims(
         conditions.append(sql.SQL("(c.created_at, c.claim_id) < (%(after_created)s, %(after_id)s)"))
     params["limit"] = limit + 1  # one more tells whether another page follows
     where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
-    query = _select(schema) + sql.SQL(
-        " WHERE {} ORDER BY c.created_at DESC, c.claim_id DESC LIMIT %(limit)s"
-    ).format(where)
+    # The page's claims first, their SLA clocks after: each clock probe then runs for
+    # the listed claims only, never for every claim that matches before the sort.
+    page = sql.SQL(
+        "(SELECT c.* FROM {} c WHERE {} ORDER BY c.created_at DESC, c.claim_id DESC"
+        " LIMIT %(limit)s)"
+    ).format(sql.Identifier(schema, "claims"), where)
+    query = _select(schema, page) + sql.SQL(" ORDER BY c.created_at DESC, c.claim_id DESC")
     with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
         rows = cur.execute(query, params).fetchall()
     if len(rows) <= limit:
@@ -161,7 +165,9 @@ def get_claim_row(
     conn: Connection[Any], claim_id: UUID, *, schema: str = VIEWS_SCHEMA
 ) -> ClaimRow | None:
     """The claim's row, or None when the view has not seen the claim (yet)."""
-    query = _select(schema) + sql.SQL(" WHERE c.claim_id = %(claim_id)s")
+    query = _select(schema, sql.Identifier(schema, "claims")) + sql.SQL(
+        " WHERE c.claim_id = %(claim_id)s"
+    )
     with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
         return cur.execute(query, {"claim_id": claim_id}).fetchone()
 
@@ -185,20 +191,36 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
 _ROW_COLUMNS = [f.name for f in fields(ClaimRow) if not f.name.startswith(("sla_", "overdue"))]
 
 
-def _overdue(schema: str) -> sql.Composed:
-    """An open, unpaused SLA clock of claim ``c`` is past its due time (indexed per claim)."""
-    return sql.SQL(
-        "EXISTS (SELECT 1 FROM {} o WHERE o.claim_id = c.claim_id AND o.stopped_at IS NULL"
-        " AND o.paused_since IS NULL AND o.due_at < now())"
-    ).format(sql.Identifier(schema, "sla_clocks"))
+def _overdue(schema: str, wanted: bool) -> sql.Composed:
+    """Claim ``c`` has (``wanted``) or has not an open, unpaused SLA clock past its due time.
+
+    The set of overdue claims is one range of the open clocks' due-time index. "Has"
+    is a semi-join the planner reads either way round; "has not" is NOT IN, which is
+    hashed once, so each claim walked costs a lookup. (NOT EXISTS may be planned,
+    on statistics older than the clocks, as a nested loop reading every overdue
+    clock for each claim walked.) ``claim_id`` is never NULL, so NOT IN means NOT
+    EXISTS here.
+    """
+    if wanted:
+        template = (
+            "EXISTS (SELECT 1 FROM {} o WHERE o.claim_id = c.claim_id AND o.stopped_at IS NULL"
+            " AND o.paused_since IS NULL AND o.due_at < now())"
+        )
+    else:
+        template = (
+            "c.claim_id NOT IN (SELECT o.claim_id FROM {} o WHERE o.stopped_at IS NULL"
+            " AND o.paused_since IS NULL AND o.due_at < now())"
+        )
+    return sql.SQL(template).format(sql.Identifier(schema, "sla_clocks"))
 
 
-def _select(schema: str) -> sql.Composed:
-    """Claims with their earliest-due open SLA clock and whether any clock is overdue.
+def _select(schema: str, claims: sql.Composable) -> sql.Composed:
+    """Claims (``claims``: the table, or a subquery of its rows) with their earliest-due
+    open SLA clock and whether any clock is overdue.
 
-    Both come from LATERAL subqueries with LIMIT 1, so each is an index probe per
-    listed claim; a plain EXISTS in the select list may be planned as a hash of
-    every clock instead.
+    Both come from LATERAL subqueries with LIMIT 1, so each is a probe per listed
+    claim of the open clocks' per-claim index (``sla_clocks_open_by_claim_idx``); a
+    plain EXISTS in the select list may be planned as a hash of every clock instead.
     """
     return sql.SQL(
         "SELECT {columns}, s.clock AS sla_clock, s.run AS sla_run, s.due_at AS sla_due_at,"
@@ -212,7 +234,7 @@ def _select(schema: str) -> sql.Composed:
         " AND o.due_at < now() LIMIT 1) o ON true"
     ).format(
         columns=sql.SQL(", ").join(sql.Identifier("c", name) for name in _ROW_COLUMNS),
-        claims=sql.Identifier(schema, "claims"),
+        claims=claims,
         clocks=sql.Identifier(schema, "sla_clocks"),
     )
 
@@ -267,8 +289,7 @@ def _conditions(filters: ClaimFilters, schema: str) -> tuple[list[sql.Composable
                 sql.SQL("c.claim_id = ANY(ARRAY({}))").format(_recall_claims(name, schema))
             )
     if filters.overdue is not None:
-        overdue = _overdue(schema)
-        conditions.append(overdue if filters.overdue else sql.SQL("NOT ") + overdue)
+        conditions.append(_overdue(schema, filters.overdue))
     if filters.text:
         pattern = _like(filters.text)
         where("({0} ILIKE {1} OR c.description ILIKE {1})", "text", pattern, "claim_number")

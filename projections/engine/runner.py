@@ -40,6 +40,12 @@ RECONNECT_SECONDS = 1.0
 # 5 ms, a steady stream gathers 50 ms, an event after a quiet spell none.
 GATHER_SECONDS_PER_EVENT = 0.005
 MAX_GATHER_SECONDS = 0.05
+# A catch-up that applied this many events (a first start on a long log, a rebuild,
+# a runner that was stopped a while) refreshes the planner's statistics of the views'
+# tables at once, rather than leave the pages planned for the tables as they were
+# until autovacuum gets to them (ANALYZE samples at most 30,000 rows a table:
+# well under a second each).
+ANALYZE_AFTER_EVENTS = 10_000
 Progress = Callable[[int, int], None]
 Batch = list[Envelope | DamagedEvent]
 # A batch that fails for one of these is not retried event by event.
@@ -55,8 +61,10 @@ class ViewRunner:
         views: Sequence[View],
         batch_size: int = DEFAULT_BATCH_SIZE,
         tracking_suffix: str = "",
+        analyze_after: int = ANALYZE_AFTER_EVENTS,
     ) -> None:
         self.ledger = ledger
+        self.analyze_after = analyze_after
         self.views = list(views)
         self.batch_size = batch_size
         self.tracking_suffix = tracking_suffix
@@ -137,8 +145,17 @@ class ViewRunner:
                     if progress:
                         progress(total, self.head())
                 else:
+                    if total >= self.analyze_after:
+                        self.analyze()
                     return total
         return total
+
+    def analyze(self) -> None:
+        """Refreshes the planner's statistics of every table of the views."""
+        with self.recorder.datastore.transaction(commit=True) as cur:
+            for view in self.views:
+                for table in view.tables:
+                    cur.execute(sql.SQL("ANALYZE {}").format(view.table(table)))
 
     def run_forever(self, poll_seconds: float = 5.0) -> None:
         """Catches up, then applies new events as soon as the ledger announces them.

@@ -97,3 +97,34 @@ def test_views_at_different_positions_each_get_what_they_have_not_seen(
         head = ledger.recorder.max_notification_id()
         assert applied(conn.cursor(), view.name) == list(range(1, head + 1))
         assert applied(conn.cursor(), newcomer.name) == list(range(1, head + 1))
+
+
+def analyzed_at(url: str) -> object:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT last_analyze FROM pg_stat_user_tables"
+            " WHERE schemaname = 'views' AND relname = 'applied_positions'"
+        ).fetchone()
+    return row[0] if row else None
+
+
+def test_a_large_catch_up_refreshes_the_views_statistics(
+    ledger: ClaimsLedger, view: RecordingView, migrated_url: str
+) -> None:
+    before = analyzed_at(migrated_url)
+    add_events(ledger, claims=2, notes=2)
+    applied_events = ViewRunner(ledger, [view], analyze_after=3).catch_up()
+    assert applied_events >= 3
+    after = analyzed_at(migrated_url)
+    assert after is not None and after != before
+
+
+def test_a_small_catch_up_leaves_the_statistics_to_autovacuum(
+    ledger: ClaimsLedger, view: RecordingView, migrated_url: str
+) -> None:
+    runner = ViewRunner(ledger, [view], analyze_after=1_000_000)
+    runner.catch_up()
+    before = analyzed_at(migrated_url)
+    add_events(ledger, claims=1, notes=1)
+    assert runner.catch_up() == 2
+    assert analyzed_at(migrated_url) == before
