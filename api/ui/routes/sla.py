@@ -17,7 +17,7 @@ from domain.calendar import holiday_sources
 from domain.errors import InvalidInputError
 from domain.vocabulary import Team
 from projections.claims.claim_triage import triage_of
-from projections.sla.sla_queries import DUE_SOON, SlaClock, sla_board
+from projections.sla.sla_queries import DUE_SOON, SlaClock, sla_board_page
 from storage.console_sessions import Session
 
 router = APIRouter(prefix="/ui/sla", route_class=UiRoute, dependencies=CONSOLE_CHECKS)
@@ -50,15 +50,16 @@ def read_sla_board_page(
     team: Annotated[str | None, Query(max_length=100)] = None,
     assignee: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    """Breached and nearly due clocks, earliest due first, grouped by team and assignee."""
+    """Breached and nearly due clocks, earliest due first, grouped by team and assignee;
+    the earliest ``BOARD_LIMIT`` of them, with the counts of the whole board."""
     chosen = team_from(team)
     now = datetime.now(UTC)
-    clocks = sla_board(conn, now, team=chosen, assignee=assignee or None)
-    counts = {
-        state: sum(1 for c in clocks if c.state == state) for state in ("breached", "due_soon")
-    }
+    board = sla_board_page(conn, now, team=chosen, assignee=assignee or None)
+    clocks = board.clocks
+    counts = {"breached": board.breached, "due_soon": board.due_soon}
     return render(
         request, "sla.html", session, groups=by_owner(clocks), counts=counts,
+        shown=len(clocks), total=board.total,
         teams=[t.value for t in Team], team=chosen.value if chosen else "",
         assignee=assignee or "", window_hours=int(DUE_SOON.total_seconds() // 3600),
         calendar=holiday_sources([now.year, now.year + 1]),

@@ -17,7 +17,7 @@ from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.vocabulary import PauseReason, Team
 from projections.engine.runner import ViewRunner
-from projections.sla.sla_queries import sla_board
+from projections.sla.sla_queries import sla_board, sla_board_page
 from projections.sla.sla_view import SlaView
 
 from .test_sla_support import Story, china, ledger_at
@@ -129,3 +129,27 @@ def test_a_run_stopped_late_stays_on_the_board_until_the_claim_ends(
 
     story.do(china("2026-11-10 11:00"), Claim.withdraw, reason="客户撤回")
     assert board() == []
+
+
+def test_a_board_page_holds_the_earliest_runs_and_counts_the_whole_board(
+    new_claim: Callable[..., Story],
+    board: Callable[..., list[tuple[str, str, str]]],
+    migrated_url: str,
+    assignee: str,
+) -> None:
+    late = new_claim(china("2026-11-09 10:00"))  # due Nov 10 10:00: breached
+    later = new_claim(china("2026-11-09 11:00"))  # due 11:00: breached
+    new_claim(china("2026-11-09 14:00"))  # due 14:00: due soon
+    whole = board()
+
+    with psycopg.connect(migrated_url) as conn:
+        page = sla_board_page(conn, NOW, limit=2, assignee=assignee)
+        empty = sla_board_page(conn, NOW, limit=2, assignee=f"{assignee}-nobody")
+
+    assert [(run.claim_number, run.clock_run, run.state) for run in page.clocks] == [
+        (late.claim_number, "first_response#1", "breached"),
+        (later.claim_number, "first_response#1", "breached"),
+    ]
+    assert [(c.claim_number, c.clock_run, c.state) for c in page.clocks] == whole[:2]
+    assert (page.total, page.breached, page.due_soon) == (3, 2, 1)
+    assert (empty.clocks, empty.total, empty.breached, empty.due_soon) == ([], 0, 0, 0)
