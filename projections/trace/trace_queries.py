@@ -105,13 +105,19 @@ SELECT t.claim_id, t.claim_number, t.item_no, t.serial_no, t.model, t.model_name
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                    'position', a.position, 'event_type', a.event_type, 'actor', a.actor,
                    'occurred_at', a.occurred_at, 'summary', a.summary,
-                   'payload', a.payload) ORDER BY a.position), '[]')
+                   'payload', a.payload) ORDER BY a.position)
+                   -- a filter, not a condition: the claim's few events by its key, never
+                   -- the event types' index (every claim's Reported) beside it
+                   FILTER (WHERE a.event_type = ANY(%(key_events)s)), '[]')
           FROM views.audit_trail a
-         WHERE a.claim_id = t.claim_id AND a.event_type = ANY(%(key_events)s)
+         WHERE a.claim_id = t.claim_id
            -- claim-wide events (no item_no) belong to every item's story
            AND coalesce((a.payload ->> 'item_no')::int, t.item_no) = t.item_no) AS events
 FROM views.trace_items t
-WHERE t.serial_no IN (SELECT serial_no FROM chain)
+-- The chain first (an InitPlan of a few serials), then the serial index: a join with the
+-- recursive CTE is estimated at hundreds of serials, read every item and cost enough
+-- to compile the plan (JIT) on each page.
+WHERE t.serial_no = ANY(ARRAY(SELECT serial_no FROM chain))
 ORDER BY t.reported_at, t.claim_number, t.item_no
 """
 )
@@ -225,7 +231,11 @@ units AS (SELECT DISTINCT * FROM (
 SUMMARY = (
     "WITH "
     + UNITS
-    + f"""
+    + f""",
+items AS (SELECT * FROM views.trace_items
+      WHERE {{column}} = %(key)s
+         -- a claim about a replacement unit counts where the replacement belongs
+         OR serial_no IN (SELECT to_serial FROM shipped))
 SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        coalesce(sum(repairs), 0) AS repairs, coalesce(sum(failed_repairs), 0) AS failed_repairs,
        {final_remedy.EXCHANGES} AS exchanges, {final_remedy.RETURNS} AS returns,
@@ -236,17 +246,15 @@ SELECT count(DISTINCT claim_id) AS claims, count(*) AS items,
        count(*) FILTER (WHERE cause = ANY(%(quality)s)) AS quality,
        count(*) FILTER (WHERE cause = ANY(%(misuse)s)) AS misuse,
        count(*) FILTER (WHERE cause = ANY(%(transport)s)) AS transport,
-       coalesce(jsonb_object_agg(cause, n) FILTER (WHERE cause IS NOT NULL), '{{{{}}}}') AS causes,
+       (SELECT coalesce(jsonb_object_agg(cause, n), '{{{{}}}}') FROM (SELECT cause, count(*) AS n
+          FROM items WHERE cause IS NOT NULL GROUP BY cause) AS by_cause) AS causes,
        coalesce(array_agg(DISTINCT model_name) FILTER (WHERE model_name IS NOT NULL), '{{{{}}}}')
            AS model_names,
        (SELECT count(*) FROM units WHERE claim_event = 'shipped') AS replacements,
        (SELECT coalesce(array_agg(DISTINCT serial_no) FILTER (WHERE serial_no IS NOT NULL),
                         '{{{{}}}}') FROM units) AS serials,
        (SELECT coalesce(array_agg(DISTINCT claim_number), '{{{{}}}}') FROM units) AS claim_numbers
-FROM (SELECT *, count(*) OVER (PARTITION BY cause) AS n FROM views.trace_items
-      WHERE {{column}} = %(key)s
-         -- a claim about a replacement unit counts where the replacement belongs
-         OR serial_no IN (SELECT to_serial FROM shipped)) AS items
+FROM items
 """
 )
 
