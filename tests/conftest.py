@@ -20,6 +20,11 @@ from hypothesis import settings
 from api.service.database import start_embedded, stop_embedded
 from tests.support.databases import scratch_database
 
+# The command line speaks the language of SANBAO_LANGUAGE or the locale, chosen when it is
+# loaded (its help texts): the tests read its English, whatever the machine's locale. A
+# test of its Chinese sets SANBAO_LANGUAGE=zh for the command it runs.
+os.environ["SANBAO_LANGUAGE"] = "en"
+
 # Property tests judge behaviour, never speed: no per-example deadline, so a
 # loaded machine (CI, parallel work) cannot turn a slow example into a failure.
 settings.register_profile("sanbao", deadline=None)

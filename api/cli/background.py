@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.messages import t
 from api.service.background_work import BackgroundWork, open_when_reachable
 from api.service.database import resolve_database
 from api.service.logs import configure_logging, logger
@@ -24,7 +25,7 @@ def run_background(
         typer.Option(
             "--parent-pid",
             hidden=True,
-            help="stop when this process (`sanbao serve`) is no longer the parent",
+            help=t("background.parent_pid"),
         ),
     ] = None,
 ) -> None:

@@ -11,8 +11,9 @@ import typer
 from rich.table import Table
 
 from api.cli.ledger_session import ledger_session
+from api.cli.messages import label, t
 from api.cli.terminal import console, errors
-from api.cli.times import TIME_LABEL, local, local_or_dash
+from api.cli.times import local, local_or_dash, time_label
 from domain.claim import BUSINESS_TZ, ClaimStatus
 from domain.vocabulary import ClaimKind, Priority, ProblemCategory
 from projections.claims.claims_queries import MAX_LIMIT, ClaimFilters, ClaimRow, list_claims
@@ -20,7 +21,7 @@ from projections.engine.registry import build_views
 from projections.engine.runner import ViewRunner
 from storage.recorder import datastore_of
 
-DAY = typer.Option(formats=["%Y-%m-%d"], help="a business day (Beijing time), e.g. 2026-11-01")
+DAY = typer.Option(formats=["%Y-%m-%d"], help=t("time.day"))
 
 
 def business_midnight(day: date | None) -> datetime | None:
@@ -39,44 +40,47 @@ def row_json(row: ClaimRow) -> dict[str, Any]:
 
 
 def rows_table(rows: list[ClaimRow]) -> Table:
-    table = Table(title=f"Claims ({len(rows)}; times in {TIME_LABEL})")
-    for column in ("claim", "status", "kind", "models", "region", "assignee", "created", "SLA due"):
-        table.add_column(column)
+    table = Table(title=t("claim_list.title", count=len(rows), time_label=time_label()))
+    columns = ("claim", "column_status", "column_kind", "models", "column_region")
+    for column in (*columns, "column_assignee", "created", "sla_due"):
+        table.add_column(t(f"claim_list.{column}"))
     for row in rows:
         due = local_or_dash(row.sla_due_at)
         table.add_row(
             row.claim_number,
-            row.status,
-            row.kind,
+            label("status", row.status),
+            label("kind", row.kind),
             ", ".join(row.models),
             row.region or "-",
             row.assignee or "-",
             local(row.created_at),
-            f"{due} (overdue)" if row.overdue else due,
+            t("common.overdue", due=due) if row.overdue else due,
         )
     return table
 
 
 def list_claims_command(
-    status: Annotated[ClaimStatus | None, typer.Option(help="the claim's status")] = None,
-    kind: Annotated[ClaimKind | None, typer.Option(help="what the customer asked for")] = None,
-    category: Annotated[str | None, typer.Option(help="a product category of any item")] = None,
-    problem_category: Annotated[ProblemCategory | None, typer.Option()] = None,
-    priority: Annotated[Priority | None, typer.Option()] = None,
-    assignee: Annotated[str | None, typer.Option(help="the assigned user")] = None,
-    region: Annotated[str | None, typer.Option(help="the customer's region")] = None,
-    model: Annotated[str | None, typer.Option(help="a model code of any item")] = None,
-    serial: Annotated[str | None, typer.Option(help="a serial number (or its replacement)")] = None,
+    status: Annotated[ClaimStatus | None, typer.Option(help=t("claim_list.status"))] = None,
+    kind: Annotated[ClaimKind | None, typer.Option(help=t("claim_list.kind"))] = None,
+    category: Annotated[str | None, typer.Option(help=t("claim_list.category"))] = None,
+    problem_category: Annotated[
+        ProblemCategory | None, typer.Option(help=t("claim_list.problem_category"))
+    ] = None,
+    priority: Annotated[Priority | None, typer.Option(help=t("claim_list.priority"))] = None,
+    assignee: Annotated[str | None, typer.Option(help=t("claim_list.assignee"))] = None,
+    region: Annotated[str | None, typer.Option(help=t("claim_list.region"))] = None,
+    model: Annotated[str | None, typer.Option(help=t("claim_list.model"))] = None,
+    serial: Annotated[str | None, typer.Option(help=t("claim_list.serial"))] = None,
     overdue: Annotated[
-        bool | None, typer.Option("--overdue/--on-time", help="with or without an overdue clock")
+        bool | None, typer.Option("--overdue/--on-time", help=t("claim_list.overdue"))
     ] = None,
     created_from: Annotated[datetime | None, DAY] = None,
     created_to: Annotated[datetime | None, DAY] = None,
-    text: Annotated[str | None, typer.Option(help="in the claim number or description")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help="claims to show")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON array, for scripts")] = False,
+    text: Annotated[str | None, typer.Option(help=t("claim_list.text"))] = None,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help=t("claim_list.limit"))] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help=t("claim_list.json"))] = False,
 ) -> None:
-    """List claims, newest first, with the filters of GET /api/v1/claims."""
+    """List claims, newest first, with the filters of GET /api/v1/claims (help: claim_list.help)."""
     filters = ClaimFilters(
         status=status.value if status else None,
         kind=kind.value if kind else None,
@@ -98,11 +102,7 @@ def list_claims_command(
         runner = ViewRunner(ledger, build_views(ledger, ["claims"]))
         behind = runner.head() - runner.positions()["claims"]
     if behind > 0:
-        errors.print(
-            f"note: the claims view is {behind:,} events behind the ledger; they show once "
-            "the views run (sanbao serve or sanbao background)",
-            highlight=False,
-        )
+        errors.print(t("claim_list.behind", view="claims", behind=behind), highlight=False)
     if as_json:
         print(json.dumps([row_json(row) for row in rows], ensure_ascii=False, indent=2))
     else:

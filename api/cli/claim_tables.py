@@ -8,7 +8,8 @@ from typing import Any
 
 from rich.table import Table
 
-from api.cli.times import TIME_LABEL, local
+from api.cli.messages import label, t
+from api.cli.times import local, time_label
 from domain.application import HistoryEntry
 from domain.claim import Claim
 from domain.sla import ClockRun
@@ -25,11 +26,18 @@ def show(value: Any) -> str:
         return "; ".join(show(v) for v in value)
     if isinstance(value, SealedCustomer | Customer):
         # Personal data is shown (and logged) in the header only.
-        return f"{value.customer_id or 'customer'} ({value.region or 'unknown region'})"
+        who = value.customer_id or t("claim_show.customer_fallback")
+        return f"{who} ({value.region or t('claim_show.unknown_region')})"
     if isinstance(value, CoverageDecision):
-        terms = "free" if value.free else "paid"
-        remedies = "/".join(r.value for r in value.remedies) or "no remedy"
-        return f"rule {value.rule_id} (policy {value.policy_version}): {remedies}, {terms}"
+        terms = t("common.free") if value.free else t("common.paid")
+        remedies = "/".join(label("remedy", r) for r in value.remedies) or t("claim_show.no_remedy")
+        return t(
+            "claim_show.decision",
+            rule=value.rule_id,
+            version=value.policy_version,
+            remedies=remedies,
+            terms=terms,
+        )
     if hasattr(value, "__dataclass_fields__"):
         return ", ".join(f"{k}={show(getattr(value, k))}" for k in value.__dataclass_fields__)
     return str(value)
@@ -46,21 +54,22 @@ def claim_tables(
     ``customer`` is the customer as the caller may show them (``api.cli.customers``);
     without it only the region is shown.
     """
-    header = Table(title=f"Claim {claim.claim_number} (times in {TIME_LABEL})", show_header=False)
-    header.add_row("status", claim.status.value)
-    header.add_row("kind", claim.kind.value)
-    header.add_row("customer", customer or f"({claim.customer.region or 'unknown region'})")
-    header.add_row("reported", local(claim.reported_at))
-    header.add_row("version", str(claim.version))
+    title = t("claim_show.title", number=claim.claim_number, time_label=time_label())
+    header = Table(title=title, show_header=False)
+    region = claim.customer.region or t("claim_show.unknown_region")
+    header.add_row(t("claim_show.status"), label("status", claim.status))
+    header.add_row(t("claim_show.kind"), label("kind", claim.kind))
+    header.add_row(t("claim_show.customer"), customer or f"({region})")
+    header.add_row(t("claim_show.reported"), local(claim.reported_at))
+    header.add_row(t("claim_show.version"), str(claim.version))
     if claim.assignee:
-        team = claim.team.value if claim.team else "-"
-        header.add_row("assigned", f"{claim.assignee} ({team})")
+        header.add_row(t("claim_show.assigned"), f"{claim.assignee} ({label('team', claim.team)})")
     if claim.satisfaction is not None:
-        header.add_row("satisfaction", f"{claim.satisfaction}/5")
+        header.add_row(t("claim_show.satisfaction"), f"{claim.satisfaction}/5")
 
-    items = Table(title="Items")
-    for column in ("#", "model", "serial", "stage", "rule", "remedy", "free", "shipping"):
-        items.add_column(column)
+    items = Table(title=t("claim_show.items"))
+    for column in ("no", "model", "serial", "stage", "rule", "remedy", "free", "shipping"):
+        items.add_column(t(f"claim_show.{column}"))
     for state in claim.items:
         decision = state.decision
         serial = state.item.serial_no
@@ -70,36 +79,36 @@ def claim_tables(
             str(state.no),
             state.item.model,
             serial,
-            state.stage.value,
+            label("stage", state.stage),
             f"{decision.rule_id} ({decision.policy_version})" if decision else "-",
-            state.remedy.value if state.remedy else "-",
-            ("free" if decision.free else "paid") if decision else "-",
-            decision.shipping_payer.value if decision else "-",
+            label("remedy", state.remedy),
+            (t("common.free") if decision.free else t("common.paid")) if decision else "-",
+            label("payer", decision.shipping_payer) if decision else "-",
         )
 
-    events = Table(title="History")
+    events = Table(title=t("claim_show.history"))
     for column in ("v", "event", "actor", "occurred", "recorded", "details"):
-        events.add_column(column)
+        events.add_column(t(f"claim_show.{column}"))
     for entry in history:
         events.add_row(
             str(entry.version),
-            entry.event_type,
-            f"{entry.actor.user_id} ({entry.actor.role.value})",
+            label("event", entry.event_type),
+            f"{entry.actor.user_id} ({label('role', entry.actor.role)})",
             local(entry.occurred_at),
             local(entry.recorded_at),
             "; ".join(f"{k}: {show(v)}" for k, v in entry.data.items() if v not in ("", None)),
         )
-    sla = Table(title="SLA clocks")
+    sla = Table(title=t("claim_show.sla"))
     for column in ("clock", "run", "started", "due", "paused", "stopped", "state"):
-        sla.add_column(column)
+        sla.add_column(t(f"claim_show.{column}"))
     for run in clocks:
         sla.add_row(
-            run.clock,
+            label("clock", run.clock),
             str(run.run),
             local(run.started_at),
             local(run.due_at),
             str(run.paused_total),
             local(run.stopped_at) if run.stopped_at else "-",
-            run.state,
+            label("sla_state", run.state),
         )
     return [header, items, sla, events]

@@ -22,7 +22,11 @@ from typing import Any
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from api.cli.language import cli_language
+from api.cli.messages import t
 from api.http.schemas.claims import ClaimReport
+from api.ui.i18n import Translator
+from api.ui.validation_texts import reason_text
 from domain.application import ClaimsLedger
 from domain.errors import SanbaoError
 from domain.values import Actor
@@ -68,7 +72,7 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.field}: {self.reason}"
+        return t("import.row_error", row=self.row, field=self.field, reason=self.reason)
 
 
 @dataclass
@@ -106,18 +110,18 @@ def read_rows(path: Path) -> Iterator[list[str]]:
             yield [_text(value) for value in row]
         workbook.close()
     else:
-        raise TemplateError(f"{path.name}: a claim template is a .csv or .xlsx file")
+        raise TemplateError(t("import.not_a_template", name=path.name))
 
 
 def group_claims(rows: Iterator[list[str]]) -> list[TemplateClaim]:
     """Rows grouped into claims by claim number; unknown or missing columns are errors."""
     header = next(rows, None)
     if header is None:
-        raise TemplateError("the file is empty: the first row names the columns")
+        raise TemplateError(t("import.empty"))
     unknown = [name for name in header if name and name not in HEADERS]
     if unknown:
         known = ", ".join(english for english, _ in COLUMNS.values())
-        raise TemplateError(f"unknown column(s) {', '.join(unknown)}; the template has: {known}")
+        raise TemplateError(t("import.unknown_columns", unknown=", ".join(unknown), known=known))
     names = [HEADERS.get(name, "") for name in header]
     claims: dict[str, TemplateClaim] = {}
     for number, cells in enumerate(rows, start=2):
@@ -131,6 +135,14 @@ def group_claims(rows: Iterator[list[str]]) -> list[TemplateClaim]:
     return list(claims.values())
 
 
+def schema_reason(name: str, message: str) -> str:
+    """The report schema's (pydantic's, English) message in the command line's language, in
+    the console's words for the same refusals (``api.ui.validation_texts``)."""
+    if cli_language() != "zh":
+        return message
+    return reason_text(Translator("zh"), name, message)
+
+
 def _pick(values: dict[str, str], names: Sequence[str], prefix: str = "") -> dict[str, str]:
     return {name: values[prefix + name] for name in names if values.get(prefix + name)}
 
@@ -142,7 +154,7 @@ def report_body(claim: TemplateClaim) -> tuple[dict[str, Any], list[RowError]]:
     for row, values in zip(claim.rows[1:], claim.values[1:], strict=True):
         for name in (*shared, *PURCHASE_FIELDS):
             if values.get(name, "") != first.get(name, "") and values.get(name):
-                errors.append(RowError(row, name, f"differs from row {claim.rows[0]}'s"))
+                errors.append(RowError(row, name, t("import.differs", row=claim.rows[0])))
     body: dict[str, Any] = _pick(first, ("claim_number", *CLAIM_FIELDS))
     if "reported_at" in body:
         body["occurred_at"] = body.pop("reported_at")
@@ -180,7 +192,7 @@ def check_claims(
         except ValidationError as invalid:
             for problem in invalid.errors():
                 row, name = _row_of(claim, problem["loc"])
-                errors.append(RowError(row, name, problem["msg"]))
+                errors.append(RowError(row, name, schema_reason(name, problem["msg"])))
             continue
         try:
             ledger.check_report(actor, **report.to_kwargs())
@@ -188,6 +200,8 @@ def check_claims(
             field_name = getattr(refusal, "field", "") or "claim"
             location = field_name.replace("[", ".").replace("]", "").split(".")
             reason = getattr(refusal, "reason", "") or str(refusal)
+            if cli_language() == "zh":
+                reason = getattr(refusal, "detail_zh", "") or reason
             errors.append(RowError(*_row_of(claim, location), reason))
             continue
         reports.append(report)

@@ -17,9 +17,10 @@ import typer
 from rich.table import Table
 
 from api.cli.ledger_session import ledger_session
+from api.cli.messages import label, t
 from api.cli.operator import operator_user
 from api.cli.terminal import console
-from api.cli.times import TIME_LABEL, local
+from api.cli.times import local, time_label
 from api.roles import CUSTOMERS_ERASE, PERSONAL_READ
 from api.settings import get_settings
 from domain.application import ClaimsLedger
@@ -32,34 +33,31 @@ from storage.access_log import record_access, search_access_log
 from storage.customer_keys import PostgresCustomerKeys
 from storage.recorder import datastore_of
 
-app = typer.Typer(help="Customers' personal data: erase it on request (PIPL).")
+app = typer.Typer(help=t("customers.help"))
 CLI_ROLE = "cli"
 
 
-@app.command("erase")
+@app.command("erase", help=t("customers.erase_help"))
 def erase(
-    customer_id: Annotated[str, typer.Argument(help="the customer id, e.g. claim:LF-2026-0001")],
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    customer_id: Annotated[str, typer.Argument(help=t("customers.customer_id"))],
+    yes: Annotated[bool, typer.Option("--yes", help=t("customers.yes"))] = False,
 ) -> None:
-    """Destroy a customer's key and record the erasure on each of their claims (as the operator,
-    `sanbao --as USER`; asks for confirmation unless --yes)."""
+    """Destroy a customer's key and record the erasure on each of their claims."""
     with ledger_session() as ledger:
         user = operator_user(ledger, CUSTOMERS_ERASE)
         if not yes:
-            typer.confirm(
-                f"Erase the personal data of customer {customer_id} for good? "
-                f"(永久删除客户 {customer_id} 的个人信息？)",
-                abort=True,
-            )
+            typer.confirm(t("customers.confirm", customer=customer_id), abort=True)
         erasure = erase_customer(ledger, customer_id, user.actor)
     when = local(erasure.erased_at)
-    if erasure.newly:
-        console.print(f"customer {customer_id} erased at {when} by {erasure.erased_by}")
-    else:
-        console.print(f"customer {customer_id} was already erased at {when} by {erasure.erased_by}")
+    said = "customers.erased" if erasure.newly else "customers.already"
+    console.print(t(said, customer=customer_id, when=when, user=erasure.erased_by))
     for claim in erasure.claims:
-        recorded = f"position {claim.position}" if claim.position else "recorded before"
-        console.print(f"  {claim.claim_number}: PersonalDataErased, {recorded}")
+        recorded = (
+            t("customers.position", position=claim.position)
+            if claim.position
+            else t("customers.recorded_before")
+        )
+        console.print(t("customers.claim_erased", number=claim.claim_number, recorded=recorded))
 
 
 def describe_keys(ledger: ClaimsLedger) -> None:
@@ -67,13 +65,10 @@ def describe_keys(ledger: ClaimsLedger) -> None:
     keys = ledger.customer_keys
     if not isinstance(keys, PostgresCustomerKeys):
         return
-    console.print(f"personal data: customers' keys wrapped by master key {keys.master_key_id}")
+    console.print(t("customers.master_key", key=keys.master_key_id))
     foreign = keys.foreign_master_keys()
     if foreign:
-        console.print(
-            f"[red]warning:[/red] some customers' keys were wrapped by master key(s) "
-            f"{', '.join(foreign)}: set SANBAO_PERSONAL_DATA_KEY to the key in use"
-        )
+        console.print(t("customers.foreign_keys", keys=", ".join(foreign)))
 
 
 def customer_line(
@@ -91,10 +86,10 @@ def customer_line(
             "--purpose 是查看个人信息的用途：须与 --reveal 一同使用",
         )
     named = reveal_purpose(purpose).value if reveal else None
-    region = claim.customer.region or "unknown region"
+    region = claim.customer.region or t("claim_show.unknown_region")
     plain = None if claim.personal_data_erased else ledger.customer_of(claim)
     if plain is None:
-        return f"personal data erased ({region})"
+        return t("claim_show.erased", region=region)
     shown = plain if reveal else mask(plain)
     reader = operator_user(ledger, PERSONAL_READ) if reveal else None
     record_access(
@@ -114,29 +109,30 @@ def customer_line(
 
 
 def access_log(
-    claim: Annotated[UUID | None, typer.Option(help="only this claim id")] = None,
-    actor: Annotated[str | None, typer.Option(help="only this user")] = None,
-    since: Annotated[datetime | None, typer.Option("--from", help="from this time")] = None,
-    until: Annotated[datetime | None, typer.Option("--to", help="before this time")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    claim: Annotated[UUID | None, typer.Option(help=t("access_log.claim"))] = None,
+    actor: Annotated[str | None, typer.Option(help=t("access_log.actor"))] = None,
+    since: Annotated[datetime | None, typer.Option("--from", help=t("access_log.since"))] = None,
+    until: Annotated[datetime | None, typer.Option("--to", help=t("access_log.until"))] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help=t("access_log.limit"))] = 50,
 ) -> None:
     """Show who was shown which claim's personal data, newest first."""
     with ledger_session() as ledger:
         datastore = datastore_of(ledger)
         with datastore.get_connection() as conn:
             rows = search_access_log(conn, claim, actor, _aware(since), _aware(until), None, limit)
-    table = Table(title=f"Access log ({len(rows)} newest; times in {TIME_LABEL})")
-    for column in ("when", "who", "role", "claim", "fields", "shown", "purpose", "route"):
-        table.add_column(column)
+    table = Table(title=t("access_log.title", count=len(rows), time_label=time_label()))
+    columns = ("when", "who", "role", "claim_column", "fields", "shown", "purpose", "route")
+    for column in columns:
+        table.add_column(t(f"access_log.{column}"))
     for row in rows:
         table.add_row(
             local(row.accessed_at),
             row.actor,
-            row.role,
+            label("role", row.role),
             str(row.claim_id),
             ", ".join(row.fields),
-            row.disclosure,
-            row.purpose or "",
+            t(f"access_log.{row.disclosure}"),
+            label("purpose", row.purpose) if row.purpose else "",
             row.route,
         )
     console.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from api.cli.demo import DemoRefusal
+from api.cli.messages import t
 from api.cli.terminal import console
 from api.command_table import COMMAND_TABLE
 from api.http.problems import INTERNAL, problem_body, problem_type
@@ -16,7 +17,7 @@ def print_refusals(refusals: list[DemoRefusal]) -> None:
     """One problem document per refusal, after the command that was refused."""
     if not refusals:
         return
-    console.print(f"{len(refusals)} requests refused on the way, as they should be:")
+    console.print(t("demo.refused", count=len(refusals)))
     for refusal in refusals:
         if refusal.method is None:
             instance, shown = "/api/v1/claims", "POST /claims"

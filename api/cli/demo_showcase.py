@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw
 
+from api.cli.messages import t
 from api.service.evidence_uploads import upload_evidence_file
 from domain.application import ClaimsLedger
 from domain.claim import BUSINESS_TZ
@@ -70,10 +71,8 @@ def load_showcase(ledger: ClaimsLedger, now: datetime) -> list[str]:
         registration = units.registration(PLAN_SERIAL)
         assert registration is not None
     plan = registration.plans[0]
-    lines.append(
-        f"unit {PLAN_SERIAL}: extended warranty plan {plan.plan_id} ({plan.name}) "
-        f"{plan.starts_on} – {plan.ends_on}; try: GET /api/v1/units/{PLAN_SERIAL}"
-    )
+    span = {"starts": plan.starts_on, "ends": plan.ends_on}
+    lines.append(t("showcase.plan", serial=PLAN_SERIAL, plan=plan.plan_id, name=plan.name, **span))
     try:
         claim = ledger.get_claim_by_number(PHOTO_CLAIM)
     except ClaimNotFoundError:
@@ -88,5 +87,5 @@ def load_showcase(ledger: ClaimsLedger, now: datetime) -> list[str]:
             PHOTO_MAX_BYTES,
             "空调面板裂纹照片",
         )
-    lines.append(f"{PHOTO_CLAIM}: a photo uploaded as evidence (the claim's console page)")
+    lines.append(t("showcase.photo", number=PHOTO_CLAIM))
     return lines

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from api.cli.demo import TECHNICIAN, WAREHOUSE, CasePlayer, customer, lamp
+from api.cli.messages import t
 from domain.application import ClaimsLedger
 from domain.claim import Claim
 from domain.errors import ClaimNotFoundError
@@ -97,8 +98,6 @@ def _loaded(ledger: ClaimsLedger, number: str) -> bool:
 
 def _lines() -> list[str]:
     return [
-        f"{CODED_REPAIR}: fault code LT-FLICKER, repaired with the standard solution "
-        f"LT-FLICKER-DRIVER (a {DRIVER} issued from stock)",
-        f"{WAITING_EXCHANGE}: an exchange that waited for {LIGHT} stock with its SLA paused "
-        "for parts; try: GET /api/v1/stock",
+        t("showcase.coded_repair", number=CODED_REPAIR, part=DRIVER),
+        t("showcase.waiting_exchange", number=WAITING_EXCHANGE, part=LIGHT),
     ]

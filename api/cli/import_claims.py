@@ -23,6 +23,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.import_template import TEMPLATE_SUFFIXES, import_template
+from api.cli.messages import t
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.ledger_integrity import LedgerIntegrity
@@ -97,11 +98,10 @@ def import_claims(
         typer.Argument(
             exists=True,
             dir_okay=False,
-            help="NDJSON history (one claim with its events a line), or a claim template "
-            "(.csv or .xlsx, one row per claim item)",
+            help=t("import.file"),
         ),
     ],
-    jobs: Annotated[int, typer.Option(min=0, help="encoding processes (0: one per CPU)")] = 0,
+    jobs: Annotated[int, typer.Option(min=0, help=t("import.jobs"))] = 0,
 ) -> None:
     """Import historical claims with their events (COPY; the views catch up as usual), or new
     claims from the claim template (every row checked before anything is written)."""
@@ -112,10 +112,16 @@ def import_claims(
     with file.open("rb") as lines:
         total = sum(1 for line in lines if line.strip())
     columns: list[Any] = [
-        TextColumn("[bold]import"),
+        TextColumn(f"[bold]{t('import.bar')}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("claims  {task.fields[events]:,} events  {task.fields[rate]:,.0f} events/s"),
+        TextColumn(
+            t(
+                "import.bar_counts",
+                events="{task.fields[events]:,}",
+                rate="{task.fields[rate]:,.0f}",
+            )
+        ),
         TimeElapsedColumn(),
     ]
     try:
@@ -132,18 +138,13 @@ def import_claims(
         signed, unsigned = _sign(ledger)
     finally:
         ledger.close()
-    console.print(
-        f"imported {summary.claims:,} claims ({summary.events:,} events) into "
-        f"{database.describe()}; {summary.skipped:,} already present, skipped"
-    )
+    counts = {"claims": summary.claims, "events": summary.events, "skipped": summary.skipped}
+    console.print(t("import.imported", **counts, database=database.describe()))
     if signed:
-        console.print(f"signed checkpoint #{signed[-1].seq} up to position {signed[-1].position}")
+        console.print(t("import.signed", seq=signed[-1].seq, position=signed[-1].position))
     if summary.error:
-        console.print(
-            f"[red]refused:[/red] {summary.error}; the lines before it are imported. "
-            "Fix it and run again: claims already imported are skipped."
-        )
+        console.print(t("import.refused", error=summary.error), highlight=False)
     if unsigned:
-        console.print(f"[red]checkpoint refused:[/red] {unsigned}")
+        console.print(t("import.checkpoint_refused", error=unsigned), highlight=False)
     if summary.error or unsigned:
         raise typer.Exit(code=1)

@@ -15,6 +15,7 @@ import typer
 
 from api.cli.claim_template import check_claims, group_claims, read_rows
 from api.cli.ledger_session import ledger_session
+from api.cli.messages import t
 from api.cli.operator import operator_user
 from api.cli.terminal import console
 from api.roles import CLAIMS_REPORT
@@ -32,10 +33,7 @@ def import_template(file: Path) -> None:
         if errors:
             for error in errors:
                 console.print(f"[red]{error}[/red]", highlight=False)
-            console.print(
-                f"{len(errors)} error(s): nothing was imported; fix the rows and run again\n"
-                f"{len(errors)} 处错误：未导入任何案件；请修改后重新导入"
-            )
+            console.print(t("import.template_errors", count=len(errors)))
             raise typer.Exit(code=1)
         imported, skipped = [], []
         for report in reports:
@@ -43,9 +41,10 @@ def import_template(file: Path) -> None:
                 skipped.append(report.claim_number)
                 continue
             imported.append(ledger.report(actor, **report.to_kwargs()).claim_number)
-    console.print(f"imported {len(imported)} claims: {', '.join(imported) or '-'}")
+    numbers = ", ".join(imported) or "-"
+    console.print(t("import.template_imported", count=len(imported), numbers=numbers))
     if skipped:
-        console.print(f"already in the ledger, skipped: {', '.join(skipped)}")
+        console.print(t("import.template_skipped", numbers=", ".join(skipped)))
 
 
 def _recorded(ledger: ClaimsLedger, claim_number: str) -> bool:

@@ -15,9 +15,11 @@ import psycopg
 import typer
 from rich.console import Console
 
+from api.cli.error_text import error_text
+from api.cli.messages import t
 from api.cli.progress import event_progress
 from api.cli.terminal import console
-from api.cli.times import TIME_LABEL, local
+from api.cli.times import local, time_label
 from api.service.bootstrap import open_ledger
 from api.service.ledger_integrity import LedgerIntegrity
 from api.settings import get_settings
@@ -32,16 +34,16 @@ from storage.evidence_files import EvidenceFiles
 from storage.recorder import datastore_of
 from storage.service_role import grant_service_role, opens_as_owner
 
-app = typer.Typer(help="The tamper-evident ledger: checkpoints, the public key, proofs, status.")
+app = typer.Typer(help=t("ledger.help"))
 errors = Console(stderr=True)
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def register(main: typer.Typer) -> None:
     """Adds these commands to the ``sanbao`` command line."""
-    main.command("verify")(verify)
-    main.command("verify-proof")(verify_proof_file)
-    main.command("export")(export)
+    main.command("verify", help=t("ledger.verify_help"))(verify)
+    main.command("verify-proof", help=t("ledger.verify_proof_help"))(verify_proof_file)
+    main.command("export", help=t("ledger.export_help"))(export)
     main.add_typer(app, name="ledger")
 
 
@@ -51,7 +53,7 @@ def integrity_session() -> Iterator[LedgerIntegrity]:
     try:
         yield LedgerIntegrity(ledger, get_settings())
     except SanbaoError as error:
-        errors.print(f"[red]error:[/red] {error}")
+        errors.print(t("common.error", message=error_text(error)), highlight=False)
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()
@@ -59,30 +61,30 @@ def integrity_session() -> Iterator[LedgerIntegrity]:
 
 def verify(
     from_position: Annotated[
-        int | None, typer.Option("--from", min=1, help="first position")
+        int | None, typer.Option("--from", min=1, help=t("ledger.from_position"))
     ] = None,
-    to_position: Annotated[int | None, typer.Option("--to", min=1, help="last position")] = None,
+    to_position: Annotated[
+        int | None, typer.Option("--to", min=1, help=t("ledger.to_position"))
+    ] = None,
     expect_head: Annotated[
         Path | None,
         typer.Option(
             "--expect-head",
             exists=True,
             dir_okay=False,
-            help="a head written by `sanbao ledger head`: fail unless the ledger still holds it",
+            help=t("ledger.expect_head"),
         ),
     ] = None,
     evidence: Annotated[
         bool,
-        typer.Option(
-            "--evidence", help="also check every stored evidence file against its SHA-256 digest"
-        ),
+        typer.Option("--evidence", help=t("ledger.evidence")),
     ] = False,
 ) -> None:
     """Check the ledger (or positions --from..--to) against its hash chain and checkpoints."""
     expected = _read_head(expect_head) if expect_head is not None else None
     files_intact = True
     with integrity_session() as integrity:
-        with event_progress(errors, "verifying", 0) as progress:
+        with event_progress(errors, t("ledger.verifying"), 0) as progress:
             report = integrity.verify(from_position, to_position, progress, expected)
         with integrity.connection() as conn:
             skipped = quarantined_events(conn)  # rows the views could not apply
@@ -90,18 +92,15 @@ def verify(
             files_intact = _verify_evidence(integrity)
     style = "green" if report.intact else "red"
     console.print(f"[{style}]{report.summary()}[/{style}]")
-    signed = report.signed_up_to if report.signed_up_to is not None else "nothing yet"
-    console.print(
-        f"checked {report.checked} events ({report.events_per_second:,.0f} events/s), "
-        f"{report.snapshots_checked} snapshots; signed checkpoints cover up to {signed}"
-    )
+    signed = report.signed_up_to if report.signed_up_to is not None else t("ledger.nothing_yet")
+    checked = {"events": report.checked, "rate": report.events_per_second}
+    console.print(t("ledger.checked", **checked, snapshots=report.snapshots_checked, signed=signed))
     if expected is not None and report.intact:
-        console.print(
-            f"holds the expected head: checkpoint #{expected.body.seq} at position "
-            f"{expected.body.position}"
-        )
+        seq, position = expected.body.seq, expected.body.position
+        console.print(t("ledger.holds_head", seq=seq, position=position))
     for event in skipped:
-        console.print(f"quarantined by the views: {event.describe()}", style="red", markup=False)
+        shown = t("ledger.quarantined", event=event.describe())
+        console.print(shown, style="red", markup=False)
     if not report.intact or skipped or not files_intact:
         raise typer.Exit(code=1)
 
@@ -111,12 +110,10 @@ def _verify_evidence(integrity: LedgerIntegrity) -> bool:
     ledger = integrity.ledger
     check = EvidenceFiles(datastore_of(ledger)).verify(ledger.customer_keys.key_of)
     style = "green" if check.intact else "red"
-    console.print(
-        f"[{style}]evidence files: {check.checked} checked, {check.shredded} shredded with "
-        f"their customer's key, {len(check.damaged)} not matching their digest[/{style}]"
-    )
+    counts = {"checked": check.checked, "shredded": check.shredded, "damaged": len(check.damaged)}
+    console.print(f"[{style}]{t('ledger.evidence_files', **counts)}[/{style}]")
     for sha256 in check.damaged:
-        console.print(f"evidence file {sha256} does not match its digest", style="red")
+        console.print(t("ledger.evidence_damaged", sha256=sha256), style="red")
     return check.intact
 
 
@@ -128,17 +125,15 @@ def _read_head(path: Path) -> SignedCheckpoint:
 
 
 def verify_proof_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a proof (JSON)")],
-    public_key: Annotated[
-        str, typer.Option("--public-key", help="base64 public key, or a file holding it")
-    ],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=t("ledger.proof_file"))],
+    public_key: Annotated[str, typer.Option("--public-key", help=t("ledger.public_key_option"))],
 ) -> None:
     """Check a claim's proof with nothing but the file and the ledger's public key."""
     text = Path(public_key).read_text().strip() if Path(public_key).is_file() else public_key
     try:
         result = verify_proof(json.loads(file.read_text()), public_key_from_b64(text))
     except (ProofError, ValueError) as error:
-        console.print(f"[red]proof refused:[/red] {error}")
+        console.print(t("ledger.proof_refused", error=error), highlight=False)
         raise typer.Exit(code=1) from None
     console.print(f"[green]{result.summary()}[/green]")
 
@@ -154,42 +149,38 @@ def _moment(value: str | None, end: bool) -> datetime | None:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise typer.BadParameter(
-                f"{value!r} is not a date or a time: use 2026-12-01 or 2026-12-01T08:00:00+08:00",
+                t("ledger.not_a_moment", value=value),
                 param_hint="--to" if end else "--from",
             ) from None
         if moment.tzinfo is None:
             raise typer.BadParameter(
-                f"{value!r} needs a UTC offset, e.g. +08:00", param_hint="--to" if end else "--from"
+                t("ledger.needs_offset", value=value), param_hint="--to" if end else "--from"
             ) from None
         return moment
     return datetime.combine(day + timedelta(days=1 if end else 0), time(), BUSINESS_TZ)
 
 
 def export(
-    from_date: Annotated[
-        str | None, typer.Option("--from", help="recorded on or after (date)")
-    ] = None,
-    to_date: Annotated[str | None, typer.Option("--to", help="recorded up to this date")] = None,
-    claim: Annotated[str | None, typer.Option("--claim", help="claim number")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="user id of the actor")] = None,
-    form: Annotated[str, typer.Option("--format", help="csv or ndjson")] = "ndjson",
+    from_date: Annotated[str | None, typer.Option("--from", help=t("ledger.export_from"))] = None,
+    to_date: Annotated[str | None, typer.Option("--to", help=t("ledger.export_to"))] = None,
+    claim: Annotated[str | None, typer.Option("--claim", help=t("ledger.export_claim"))] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help=t("ledger.export_actor"))] = None,
+    form: Annotated[str, typer.Option("--format", help=t("ledger.export_format"))] = "ndjson",
     head_file: Annotated[
         Path | None,
-        typer.Option(
-            "--head-file", dir_okay=False, help="also write where the export was cut (JSON) here"
-        ),
+        typer.Option("--head-file", dir_okay=False, help=t("ledger.head_file")),
     ] = None,
 ) -> None:
     """Write the audit trail (CSV or NDJSON) to standard output; where it was cut goes to stderr
     (and to --head-file): a CSV holds only the table."""
     if form not in ("csv", "ndjson"):
-        raise typer.BadParameter("csv or ndjson", param_hint="--format")
+        raise typer.BadParameter(t("ledger.export_format"), param_hint="--format")
     filters = ExportFilters(_moment(from_date, False), _moment(to_date, True), claim, actor)
     with integrity_session() as integrity:
         items = integrity.export(filters)
         head = next(items)
         assert isinstance(head, ExportHead)
-        with event_progress(errors, "exporting", head.rows) as progress:
+        with event_progress(errors, t("ledger.exporting"), head.rows) as progress:
             done = 0
 
             def counted() -> Iterator[object]:
@@ -208,28 +199,25 @@ def export(
     cut_at = export_head_fields(head, filters)
     if head_file is not None:
         head_file.write_text(json.dumps(cut_at, ensure_ascii=False, indent=2) + "\n")
-    errors.print(
-        f"cut at ledger position {head.head_position}, head hash {head.head_hash or '-'}, "
-        f"{head.rows:,} rows",
-        highlight=False,
-    )
+    cut = {"position": head.head_position, "hash": head.head_hash or "-", "rows": head.rows}
+    errors.print(t("ledger.cut_at", **cut), highlight=False)
 
 
-@app.command("checkpoint")
+@app.command("checkpoint", help=t("ledger.checkpoint_help"))
 def checkpoint() -> None:
     """Sign checkpoints of the log up to its head now."""
     with integrity_session() as integrity:
         written = integrity.checkpoint()
     if not written:
-        console.print("nothing new to sign")
+        console.print(t("ledger.nothing_to_sign"))
     for body in written:
+        first, last = body.from_position + 1, body.position
         console.print(
-            f"checkpoint #{body.seq}: positions {body.from_position + 1}..{body.position}, "
-            f"log hash {body.log_hash}"
+            t("ledger.checkpoint", seq=body.seq, first=first, last=last, hash=body.log_hash)
         )
 
 
-@app.command("head")
+@app.command("head", help=t("ledger.head_help"))
 def head() -> None:
     """Sign up to the head, then print the latest signed checkpoint (JSON) to keep elsewhere.
 
@@ -243,9 +231,9 @@ def head() -> None:
     sys.stdout.write(json.dumps(head_document(signed, key), indent=1) + "\n")
 
 
-@app.command("grant-service")
+@app.command("grant-service", help=t("ledger.grant_help"))
 def grant_service(
-    role: Annotated[str, typer.Argument(help="the database role the service runs as")],
+    role: Annotated[str, typer.Argument(help=t("ledger.grant_role"))],
 ) -> None:
     """As the owner role: open the ledger (creating its tables), then let ROLE append only.
 
@@ -255,26 +243,26 @@ def grant_service(
     """
     with integrity_session() as integrity, integrity.connection() as conn:
         if not opens_as_owner(conn):
-            errors.print("[red]error:[/red] run this as the role that owns the ledger")
+            errors.print(t("common.error", message=t("ledger.not_owner")))
             raise typer.Exit(code=1)
         try:
             append_only = grant_service_role(conn, role, integrity.tables)
         except psycopg.errors.UndefinedObject:
-            errors.print(f"[red]error:[/red] no database role {role!r}: create it first")
+            errors.print(t("common.error", message=t("ledger.no_role", role=role)))
             raise typer.Exit(code=1) from None
     names = ", ".join(f"{schema}.{table}" for schema, table in append_only)
-    console.print(f"{role} may append to, but never change: {names}")
+    console.print(t("ledger.granted", role=role, names=names))
 
 
-@app.command("public-key")
+@app.command("public-key", help=t("ledger.public_key_help"))
 def public_key() -> None:
     """Print the base64 Ed25519 public key that checks checkpoints and proofs."""
     with integrity_session() as integrity:
         console.print(integrity.public_key(), soft_wrap=True)
 
 
-@app.command("proof")
-def proof(number: Annotated[str, typer.Argument(help="claim number")]) -> None:
+@app.command("proof", help=t("ledger.proof_help"))
+def proof(number: Annotated[str, typer.Argument(help=t("ledger.export_claim"))]) -> None:
     """Write a claim's proof (JSON) to standard output, for sanbao verify-proof."""
     with integrity_session() as integrity:
         claim = integrity.ledger.get_claim_by_number(number)
@@ -282,24 +270,22 @@ def proof(number: Annotated[str, typer.Argument(help="claim number")]) -> None:
     sys.stdout.write(json.dumps(document, indent=1) + "\n")
 
 
-@app.command("status")
+@app.command("status", help=t("ledger.status_help"))
 def status() -> None:
     """Show the chain head, the last checkpoint and the last verification's outcome."""
     with integrity_session() as integrity:
         current = integrity.status()
-    console.print(f"head: position {current.head_position}, hash {current.head_hash}")
-    console.print(f"last checkpoint: #{current.checkpoint_seq} at {current.checkpoint_position}")
+    console.print(t("ledger.status_head", position=current.head_position, hash=current.head_hash))
+    seq, position = current.checkpoint_seq, current.checkpoint_position
+    console.print(t("ledger.status_checkpoint", seq=seq, position=position))
     last = current.last_verification
     if last is None:
-        console.print("never verified")
-    elif last.intact:
-        console.print(
-            f"last verification ({local(last.finished_at)}, {TIME_LABEL}): "
-            f"intact up to {last.last_good}"
-        )
+        console.print(t("ledger.never_verified"))
+        return
+    when = {"when": local(last.finished_at), "time_label": time_label()}
+    if last.intact:
+        console.print(t("ledger.verified_intact", **when, last_good=last.last_good))
     else:
-        console.print(
-            f"last verification ({local(last.finished_at)}, {TIME_LABEL}): NOT intact at position "
-            f"{last.fault_position}, claim {last.fault_claim}: "
-            f"{last.fault_kind}: {last.fault_detail}"
-        )
+        fault = {"position": last.fault_position, "claim": last.fault_claim}
+        detail = {"kind": last.fault_kind, "detail": last.fault_detail}
+        console.print(t("ledger.verified_broken", **when, **fault, **detail))

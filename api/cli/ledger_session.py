@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 import typer
 
+from api.cli.error_text import error_text
+from api.cli.messages import t
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.settings import get_settings
@@ -16,14 +18,13 @@ from domain.errors import SanbaoError
 
 @contextmanager
 def ledger_session() -> Iterator[ClaimsLedger]:
-    """Opens the ledger for one command and turns domain errors into a clean exit."""
+    """Opens the ledger for one command and turns domain errors into a clean exit, the error
+    printed in the command line's language."""
     ledger, _ = open_ledger(get_settings())
     try:
         yield ledger
     except SanbaoError as error:
-        console.print(f"[red]error:[/red] {error}")
-        if detail_zh := getattr(error, "detail_zh", ""):
-            console.print(f"[red]错误：[/red]{detail_zh}")
+        console.print(t("common.error", message=error_text(error)), highlight=False)
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()

@@ -8,6 +8,7 @@ from importlib.metadata import version
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 
 from api.cli import (
     background,
@@ -27,7 +28,9 @@ from api.cli.demo import DemoRefusal, load_demo
 from api.cli.demo_refusals import print_refusals
 from api.cli.demo_showcase import load_showcase
 from api.cli.demo_stock import load_stock_showcase
+from api.cli.help_words import word_typer_help
 from api.cli.ledger_session import ledger_session
+from api.cli.messages import t
 from api.cli.operator import OPERATOR_ENV, name_operator
 from api.cli.recall import recall_command
 from api.cli.terminal import console
@@ -38,11 +41,13 @@ from domain.calendar import HolidaySource, holiday_sources
 from domain.reveal_purposes import CODES as PURPOSES
 from storage.migrations import migrate as apply_migrations
 
-app = typer.Typer(help="Sanbao Ledger: the event-sourced ledger of after-sales claims (三包).")
+word_typer_help()
+app = typer.Typer(help=t("app.help"))
+# The message key of each source of a year's holidays, as `sanbao db` names it.
 CALENDAR_SOURCES = {
-    HolidaySource.ANNOUNCED: "announced holidays and adjusted working days (chinesecalendar)",
-    HolidaySource.STATUTORY: "statutory holidays only (holidays)",
-    HolidaySource.WEEKDAYS: "weekdays only: no holiday data for this year",
+    HolidaySource.ANNOUNCED: "db.announced",
+    HolidaySource.STATUTORY: "db.statutory",
+    HolidaySource.WEEKDAYS: "db.weekdays",
 }
 
 
@@ -56,52 +61,47 @@ def print_version(show: bool) -> None:
 def sanbao(
     show_version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=print_version, is_eager=True, help="print the version and exit"
-        ),
+        typer.Option("--version", callback=print_version, is_eager=True, help=t("app.version")),
     ] = False,
     operator: Annotated[
         str | None,
         typer.Option(
             "--as",
             metavar="USER",
-            help=f"the user erasures and reveals are recorded under (or {OPERATOR_ENV})",
+            help=t("app.operator", env=OPERATOR_ENV),
         ),
     ] = None,
 ) -> None:
-    """Sanbao Ledger: the event-sourced ledger of after-sales claims (三包)."""
     name_operator(operator)
 
 
-claim_app = typer.Typer(help="Read claims.")
+claim_app = typer.Typer(help=t("app.claim"))
 app.add_typer(claim_app, name="claim")
-claim_app.command("list")(claim_list.list_claims_command)
+claim_app.command("list", help=t("claim_list.help"))(claim_list.list_claims_command)
 app.add_typer(views.app, name="projections")
 app.add_typer(user_tokens.app, name="users")
 app.add_typer(customers.app, name="customers")
 app.add_typer(keys.app, name="keys")
 app.add_typer(publish.app, name="publish")
 app.add_typer(webhooks.app, name="webhooks")
-app.command("access-log")(customers.access_log)
-app.command("serve")(serve.serve)
-app.command("background")(background.run_background)
-app.command("import")(import_claims.import_claims)
-app.command("recall")(recall_command)
+app.command("access-log", help=t("access_log.help"))(customers.access_log)
+app.command("serve", help=t("serve.help"))(serve.serve)
+app.command("background", help=t("background.help"))(background.run_background)
+app.command("import", help=t("import.help"))(import_claims.import_claims)
+app.command("recall", help=t("recall.help"))(recall_command)
 ledger.register(app)
 
 
-@app.command()
+@app.command(help=t("migrate.help"))
 def migrate() -> None:
-    """Apply pending read-model migrations (also done automatically at start-up)."""
     database = resolve_database(get_settings())
     applied = apply_migrations(database.url)
-    console.print(f"applied: {', '.join(applied) or 'nothing, already up to date'}")
-    console.print(f"read-model schema up to date on {database.describe()}")
+    console.print(t("migrate.applied", names=", ".join(applied) or t("migrate.nothing")))
+    console.print(t("migrate.up_to_date", database=database.describe()))
 
 
-@app.command()
+@app.command(help=t("db.help"))
 def db() -> None:
-    """Say where the ledger's data is, which PostgreSQL it uses and how far its log reaches."""
     settings = get_settings()
     ledger, database = open_ledger(settings)
     try:
@@ -109,25 +109,25 @@ def db() -> None:
         this_year = datetime.now().year
         sources = holiday_sources([this_year, this_year + 1])
         facts = {
-            "database": database.describe(),
-            "data directory": f"{settings.data_dir.resolve()} (SANBAO_DATA_DIR)",
-            "ledger head": f"position {head:,}",
-        } | {f"calendar {year}": CALENDAR_SOURCES[source] for year, source in sources.items()}
+            t("db.database"): database.describe(),
+            t("db.data_dir"): f"{settings.data_dir.resolve()} (SANBAO_DATA_DIR)",
+            t("db.head"): t("db.head_value", head=head),
+        } | {
+            t("db.calendar", year=year): t(CALENDAR_SOURCES[source])
+            for year, source in sources.items()
+        }
+        width = max(cell_len(label) for label in facts) + 2
         for label, fact in facts.items():
-            console.print(f"{label:<16}{fact}", highlight=False)
+            console.print(f"{label}{' ' * (width - cell_len(label))}{fact}", highlight=False)
         if any(source is not HolidaySource.ANNOUNCED for source in sources.values()):
-            console.print(
-                "years without announced data: statutory holidays only (or weekdays); "
-                "adjusted working days (调休) come from SANBAO_EXTRA_WORKDAYS"
-            )
+            console.print(t("db.without_announced"))
         customers.describe_keys(ledger)
     finally:
         ledger.close()
 
 
-@app.command()
+@app.command(help=t("demo.help"))
 def demo() -> None:
-    """Load realistic claims from the reference manuals (skips those already loaded)."""
     with ledger_session() as ledger:
         started = time.perf_counter()
         refusals: list[DemoRefusal] = []
@@ -138,24 +138,23 @@ def demo() -> None:
         for line in load_stock_showcase(ledger, datetime.now().astimezone()):
             console.print(line)
         if not loaded:
-            console.print("demo claims already loaded")
+            console.print(t("demo.already"))
             return
-        console.print(f"loaded {len(loaded)} claims: {', '.join(loaded)}")
+        console.print(t("demo.loaded", count=len(loaded), numbers=", ".join(loaded)))
         rate = commands / elapsed if elapsed else 0.0
-        console.print(f"{commands} commands in {elapsed:.2f} s ({rate:.0f} commands/s)")
+        console.print(t("demo.rate", commands=commands, seconds=elapsed, rate=rate))
         print_refusals(refusals)
-        console.print("try: sanbao claim show LF-2026-0001")
+        console.print(t("demo.try"))
 
 
-@claim_app.command("show")
+@claim_app.command("show", help=t("claim_show.help"))
 def show_claim(
-    number: str = typer.Argument(help="claim number, e.g. LF-2026-0001"),
-    reveal: bool = typer.Option(False, "--reveal", help="show personal data unmasked (logged)"),
+    number: str = typer.Argument(help=t("claim_show.number")),
+    reveal: bool = typer.Option(False, "--reveal", help=t("claim_show.reveal")),
     purpose: str | None = typer.Option(
-        None, help=f"why it is revealed, needed with --reveal: {', '.join(PURPOSES)}"
+        None, help=t("claim_show.purpose", purposes=", ".join(PURPOSES))
     ),
 ) -> None:
-    """Print a claim's current state and its history."""
     with ledger_session() as ledger:
         claim = ledger.get_claim_by_number(number)
         customer = customers.customer_line(ledger, claim, reveal, purpose)

@@ -17,6 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from api.cli.messages import t
 from projections.engine.runner import Progress as ProgressCallback
 
 
@@ -27,7 +28,7 @@ def event_progress(console: Console, title: str, total: int) -> Iterator[Progres
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:>8.0f} events/s"),
+        TextColumn("{task.fields[rate]:>8.0f} " + t("ledger.events_per_second")),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )

@@ -10,38 +10,34 @@ from typing import Annotated
 import nats.errors
 import typer
 
+from api.cli.messages import t
 from api.cli.terminal import console, errors
 from api.service.bootstrap import open_ledger
 from api.service.nats_publisher import NatsPublisher, NatsTarget
 from api.settings import get_settings
 
-app = typer.Typer(help="Publish the ledger's public events to other systems.")
+app = typer.Typer(help=t("publish.help"))
 
 
-@app.command("nats")
+@app.command("nats", help=t("publish.nats_help"))
 def publish_nats(
     url: Annotated[
         str | None,
-        typer.Option(help="the NATS server, e.g. nats://127.0.0.1:4222 (or SANBAO_NATS_URL)"),
+        typer.Option(help=t("publish.url")),
     ] = None,
-    stream: Annotated[
-        str | None, typer.Option(help="the JetStream stream (or SANBAO_NATS_STREAM)")
-    ] = None,
+    stream: Annotated[str | None, typer.Option(help=t("publish.stream"))] = None,
     subject_prefix: Annotated[
         str | None,
-        typer.Option(help="subjects are <prefix>.<event type> (or SANBAO_NATS_SUBJECT_PREFIX)"),
+        typer.Option(help=t("publish.subject_prefix")),
     ] = None,
-    once: Annotated[
-        bool, typer.Option("--once", help="stop when every recorded event is published")
-    ] = False,
+    once: Annotated[bool, typer.Option("--once", help=t("publish.once"))] = False,
 ) -> None:
     """Publish every public event to JetStream once, in ledger order, then follow the ledger
     (the background process does this itself when SANBAO_NATS_URL is set)."""
     settings = get_settings()
     server = url or settings.nats_url
     if not server:
-        errors.print("error: give --url or set SANBAO_NATS_URL")
-        errors.print("错误：请用 --url 指定 NATS 服务器，或设置 SANBAO_NATS_URL")
+        errors.print(t("common.error_plain", message=t("publish.no_url")), highlight=False)
         raise typer.Exit(code=2)
     target = NatsTarget(
         server, stream or settings.nats_stream, subject_prefix or settings.nats_subject_prefix
@@ -51,12 +47,13 @@ def publish_nats(
         signal.signal(signum, lambda *_: stopping.set())
     ledger, database = open_ledger(settings)
     try:
-        console.print(f"publishing {database.describe()} to {server}, stream {target.stream}")
+        where = {"database": database.describe(), "server": server, "stream": target.stream}
+        console.print(t("publish.publishing", **where))
         published = asyncio.run(NatsPublisher(ledger, target).run(stopping, once=once))
     except (OSError, nats.errors.Error) as error:
-        errors.print(f"error: NATS at {server}: {error or type(error).__name__}")
-        errors.print(f"错误：无法向 {server} 的 NATS 发布：{error or type(error).__name__}")
+        failure = t("publish.failed", server=server, error=error or type(error).__name__)
+        errors.print(t("common.error_plain", message=failure), highlight=False)
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()
-    console.print(f"published {published} events")
+    console.print(t("publish.published", count=published))

@@ -20,6 +20,7 @@ from uvicorn.supervisors import Multiprocess
 from api.cli.demo import add_demo_staff, load_demo
 from api.cli.demo_showcase import load_showcase
 from api.cli.demo_stock import load_stock_showcase
+from api.cli.messages import t
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
 from api.service.companion import Companion
@@ -34,17 +35,13 @@ STARTUP_FAILURE = 3  # uvicorn's exit code when the app did not start
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes")] = 1,
+    host: Annotated[str, typer.Option(help=t("serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=t("serve.port"))] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help=t("serve.workers"))] = 1,
     no_projections: Annotated[
-        bool,
-        typer.Option(
-            "--no-projections",
-            help="no views, SLA sweep or checkpoints here: run `sanbao background` elsewhere",
-        ),
+        bool, typer.Option("--no-projections", help=t("serve.no_projections"))
     ] = False,
-    demo: Annotated[bool, typer.Option("--demo", help="load the lamp-factory demo claims")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help=t("serve.demo"))] = False,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs), with one companion process running the views,
     the SLA sweep and the checkpoints; prints a first supervisor token on first start."""
@@ -57,20 +54,18 @@ def serve(
         users = UserStore(datastore_of(ledger))
         if not users.exists():
             token = users.add(FIRST_USER, Role.SUPERVISOR)
-            console.print(f"first user {FIRST_USER!r} (supervisor); bearer token, shown once:")
+            console.print(t("serve.first_user", name=FIRST_USER))
             print(token, flush=True)
-            console.print(
-                f"console password: `sanbao users password {FIRST_USER}` / "
-                f"控制台密码：`sanbao users password {FIRST_USER}`"
-            )
+            console.print(t("serve.console_password", name=FIRST_USER))
         else:
-            console.print(f"lost a token? `sanbao users token-reset {FIRST_USER}` issues a new one")
+            console.print(t("serve.lost_token", name=FIRST_USER))
         if demo:
             loaded, _ = load_demo(ledger, datetime.now().astimezone())
             load_showcase(ledger, datetime.now().astimezone())
             load_stock_showcase(ledger, datetime.now().astimezone())
             add_demo_staff(users)
-            console.print(f"demo claims: {', '.join(loaded) or 'already loaded'}")
+            numbers = ", ".join(loaded) or t("serve.already_loaded")
+            console.print(t("serve.demo_claims", numbers=numbers))
     finally:
         ledger.close()
     # Workers and the companion are separate processes: they reach the same (possibly
@@ -88,10 +83,10 @@ def serve(
     configure_logging(settings.log_level)  # after preparing: the migrations' steps stay quiet
     companion = Companion().start() if background else None
     try:
-        console.print(f"serving on http://{host}:{port}/docs — {database.describe()}")
-        console.print(f"supervisor console: http://{host}:{port}/ui")
+        console.print(t("serve.serving", host=host, port=port, database=database.describe()))
+        console.print(t("serve.console", host=host, port=port))
         if settings.metrics_port:
-            console.print(f"metrics: http://{host}:{settings.metrics_port}/metrics (no token)")
+            console.print(t("serve.metrics", host=host, port=settings.metrics_port))
         run_uvicorn(host, port, workers, settings.metrics_port, settings.forwarded_allow_ips)
     finally:
         if companion is not None:

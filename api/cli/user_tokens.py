@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from api.cli.error_text import error_text
+from api.cli.messages import label, t
 from api.cli.terminal import console
-from api.cli.times import TIME_LABEL, local, local_or_dash
+from api.cli.times import local, local_or_dash, time_label
 from api.roles import API_ROLES
 from api.service.bootstrap import open_ledger
 from api.settings import get_settings
@@ -21,7 +23,7 @@ from storage.passwords import PasswordStore
 from storage.recorder import datastore_of
 from storage.users import UserStore
 
-app = typer.Typer(help="Issue, revoke and list API users and their bearer tokens.")
+app = typer.Typer(help=t("users.help"))
 ROLE_NAMES = ", ".join(role.value for role in API_ROLES)
 
 
@@ -31,94 +33,92 @@ def user_store() -> Iterator[UserStore]:
     try:
         yield UserStore(datastore_of(ledger))
     except InvalidInputError as error:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(t("common.error", message=error_text(error)), highlight=False)
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()
 
 
-@app.command("add")
+@app.command("add", help=t("users.add_help"))
 def add_user(
-    name: Annotated[str, typer.Argument(help="the user id recorded on events, e.g. wang.fang")],
-    role: Annotated[str, typer.Option(help=f"one of: {ROLE_NAMES}")],
-    display_name: Annotated[
-        str, typer.Option(help="the name people see in the console, e.g. 王芳")
-    ] = "",
+    name: Annotated[str, typer.Argument(help=t("users.name"))],
+    role: Annotated[str, typer.Option(help=t("users.role", roles=ROLE_NAMES))],
+    display_name: Annotated[str, typer.Option(help=t("users.display_name"))] = "",
 ) -> None:
     """Create a user and print their bearer token (shown only this once)."""
     if role not in {r.value for r in API_ROLES}:
-        raise typer.BadParameter(f"unknown role {role!r}; use one of: {ROLE_NAMES}")
+        raise typer.BadParameter(t("users.unknown_role", role=role, roles=ROLE_NAMES))
     with user_store() as users:
         token = users.add(name, Role(role), display_name)
-    console.print(f"user {name} ({role}) created; bearer token (shown once, keep it safe):")
+    console.print(t("users.created", name=name, role=label("role", role)))
     print(token)
 
 
-@app.command("revoke")
-def revoke_user(name: Annotated[str, typer.Argument(help="the user to revoke")]) -> None:
+@app.command("revoke", help=t("users.revoke_help"))
+def revoke_user(name: Annotated[str, typer.Argument(help=t("users.revoke_name"))]) -> None:
     """Revoke a user's token; their name stays on the events they recorded."""
     with user_store() as users:
         if not users.revoke(name):
-            console.print(f"[red]error:[/red] no active user {name!r}")
+            console.print(t("common.error", message=t("users.no_active_user", name=name)))
             raise typer.Exit(code=1)
-    console.print(f"user {name} revoked")
+    console.print(t("users.revoked", name=name))
 
 
-@app.command("token-reset")
-def reset_token(name: Annotated[str, typer.Argument(help="the user whose token was lost")]) -> None:
+@app.command("token-reset", help=t("users.reset_help"))
+def reset_token(name: Annotated[str, typer.Argument(help=t("users.reset_name"))]) -> None:
     """Give a user a new bearer token (shown only this once); their old token stops working."""
     with user_store() as users:
         token = users.reset_token(name)
     if token is None:
-        console.print(f"[red]error:[/red] no active user {name!r}")
+        console.print(t("common.error", message=t("users.no_active_user", name=name)))
         raise typer.Exit(code=1)
-    console.print(f"user {name}: new bearer token (shown once, keep it safe; the old one is void):")
+    console.print(t("users.new_token", name=name))
     print(token)
 
 
-@app.command("password")
+@app.command("password", help=t("users.password_help"))
 def set_password(
-    name: Annotated[str, typer.Argument(help="the user who signs in to the console")],
-    stdin: Annotated[
-        bool, typer.Option("--stdin", help="read the password from standard input (scripts)")
-    ] = False,
+    name: Annotated[str, typer.Argument(help=t("users.password_name"))],
+    stdin: Annotated[bool, typer.Option("--stdin", help=t("users.stdin"))] = False,
 ) -> None:
-    """Set a user's console password (asked twice, not shown); lifts a lock-out.
-
-    设置用户的控制台登录密码（输入两次，不显示），并解除锁定。"""
+    """Set a user's console password (asked twice, not shown); lifts a lock-out."""
     if stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("password / 密码", hide_input=True)
-        if typer.prompt("again / 再次输入", hide_input=True) != password:
-            console.print("[red]error:[/red] the two passwords differ / 两次输入的密码不一致")
+        password = typer.prompt(t("users.password_prompt"), hide_input=True)
+        if typer.prompt(t("users.again_prompt"), hide_input=True) != password:
+            console.print(t("common.error", message=t("users.passwords_differ")))
             raise typer.Exit(code=1)
     ledger, _ = open_ledger(get_settings())
     try:
         changed = PasswordStore(datastore_of(ledger)).set_password(name, password)
     except InvalidInputError as error:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(t("common.error", message=error_text(error)), highlight=False)
         raise typer.Exit(code=1) from None
     finally:
         ledger.close()
     if not changed:
-        console.print(f"[red]error:[/red] no active user {name!r} / 没有名为 {name!r} 的有效用户")
+        console.print(t("common.error", message=t("users.no_active_user", name=name)))
         raise typer.Exit(code=1)
-    console.print(f"user {name}: password set / 用户 {name} 的密码已设置")
+    console.print(t("users.password_set", name=name))
 
 
-@app.command("list")
+@app.command("list", help=t("users.list_help"))
 def list_users() -> None:
     """List users, their roles and whether they are revoked (never their tokens)."""
     with user_store() as users:
         records = users.list()
-    table = Table(title=f"Users (times in {TIME_LABEL})")
-    for column in ("name", "display name", "role", "password", "created", "revoked"):
-        table.add_column(column)
+    table = Table(title=t("users.title", time_label=time_label()))
+    for column in ("name", "display_name", "role", "password", "created", "revoked"):
+        table.add_column(t(f"users.column_{column}"))
     for record in records:
+        password = (
+            t("users.locked")
+            if record.locked_until
+            else (t("users.set") if record.has_password else "-")
+        )
         table.add_row(
-            record.name, record.display_name, record.role,
-            "locked" if record.locked_until else "set" if record.has_password else "-",
+            record.name, record.display_name, label("role", record.role), password,
             local(record.created_at), local_or_dash(record.revoked_at),
         )  # fmt: skip
     console.print(table)

@@ -10,10 +10,12 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
+from api.cli.error_text import error_text
 from api.cli.ledger_session import ledger_session
+from api.cli.messages import t
 from api.cli.operator import operator_user
 from api.cli.terminal import console, errors
-from api.cli.times import TIME_LABEL, local
+from api.cli.times import local, time_label
 from api.roles import WEBHOOKS_MANAGE
 from api.service.webhook_deliveries import webhook_store
 from api.service.webhook_urls import check_webhook_url
@@ -22,7 +24,7 @@ from domain.application import ClaimsLedger
 from projections.feed.contract import public_types
 from storage.webhooks import WebhookNotFoundError, WebhookStore
 
-app = typer.Typer(help="Send the ledger's public events to URLs (signed webhooks).")
+app = typer.Typer(help=t("webhooks.help"))
 
 
 @contextmanager
@@ -31,22 +33,15 @@ def webhooks() -> Iterator[tuple[ClaimsLedger, WebhookStore]]:
         try:
             yield ledger, webhook_store(ledger, get_settings())
         except WebhookNotFoundError as error:
-            errors.print(f"error: {error}")
-            errors.print(f"错误：{error.detail_zh}")
+            errors.print(t("common.error_plain", message=error_text(error)), highlight=False)
             raise typer.Exit(code=1) from None
 
 
-@app.command("add")
+@app.command("add", help=t("webhooks.add_help"))
 def add_webhook(
-    url: Annotated[str, typer.Argument(help="http(s) URL on a public address")],
-    types: Annotated[
-        list[str] | None,
-        typer.Option("--types", help="public event types, comma-separated or repeated (all)"),
-    ] = None,
-    after: Annotated[
-        int | None,
-        typer.Option(min=0, help="send the events after this position (default: from now on)"),
-    ] = None,
+    url: Annotated[str, typer.Argument(help=t("webhooks.url"))],
+    types: Annotated[list[str] | None, typer.Option("--types", help=t("webhooks.types"))] = None,
+    after: Annotated[int | None, typer.Option(min=0, help=t("webhooks.after"))] = None,
 ) -> None:
     """Subscribe a URL to the public events; prints the signing secret (shown only once)."""
     with webhooks() as (ledger, store):
@@ -55,45 +50,49 @@ def add_webhook(
         checked = check_webhook_url(url, get_settings().webhook_allow_private)
         head = ledger.recorder.max_notification_id() or 0
         if after is not None and after > head:
-            raise typer.BadParameter(f"position {after} is beyond the ledger's head {head}")
+            raise typer.BadParameter(t("webhooks.beyond_head", after=after, head=head))
         start = head if after is None else after
         webhook, secret = store.create(checked, sorted(wanted), user.name, start)
-    console.print(f"webhook {webhook.id} created; signing secret (shown once, keep it safe):")
+    console.print(t("webhooks.created", id=webhook.id))
     print(secret)
 
 
-@app.command("list")
+@app.command("list", help=t("webhooks.list_help"))
 def list_webhooks() -> None:
     """List the subscriptions and how their deliveries stand."""
     with webhooks() as (_, store):
         found = store.all()
-    table = Table("id", "url", "types", "status", "position", "last error", "created by")
+    columns = ("id", "column_url", "column_types", "status", "position", "last_error")
+    table = Table(*(t(f"webhooks.{column}") for column in (*columns, "created_by")))
     for w in found:
-        types = ", ".join(w.types) or "all"
+        types = ", ".join(w.types) or t("webhooks.all")
         table.add_row(
             str(w.id), w.url, types, w.status, str(w.position), w.last_error or "-", w.created_by
         )
     console.print(table)
 
 
-@app.command("remove")
-def remove_webhook(webhook_id: Annotated[UUID, typer.Argument(help="the subscription")]) -> None:
+@app.command("remove", help=t("webhooks.remove_help"))
+def remove_webhook(
+    webhook_id: Annotated[UUID, typer.Argument(help=t("webhooks.subscription"))],
+) -> None:
     """Stop sending to a subscription (its delivery log is kept)."""
     with webhooks() as (ledger, store):
         operator_user(ledger, WEBHOOKS_MANAGE)
         store.delete(webhook_id)
-    console.print(f"webhook {webhook_id} removed")
+    console.print(t("webhooks.removed", id=webhook_id))
 
 
-@app.command("deliveries")
+@app.command("deliveries", help=t("webhooks.deliveries_help"))
 def list_deliveries(
-    webhook_id: Annotated[UUID, typer.Argument(help="the subscription")],
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    webhook_id: Annotated[UUID, typer.Argument(help=t("webhooks.subscription"))],
+    limit: Annotated[int, typer.Option(min=1, max=1000, help=t("webhooks.limit"))] = 20,
 ) -> None:
     """A subscription's delivery log, latest event first."""
     with webhooks() as (_, store):
         found = store.deliveries(webhook_id, limit)
-    table = Table("position", "type", "status", "attempts", "answer", "last error", TIME_LABEL)
+    columns = ("position", "type", "status", "attempts", "answer", "last_error")
+    table = Table(*(t(f"webhooks.{column}") for column in columns), time_label())
     for d in found:
         answer = str(d.response_status or "-")
         table.add_row(

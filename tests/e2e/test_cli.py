@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import CALENDAR_SOURCES, app
+from api.cli.messages import t
 from api.settings import get_settings
 from domain.calendar import holiday_source
 
@@ -55,7 +56,7 @@ def test_db_names_the_source_of_each_years_public_holidays(cli: CliRunner) -> No
     assert shown.exit_code == 0, shown.output
     this_year = datetime.now().year
     for year in (this_year, this_year + 1):
-        source = CALENDAR_SOURCES[holiday_source(year)]
+        source = t(CALENDAR_SOURCES[holiday_source(year)])
         assert f"calendar {year}   {source}" in shown.output.splitlines()
 
 

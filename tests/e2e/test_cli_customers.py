@@ -17,6 +17,7 @@ from tests.integration.personal_data_support import own_database
 pytestmark = pytest.mark.postgres
 
 WIDE = {"COLUMNS": "250"}
+WIDE_ZH = {**WIDE, "SANBAO_LANGUAGE": "zh"}
 OPERATORS = {"cli.boss": "supervisor", "cli.limited": "agent", "cli.tech": "technician"}
 BOSS = ["--as", "cli.boss"]
 
@@ -66,15 +67,15 @@ def test_claim_show_masks_the_customer_unless_revealed_and_logs_both(cli: CliRun
 def test_a_reveal_without_a_purpose_fails_in_both_languages_and_shows_nothing(
     cli: CliRunner,
 ) -> None:
-    refused = cli.invoke(app, [*BOSS, "claim", "show", "LF-2026-0002", "--reveal"], env=WIDE)
+    reveal = [*BOSS, "claim", "show", "LF-2026-0002", "--reveal"]
+    refused = cli.invoke(app, reveal, env=WIDE)
     assert refused.exit_code == 1
-    assert "purpose" in refused.output and "须说明用途" in refused.output
+    assert "purpose" in refused.output
     assert "孙丽" not in refused.output
-    unknown = cli.invoke(
-        app,
-        [*BOSS, "claim", "show", "LF-2026-0002", "--reveal", "--purpose", "curiosity"],
-        env=WIDE,
-    )
+    refused_zh = cli.invoke(app, reveal, env=WIDE_ZH)
+    assert refused_zh.exit_code == 1
+    assert "须说明用途" in refused_zh.output and "孙丽" not in refused_zh.output
+    unknown = cli.invoke(app, [*reveal, "--purpose", "curiosity"], env=WIDE_ZH)
     assert unknown.exit_code == 1 and "不是可选的用途" in unknown.output
 
 
@@ -88,7 +89,10 @@ def test_a_reveal_beyond_the_hourly_limit_fails_with_the_wait(
     assert cli.invoke(app, reveal, env=WIDE).exit_code == 0
     refused = cli.invoke(app, reveal, env=WIDE)
     assert refused.exit_code == 1
-    assert "limit" in refused.output and "上限" in refused.output
+    assert "limit" in refused.output
+    refused_zh = cli.invoke(app, reveal, env=WIDE_ZH)
+    assert refused_zh.exit_code == 1
+    assert "上限" in refused_zh.output
 
 
 @pytest.mark.parametrize(
@@ -105,8 +109,11 @@ def test_a_reveal_needs_a_known_operator_allowed_to_read_personal_data(
     reveal = ["claim", "show", "LF-2026-0002", "--reveal", "--purpose", "contact_customer"]
     refused = cli.invoke(app, [*operator, *reveal], env={**WIDE, "SANBAO_OPERATOR": ""})
     assert refused.exit_code == 1
-    assert refusal in refused.output and "错误" in refused.output
+    assert refusal in refused.output
     assert "孙丽" not in refused.output
+    refused_zh = cli.invoke(app, [*operator, *reveal], env={**WIDE_ZH, "SANBAO_OPERATOR": ""})
+    assert refused_zh.exit_code == 1
+    assert "错误" in refused_zh.output and "孙丽" not in refused_zh.output
 
 
 def test_erase_asks_for_confirmation_and_a_no_erases_nothing(cli: CliRunner) -> None:

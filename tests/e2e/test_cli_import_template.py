@@ -103,7 +103,10 @@ def test_every_bad_row_is_named_and_nothing_is_written(cli: CliRunner, tmp_path:
     assert "row 4, category:" in result.output
     assert "row 5, price:" in result.output
     assert "row 6, purchased_on:" in result.output
-    assert "nothing was imported" in result.output and "未导入任何案件" in result.output
+    assert "nothing was imported" in result.output
+    chinese = cli.invoke(app, [*AS, "import", str(path)], env={"SANBAO_LANGUAGE": "zh"})
+    assert chinese.exit_code == 1
+    assert "第 3 行，kind：" in chinese.output and "未导入任何案件" in chinese.output
     for number in (good, bad_kind, bad_category, bad_price):
         shown = cli.invoke(app, ["claim", "show", number])
         assert shown.exit_code == 1 and "not found" in shown.output

@@ -41,9 +41,15 @@ def test_a_password_typed_twice_is_set_and_not_echoed(cli: CliRunner, runtime: R
 
 def test_two_different_passwords_set_nothing(cli: CliRunner, runtime: Runtime) -> None:
     name = new_user(cli)
-    result = cli.invoke(app, ["users", "password", name], input="secret pass 2\nsecret pass 3\n")
+    typed = "secret pass 2\nsecret pass 3\n"
+    result = cli.invoke(app, ["users", "password", name], input=typed)
     assert result.exit_code == 1
-    assert "两次输入的密码不一致" in result.output
+    assert "the two passwords differ" in result.output
+    chinese = cli.invoke(
+        app, ["users", "password", name], input=typed, env={"SANBAO_LANGUAGE": "zh"}
+    )
+    assert chinese.exit_code == 1
+    assert "两次输入的密码不一致" in chinese.output
     assert password_store(runtime).sign_in(name, "secret pass 2").user is None
 
 
@@ -61,7 +67,14 @@ def test_a_short_password_or_an_unknown_user_is_refused(cli: CliRunner) -> None:
     unknown = cli.invoke(
         app, ["users", "password", "pwcli.nobody", "--stdin"], input="long enough 5\n"
     )
-    assert unknown.exit_code == 1 and "没有名为" in unknown.output
+    assert unknown.exit_code == 1 and "no active user 'pwcli.nobody'" in unknown.output
+    unknown_zh = cli.invoke(
+        app,
+        ["users", "password", "pwcli.nobody", "--stdin"],
+        input="long enough 5\n",
+        env={"SANBAO_LANGUAGE": "zh"},
+    )
+    assert unknown_zh.exit_code == 1 and "没有名为 'pwcli.nobody' 的有效用户" in unknown_zh.output
 
 
 def test_the_list_shows_display_names_and_who_has_a_password(cli: CliRunner) -> None:

@@ -45,7 +45,9 @@ def test_add_list_and_remove_a_webhook(cli: CliRunner, supervisor: str) -> None:
     remove = ["--as", supervisor, "webhooks", "remove", webhook_id]
     assert cli.invoke(app, remove).exit_code == 0
     again = cli.invoke(app, remove)
-    assert again.exit_code == 1 and "没有编号为" in again.output
+    assert again.exit_code == 1 and "not found" in again.output
+    again_zh = cli.invoke(app, remove, env={"SANBAO_LANGUAGE": "zh"})
+    assert again_zh.exit_code == 1 and "没有编号为" in again_zh.output
 
 
 @pytest.mark.parametrize(
