@@ -62,6 +62,8 @@ PAGES = {
         "SLA breaches by owner",
         "warranty cost by model, supplier and cause",
         "satisfaction trend",
+        "faults by code",
+        "repairs by fault code and solution",
     ],
     "/ui/reports/monthly.csv?chart=region": ["monthly statistics"],
     "/ui/reports/monthly.csv?chart=satisfaction": ["satisfaction trend"],

@@ -23,6 +23,7 @@ from api.ui.deps import CONSOLE_CHECKS, CheckedForm, get_translator, page_requir
 from api.ui.filters import FIELDS, PAGE_SIZES, list_query
 from api.ui.forms import FormErrors, form_fields, parse_form
 from api.ui.pages import UiRoute, render
+from api.ui.solution_hints import suggested_faults
 from domain.claim import ClaimStatus
 from domain.errors import InvalidInputError, SanbaoError
 from domain.numerals import ascii_number
@@ -113,6 +114,7 @@ def claim_page(
         record=record, claim=record.claim, clocks=clocks, actions=actions,
         show_timeline=show_timeline, failed=failed or {},
         customer=customer, may_reveal=allows(role, PERSONAL_READ), purposes=CODES,
+        faults=suggested_faults(record.claim),
         here_full=f"/ui/claims/{claim_id}" + (f"?version={version}" if version else ""),
     )  # fmt: skip
     mark_response(response, customer)  # never cached, never kept for a replay

@@ -21,10 +21,12 @@ from api.ui.charts import (
 )
 from api.ui.deps import CONSOLE_CHECKS, page_requires
 from api.ui.pages import UiRoute, render
+from domain.catalogue import default_catalogue
 from domain.claim import BUSINESS_TZ
 from projections.reports.monthly_report import monthly_report
 from projections.reports.report_months import latest_month_with_claims
 from projections.reports.satisfaction import satisfaction_report
+from projections.reports.solutions import solution_statistics
 from projections.reports.statistics import OutlierRules, monthly_statistics
 from storage.console_sessions import Session
 
@@ -71,6 +73,7 @@ def read_monthly_report_page(
     satisfaction = satisfaction_report(conn, TREND_MONTHS, as_of=month_end(first))
     return render(
         request, "report.html", session, month=first, stats=stats,
+        solutions=solution_statistics(conn, first), catalogue=default_catalogue(),
         charts=monthly_charts(stats, satisfaction, months_until(first, TREND_MONTHS)),
         months=months_until(chosen_month(None), 24)[::-1], target=TARGET,
         outlier_rules=vars(rules), outlier_rules_charts=("model", "region"),
