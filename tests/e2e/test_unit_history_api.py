@@ -10,7 +10,7 @@ so the first claim's repair is dated 25 to 16 days ago and the purchase 370 days
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -30,7 +30,10 @@ LAST_DAY = add_months(BOUGHT, 12) - timedelta(days=1)  # the 12-month warranty's
 
 
 def ago(days: int, hours: int = 0) -> str:
-    return (datetime.now(BUSINESS_TZ) - timedelta(days=days) + timedelta(hours=hours)).isoformat()
+    """09:00 China time ``days`` days ago, plus ``hours``: the same business day at any hour
+    the tests run (counting from now, a late-evening run's hours crossed midnight)."""
+    morning = datetime.combine(TODAY - timedelta(days=days), time(9), tzinfo=BUSINESS_TZ)
+    return (morning + timedelta(hours=hours)).isoformat()
 
 
 def serial() -> str:
