@@ -145,7 +145,7 @@ def get_view_connection(
 ) -> Iterator[Connection[Any]]:
     """A connection for view queries (on the standby when ``DATABASE_READ_URL`` names one),
     once the views reached ``min_position``. Nothing is written through it."""
-    with runtime.views.get_connection() as conn:
+    with runtime.view_connection() as conn:
         yield conn
 
 

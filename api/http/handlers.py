@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.http_errors import StandbyUnavailableError
 from api.http.problem_language import chosen_language, in_language
 from api.http.problems import (
     INTERNAL,
@@ -58,7 +59,7 @@ async def known_error(request: Request, error: Exception) -> ProblemResponse:
     kind = problem_type(error) or INTERNAL
     if kind.status >= 500:
         logger.warning("request failed", problem=kind.slug, error_type=type(error).__name__)
-    if kind.slug == "database-unavailable":
+    if kind.slug == "database-unavailable" and not isinstance(error, StandbyUnavailableError):
         # The database is known to be down: later requests are told so at once.
         request.app.state.runtime.database_lost()
     return respond(request, kind, problem_body(error, kind, request.url.path))

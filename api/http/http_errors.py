@@ -9,7 +9,9 @@
      ├── ViewsBehindError           the views did not reach min_position in time
      │    └── TooManyWaitersError   so many requests wait for the views that no more may
      └── DatabaseUnavailableError   PostgreSQL cannot be reached (also raised for the
-                                    library's and psycopg's connection errors)
+          │                         library's and psycopg's connection errors)
+          └── StandbyUnavailableError  the hot standby answering the views cannot be
+                                       reached (the primary may well be up)
 
 The refusals of an Idempotency-Key are the key store's (``storage/idempotency.py``).
 ``api/http/problems.py`` maps each class to its HTTP answer.
@@ -75,3 +77,8 @@ class DatabaseUnavailableError(ApiError):
 
     def __init__(self) -> None:
         super().__init__("the database is unavailable")
+
+
+class StandbyUnavailableError(DatabaseUnavailableError):
+    """Raised when the hot standby of ``DATABASE_READ_URL`` cannot be reached: the view
+    reads answer 503, and the primary is not taken for down (commands go on)."""

@@ -19,10 +19,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import psycopg
+from eventsourcing import persistence
 from eventsourcing.postgres import PostgresDatastore
+from psycopg import Connection
+from psycopg.rows import DictRow
 
-from api.http.http_errors import DatabaseUnavailableError, TooManyWaitersError, ViewsBehindError
+from api.http.http_errors import (
+    DatabaseUnavailableError,
+    StandbyUnavailableError,
+    TooManyWaitersError,
+    ViewsBehindError,
+)
 from api.service.background_work import DATABASE_ERRORS as DATABASE_ERRORS  # what the routes catch
 from api.service.background_work import BackgroundWork, open_when_reachable
 from api.service.database import Database, redact, resolve_database
@@ -37,6 +48,13 @@ from storage.recorder import datastore_of
 from storage.users import UserStore
 
 OPEN_STOP_SECONDS = 10.0
+# A view query's failures that mean the standby is away, not that the query is wrong.
+STANDBY_LOST = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+)
 
 
 class Runtime:
@@ -65,12 +83,24 @@ class Runtime:
             raise DatabaseUnavailableError()
         return self._ledger
 
-    @property
-    def views(self) -> PostgresDatastore:
-        """Where the views are read: the standby of ``database_read_url``, else the ledger's
-        database; DatabaseUnavailableError as ``ledger``."""
+    @contextmanager
+    def view_connection(self) -> Iterator[Connection[DictRow]]:
+        """A connection for view queries: on the standby of ``database_read_url``, else on
+        the ledger's database (DatabaseUnavailableError as ``ledger``). A standby that
+        cannot be reached raises StandbyUnavailableError, at once while the position
+        watcher knows it is away."""
         ledger = self.ledger
-        return self._standby if self._standby is not None else datastore_of(ledger)
+        if self._standby is None:
+            with datastore_of(ledger).get_connection() as conn:
+                yield conn
+            return
+        if self.watcher is not None and self.watcher.standby_lost:
+            raise StandbyUnavailableError()
+        try:
+            with self._standby.get_connection() as conn:
+                yield conn
+        except STANDBY_LOST as error:
+            raise StandbyUnavailableError() from error
 
     @property
     def users(self) -> UserStore:

@@ -14,7 +14,8 @@ are read there: a read after a write then waits until the standby has replayed
 the write's view changes. A standby cannot LISTEN; the notifications still come
 from the primary, and while the standby's positions are behind the primary's it
 is asked again every few milliseconds, until its replay catches up. A standby
-that goes away does not count as the database lost.
+that goes away does not count as the database lost: ``standby_lost`` says so
+until the watcher reaches it again.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class PositionWatcher:
             "SELECT application_name, notification_id FROM {}.{} WHERE application_name = ANY(%s)"
         ).format(sql.Identifier(schema), sql.Identifier(TRACKING_TABLE))
         self.reached = 0
+        self.standby_lost = False
         self.changed = threading.Condition()
         self.async_waiters: list[AsyncWaiter] = []
         self.stopping = threading.Event()
@@ -119,11 +121,14 @@ class PositionWatcher:
     def _follow_standby(self, listening: psycopg.Connection[Any], kwargs: dict[str, Any]) -> None:
         try:
             with psycopg.connect(autocommit=True, **kwargs) as positions:
+                self._refresh(positions)
+                self.standby_lost = False
                 self._follow(listening, positions)
         except psycopg.OperationalError:
             if listening.closed:
                 raise  # the primary went away
             # The standby went away: try again shortly; waiters time out meanwhile.
+            self.standby_lost = True
             self.stopping.wait(0.5)
 
     def _follow(

@@ -176,3 +176,36 @@ def test_a_reveal_writes_its_access_log_entry_on_the_primary(
             (claim["claim_id"],),
         ).fetchone()
     assert row == (1,)
+
+
+def test_while_the_standby_is_down_view_reads_answer_503_and_commands_go_on(
+    replicated: tuple[TestClient, Headers], clusters: tuple[PrivatePostgres, PrivatePostgres]
+) -> None:
+    client, headers = replicated
+    _, standby = clusters
+    standby.stop("immediate")
+    try:
+        down = client.get("/api/v1/claims?limit=1", headers=headers[Role.AGENT])
+        assert down.status_code == 503, down.text
+        assert down.json()["type"] == "urn:sanbao:problem:database-unavailable"
+        assert down.headers["retry-after"]
+        # The primary is up: a command is taken at once, not refused by the breaker.
+        claim = new_claim(client, headers[Role.AGENT])
+    finally:
+        standby.start()
+    serial = serial_of(claim)
+    wait_until(lambda: standby_answers(client, headers[Role.AGENT], serial, claim["position"]))
+    rows = listed(
+        client, headers[Role.AGENT], f"serial_no={serial}&min_position={claim['position']}"
+    )
+    assert [r["claim_id"] for r in rows] == [claim["claim_id"]]
+
+
+def standby_answers(
+    client: TestClient, headers: dict[str, str], serial: str, position: int
+) -> bool:
+    """True once a read at ``position`` is answered again (the pool replaced its connections)."""
+    response = client.get(
+        f"/api/v1/claims?serial_no={serial}&min_position={position}", headers=headers
+    )
+    return response.status_code == 200
