@@ -151,7 +151,8 @@ class ViewRunner:
         return total
 
     def analyze(self) -> None:
-        """Refreshes the planner's statistics of every table of the views."""
+        """Refreshes the planner's statistics of every table of the views (a role that does
+        not own a table gets a warning from PostgreSQL and leaves it to autovacuum)."""
         with self.recorder.datastore.transaction(commit=True) as cur:
             for view in self.views:
                 for table in view.tables:
