@@ -11,6 +11,7 @@ once replay resumes, the same read answers the claim.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -209,3 +210,32 @@ def standby_answers(
         f"/api/v1/claims?serial_no={serial}&min_position={position}", headers=headers
     )
     return response.status_code == 200
+
+
+def test_the_console_signs_in_on_the_primary_and_shows_a_new_claim_from_the_standby(
+    replicated: tuple[TestClient, Headers], clusters: tuple[PrivatePostgres, PrivatePostgres]
+) -> None:
+    client, headers = replicated
+    primary, _ = clusters
+    claim = new_claim(client, headers[Role.AGENT])
+    browser = TestClient(client.app, raise_server_exceptions=False)
+    form = browser.get("/ui/sign-in")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf is not None
+    token = headers[Role.SUPERVISOR]["Authorization"].removeprefix("Bearer ")
+    signed_in = browser.post(
+        "/ui/sign-in",
+        data={"csrf_token": csrf[1], "token": token, "next": "/ui/claims"},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text
+    with psycopg.connect(primary.url, autocommit=True) as conn:
+        sessions = conn.execute(
+            "SELECT count(*) FROM api.ui_sessions WHERE user_name = 'r.supervisor'"
+        ).fetchone()
+    assert sessions is not None and sessions[0] >= 1
+    listing = browser.get(f"/ui/claims?min_position={claim['position']}")
+    assert listing.status_code == 200, listing.text
+    assert claim["claim"]["claim_number"] in listing.text
+    page = browser.get(f"/ui/claims/{claim['claim_id']}?min_position={claim['position']}")
+    assert page.status_code == 200, page.text
