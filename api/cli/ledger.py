@@ -91,7 +91,11 @@ def verify(
         if evidence:
             files_intact = _verify_evidence(integrity)
     style = "green" if report.intact else "red"
-    console.print(f"[{style}]{report.summary()}[/{style}]")
+    if report.fault is None:
+        outcome = t("ledger.intact", last_good=report.last_good, hash=report.head_hash)
+    else:
+        outcome = t("ledger.not_intact", fault=report.fault.describe(), last_good=report.last_good)
+    console.print(f"[{style}]{outcome}[/{style}]", highlight=False)
     signed = report.signed_up_to if report.signed_up_to is not None else t("ledger.nothing_yet")
     checked = {"events": report.checked, "rate": report.events_per_second}
     console.print(t("ledger.checked", **checked, snapshots=report.snapshots_checked, signed=signed))
@@ -135,7 +139,11 @@ def verify_proof_file(
     except (ProofError, ValueError) as error:
         console.print(t("ledger.proof_refused", error=error), highlight=False)
         raise typer.Exit(code=1) from None
-    console.print(f"[green]{result.summary()}[/green]")
+    seqs = ", ".join(f"#{seq}" for seq in result.checkpoints)
+    holds = {"claim": result.claim_id, "versions": result.versions, "seqs": seqs}
+    console.print(
+        f"[green]{t('ledger.proof_holds', **holds, position=result.last_position)}[/green]"
+    )
 
 
 def _moment(value: str | None, end: bool) -> datetime | None:
