@@ -32,6 +32,11 @@ from storage.users import UserStore
 
 FIRST_USER = "supervisor"
 STARTUP_FAILURE = 3  # uvicorn's exit code when the app did not start
+# How long a worker may take to answer the supervisor's health check before it is killed
+# and replaced. A new worker answers only once it has imported the service (spawned, it
+# imports it afresh): on a busy machine that took over uvicorn's 5 s, and each worker was
+# killed and replaced before it could answer, again and again.
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def serve(
@@ -114,6 +119,7 @@ def run_uvicorn(
         access_log=False,
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     sockets = [config.bind_socket()]
     if metrics_port is not None:

@@ -27,7 +27,7 @@ from tests.support.private_postgres import free_port
 from .processes import answers_ready, companions, is_running, sanbao, service_env, wait_for
 
 pytestmark = pytest.mark.postgres
-START_SECONDS = 60  # bounds for the processes on a busy machine, not speed tests
+START_SECONDS = 120  # bounds for the processes on a busy machine, not speed tests
 STOP_SECONDS = 30
 
 
@@ -55,7 +55,8 @@ def serving(database: str, data_dir: Path, *options: str, **settings: str) -> It
     finally:
         ledger.close()
     port, log = free_port(), data_dir / "serve.log"
-    env = service_env(database, data_dir) | settings
+    # A read waits for the companion's views as long as the processes may take to start.
+    env = service_env(database, data_dir) | {"SANBAO_READ_YOUR_WRITES_TIMEOUT": "30"} | settings
     process = sanbao("serve", "--port", str(port), *options, env=env, log=log)
     base = f"http://127.0.0.1:{port}"
     try:
