@@ -82,10 +82,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def add_reader(env: dict[str, str]) -> str:
-    """An auditor's token (every read): ``sanbao users add``."""
+def add_user(env: dict[str, str], name: str, role: str) -> str:
+    """A token of a new user with ``role``: ``sanbao users add``."""
     added = subprocess.run(
-        [sys.executable, "-m", "api.cli.main", "users", "add", "bench.reader", "--role", "auditor"],
+        [sys.executable, "-m", "api.cli.main", "users", "add", name, "--role", role],
         env=env,
         capture_output=True,
         text=True,
@@ -129,10 +129,10 @@ def run(
         "runs": {},
     }
     try:
-        auth = {"Authorization": f"Bearer {add_reader(base_env)}"}
+        auth = {"Authorization": f"Bearer {add_user(base_env, 'bench.reader', 'auditor')}"}
         seeding = serve(base_env, port, 1)
         try:
-            writer = {"Authorization": f"Bearer {add_writer(base_env)}"}
+            writer = {"Authorization": f"Bearer {add_user(base_env, 'bench.agent', 'agent')}"}
             report_claims(base, writer, claims)
             caught_up = httpx2.get(
                 f"{base}/api/v1/claims?limit=1&min_position={head(primary.url)}",
@@ -169,18 +169,6 @@ def run(
     runs = results["runs"]
     results["standby_vs_one_server"] = median_ratio(runs["primary_and_standby"], runs["one_server"])
     return results
-
-
-def add_writer(env: dict[str, str]) -> str:
-    """An agent's token, to report the claims the reads list."""
-    added = subprocess.run(
-        [sys.executable, "-m", "api.cli.main", "users", "add", "bench.agent", "--role", "agent"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return next(t for t in added.stdout.split() if re.fullmatch(r"[\w-]{20,}", t))
 
 
 def main() -> None:
