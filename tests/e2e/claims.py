@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from tests.support.business_day import business_today
 
 
 def report_body(serial_no: str | None = None) -> dict[str, Any]:
@@ -25,7 +27,7 @@ def report_body(serial_no: str | None = None) -> dict[str, Any]:
                 "price": "399.00",
             }
         ],
-        "purchase": {"purchased_on": (date.today() - timedelta(days=5)).isoformat()},
+        "purchase": {"purchased_on": (business_today() - timedelta(days=5)).isoformat()},
         "requested_remedy": "exchange",
         "description": "吸顶灯无法点亮",
     }

@@ -5,13 +5,14 @@ on the field that holds it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 PREFIX = "urn:sanbao:problem:"
@@ -133,7 +134,7 @@ def test_a_purchase_after_the_report_is_blamed_on_the_purchase_date(
     client: TestClient, as_role: Headers
 ) -> None:
     body = report_body()
-    body["purchase"]["purchased_on"] = (date.today() - timedelta(days=2)).isoformat()
+    body["purchase"]["purchased_on"] = (business_today() - timedelta(days=2)).isoformat()
     body["occurred_at"] = (datetime.now().astimezone() - timedelta(days=10)).isoformat()
     answer = client.post("/api/v1/claims", json=body, headers=as_role[Role.AGENT])
     assert answer.status_code == 422, answer.text
@@ -146,7 +147,7 @@ def test_a_future_purchase_date_of_a_registration_names_its_own_field(
     body = {
         "serial_no": "FUTURE-0001",
         "model": "XD-450",
-        "purchased_on": (date.today() + timedelta(days=3)).isoformat(),
+        "purchased_on": (business_today() + timedelta(days=3)).isoformat(),
         "channel": "store",
     }
     answer = client.post("/api/v1/units", json=body, headers=as_role[Role.AGENT])
@@ -158,7 +159,7 @@ def test_a_future_purchase_date_is_blamed_on_the_purchase_date(
     client: TestClient, as_role: Headers
 ) -> None:
     body = report_body()
-    body["purchase"]["purchased_on"] = (date.today() + timedelta(days=30)).isoformat()
+    body["purchase"]["purchased_on"] = (business_today() + timedelta(days=30)).isoformat()
     answer = client.post("/api/v1/claims", json=body, headers=as_role[Role.AGENT])
     assert answer.status_code == 422, answer.text
     fields = [e["field"] for e in answer.json()["errors"]]

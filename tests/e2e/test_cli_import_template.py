@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from api.cli.main import app
 from api.settings import get_settings
 from tests.integration.personal_data_support import own_database
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -44,7 +45,7 @@ def cli(ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 def row(number: str, serial: str, **changes: str) -> list[str]:
-    bought = (date.today() - timedelta(days=5)).isoformat()
+    bought = (business_today() - timedelta(days=5)).isoformat()
     values = {
         "claim_number": number, "kind": "exchange", "channel": "phone",
         "customer_name": "刘洋", "customer_phone": "13800138001", "customer_region": "广东",
@@ -86,7 +87,7 @@ def test_a_csv_template_reports_one_claim_per_number_with_all_its_items(
 
 def test_every_bad_row_is_named_and_nothing_is_written(cli: CliRunner, tmp_path: Path) -> None:
     good, bad_kind, bad_category, bad_price = (claim_number() for _ in range(4))
-    future = (date.today() + timedelta(days=30)).isoformat()
+    future = (business_today() + timedelta(days=30)).isoformat()
     path = write_csv(
         tmp_path / "bad.csv",
         [

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from fastapi.testclient import TestClient
 
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 UNKNOWN_CATEGORY = "urn:sanbao:problem:unknown-category"
@@ -42,7 +41,7 @@ def test_a_refused_category_stores_no_claim(
 def test_policy_evaluate_refuses_an_unknown_category_the_same_way(
     client: TestClient, as_role: dict[Role, dict[str, str]]
 ) -> None:
-    today = date.today().isoformat()
+    today = business_today().isoformat()
     facts = {"category": "fridge", "purchased_on": today, "reported_on": today,
              "cause": "quality_defect"}  # fmt: skip
     response = client.post("/api/v1/policy/evaluate", json=facts, headers=as_role[Role.AGENT])

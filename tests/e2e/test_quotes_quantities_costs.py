@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from domain.vocabulary import Role
 from tests.e2e.claims import report_body
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -23,7 +24,7 @@ def used_bulbs(client: TestClient, as_role: Headers, kind: str, **diagnosis: Any
     body = report_body()
     body["kind"] = body["requested_remedy"] = kind
     body["items"][0].update(price="100.00", quantity=4)
-    bought = (date.today() - timedelta(days=10)).isoformat()
+    bought = (business_today() - timedelta(days=10)).isoformat()
     body["purchase"] = {"purchased_on": bought, "payment_method": "alipay"}
     reported = client.post("/api/v1/claims", json=body, headers=as_role[Role.AGENT])
     assert reported.status_code == 201, reported.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from domain.vocabulary import Role
 from tests.e2e.claims import report_body
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -20,7 +21,7 @@ def returned_used_lamp(client: TestClient, as_role: Headers, payment_method: str
     """A ¥200 lamp bought 5 days ago, used and returned for preference: the decision
     deducts depreciation 200.00 × 0.004 × 5 days = 4.00."""
     body = report_body()
-    bought = (date.today() - timedelta(days=5)).isoformat()
+    bought = (business_today() - timedelta(days=5)).isoformat()
     body["kind"] = body["requested_remedy"] = "return"
     body["items"][0]["price"] = "200.00"
     body["purchase"] = {"purchased_on": bought, "payment_method": payment_method}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from domain.vocabulary import Role
 from tests.e2e.claims import new_claim, report_body
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -113,7 +114,7 @@ def test_a_naive_business_time_is_refused_on_every_command(
 
 def test_a_purchase_dated_after_today_is_refused(client: TestClient, as_role: Headers) -> None:
     body = report_body()
-    body["purchase"]["purchased_on"] = (date.today() + timedelta(days=3)).isoformat()
+    body["purchase"]["purchased_on"] = (business_today() + timedelta(days=3)).isoformat()
     response = client.post("/api/v1/claims", json=body, headers=as_role[Role.AGENT])
     assert response.status_code == 422
     assert fields_of(response) == ["purchase.purchased_on"]

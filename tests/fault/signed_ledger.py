@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from api.settings import Settings, get_settings
 from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
+from tests.support.business_day import business_today
 from tests.support.databases import scratch_database, sibling_name
 
 SEED = base64.b64encode(bytes(range(7, 39))).decode()
@@ -60,7 +60,7 @@ def write_claims(url: str, data_dir: Path, claims: int, notes: int, sign: bool =
                 channel=Channel.PHONE,
                 customer=Customer("客户", phone="13800000000", region="广东"),
                 items=(Item("XD-450", "lighting", serial_no=f"CUT-{n}"),),
-                purchase=Purchase(date.today()),
+                purchase=Purchase(business_today()),
                 requested_remedy=None,
                 description="不亮",
             ).claim_id

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -33,6 +32,7 @@ from projections.engine.quarantine import quarantined_events
 from projections.engine.rebuild import rebuild_view
 from projections.engine.registry import build_views, view_factories
 from projections.engine.runner import ViewRunner
+from tests.support.business_day import business_today
 from tests.support.databases import scratch_database, sibling_name
 
 pytestmark = [pytest.mark.postgres, pytest.mark.fault]
@@ -57,7 +57,7 @@ def report(ledger: ClaimsLedger, serial_no: str) -> UUID:
         channel=Channel.PHONE,
         customer=Customer("客户", phone="13800000000", region="广东"),
         items=(Item("XD-450", "lighting", serial_no=serial_no),),
-        purchase=Purchase(date.today()),
+        purchase=Purchase(business_today()),
         requested_remedy=None,
         description="不亮",
     ).claim_id

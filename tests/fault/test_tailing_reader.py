@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 import pytest
 
@@ -16,6 +15,7 @@ from domain.claim import Claim
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from tests.e2e.conftest import api_settings
+from tests.support.business_day import business_today
 from tests.support.tailing import TailingReader
 
 from .conftest import full_or
@@ -41,7 +41,7 @@ def report(ledger: ClaimsLedger, n: int) -> object:
         channel=Channel.PHONE,
         customer=Customer("客户", phone="13800000000", region="广东"),
         items=(Item("XD-450", "lighting", serial_no=f"TAIL-{n}"),),
-        purchase=Purchase(date.today()),
+        purchase=Purchase(business_today()),
         requested_remedy=None,
         description="不亮",
     ).claim_id

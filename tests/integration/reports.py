@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Remedy, Role
+from tests.support.business_day import business_today
 
 AGENT = Actor("agent-7", Role.AGENT)
 TECH = Actor("tech-7", Role.TECHNICIAN)
 
 
 def new_report(**overrides: Any) -> dict[str, Any]:
-    bought = date.today() - timedelta(days=20)
+    bought = business_today() - timedelta(days=20)
     report: dict[str, Any] = {
         "claim_number": f"T-{uuid.uuid4().hex[:10]}",
         "kind": ClaimKind.REPAIR,

@@ -13,7 +13,6 @@ import base64
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -32,6 +31,7 @@ from api.settings import Settings, get_settings
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
 from tests.e2e.claims import report_body
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 SEED = base64.b64encode(bytes(range(50, 82))).decode()
@@ -111,12 +111,16 @@ def test_the_service_role_writes_signs_and_verifies(granted: Roles, tmp_path: Pa
             channel=Channel.PHONE,
             customer=Customer("客户", phone="13800000000", region="广东"),
             items=(Item("XD-450", "lighting", serial_no="LEAST-1"),),
-            purchase=Purchase(date.today()),
+            purchase=Purchase(business_today()),
             requested_remedy=None,
             description="不亮",
         )
         ledger.register_unit(
-            agent, serial_no="LEAST-1", model="XD-450", purchased_on=date.today(), channel="门店"
+            agent,
+            serial_no="LEAST-1",
+            model="XD-450",
+            purchased_on=business_today(),
+            channel="门店",
         )
         assert ledger.units.registration("LEAST-1") is not None
         integrity = LedgerIntegrity(ledger, settings(granted.service_url, tmp_path))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.application import ClaimsLedger
@@ -30,6 +30,7 @@ from domain.vocabulary import (
     Role,
     Team,
 )
+from tests.support.business_day import business_today
 
 AGENT = Actor("bench-agent", Role.AGENT)
 TECH = Actor("bench-tech", Role.TECHNICIAN)
@@ -89,7 +90,9 @@ def generate(ledger: ClaimsLedger, claims: int, chunk: int = 50, seed: int = 7) 
     """
     rng = random.Random(seed)
     # Reports spread over 24 days ending 5 days ago, so no event lies in the future.
-    start = datetime.combine(date.today() - timedelta(days=29), datetime.min.time()).astimezone()
+    start = datetime.combine(
+        business_today() - timedelta(days=29), datetime.min.time()
+    ).astimezone()
     spacing = timedelta(days=24) / max(claims, 1)
     saved = 0
     for first in range(0, claims, chunk):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.service.runtime import Runtime
 from domain.vocabulary import Role
+from tests.support.business_day import business_today
 from tests.ui.conftest import csrf_of, new_browser, sign_in, stored_since
 
 pytestmark = pytest.mark.postgres
@@ -46,7 +47,7 @@ def filled_form(
         "customer.name": "陈静",
         "customer.phone": "13900139000",
         "customer.region": "浙江",
-        "purchase.purchased_on": (date.today() - timedelta(days=30)).isoformat(),
+        "purchase.purchased_on": (business_today() - timedelta(days=30)).isoformat(),
         "purchase.proof": "invoice",
         "purchase.payment_method": "支付宝",
     }
@@ -55,7 +56,7 @@ def filled_form(
             f"items.{row}.model": f"XD-45{row}",
             f"items.{row}.model_name": "吸顶灯",
             f"items.{row}.category": "lighting",
-            f"items.{row}.serial_no": f"FORM-{row}-{date.today():%j}",
+            f"items.{row}.serial_no": f"FORM-{row}-{business_today():%j}",
             f"items.{row}.quantity": "1",
             f"items.{row}.price": "399.00",
         }
@@ -119,7 +120,7 @@ def test_a_form_without_items_is_refused_by_the_schema(agents: dict[str, TestCli
 def test_a_purchase_after_the_report_is_refused_by_the_ledger_at_its_field(
     agents: dict[str, TestClient],
 ) -> None:
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (business_today() + timedelta(days=3)).isoformat()
     for language, words in (("en", "must lie between 2000-01-01"), ("zh", "须在 2000-01-01")):
         form = filled_form(agents[language], 1, {"purchase.purchased_on": future})
         response = agents[language].post("/ui/new-claim", data=form)

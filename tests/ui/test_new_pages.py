@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +19,7 @@ from domain.values import Actor
 from domain.vocabulary import Role, Team
 from storage.recorder import datastore_of
 from tests.e2e.claims import report_body
+from tests.support.business_day import business_today
 from tests.ui.conftest import new_browser, sign_in
 
 pytestmark = pytest.mark.postgres
@@ -93,7 +94,7 @@ def test_the_home_counts_open_claims_and_shows_team_figures_to_oversight(
 def report(runtime: Runtime, serial: str, hours_ago: float, assignee: str) -> str:
     """A fresh claim reported ``hours_ago`` and assigned to ``assignee``; its number."""
     body = report_body(serial_no=f"QUEUE-{serial}-{uuid.uuid4().hex[:6]}")
-    body["purchase"]["purchased_on"] = (date.today() - timedelta(days=20)).isoformat()
+    body["purchase"]["purchased_on"] = (business_today() - timedelta(days=20)).isoformat()
     when = datetime.now(BUSINESS_TZ) - timedelta(hours=hours_ago)
     kwargs = ClaimReport.model_validate(body).to_kwargs() | {"occurred_at": when}
     reported = runtime.ledger.report(AGENT, **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from domain.erasure import erase_customer
 from domain.errors import CustomerErasedError, CustomerNotFoundError, DuplicateClaimError
 from domain.values import Actor, Customer, Item, Purchase
 from domain.vocabulary import Channel, ClaimKind, Role
+from tests.support.business_day import business_today
 
 AGENT = Actor("agent-1", Role.AGENT)
 BOSS = Actor("boss-1", Role.SUPERVISOR)
@@ -31,7 +32,7 @@ def report(ledger: ClaimsLedger, number: str, customer: Customer = ZHANG) -> Non
         channel=Channel.PHONE,
         customer=customer,
         items=(Item("XD-450", "lighting"),),
-        purchase=Purchase(date.today() - timedelta(days=3)),
+        purchase=Purchase(business_today() - timedelta(days=3)),
         requested_remedy=None,
         description="does not light",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
@@ -10,6 +9,7 @@ from fastapi import Query
 from api.http.deps import LedgerDep, requires
 from api.http.routes import api_router
 from api.http.schemas.reads import PolicyEvaluation, PolicyPublic
+from domain.claim import business_date
 from domain.policy import evaluate
 from domain.time_window import check_dry_run
 from domain.values import CoverageDecision
@@ -25,9 +25,9 @@ def read_policy(
     _: Reader,
     version: Annotated[str | None, Query(max_length=50)] = None,
 ) -> PolicyPublic:
-    """Read the policy in force today, or a given version."""
+    """Read the policy in force today (China's date by the ledger's clock), or a given version."""
     book = ledger.policies
-    document = book.get(version) if version else book.in_force(date.today())
+    document = book.get(version) if version else book.in_force(business_date(ledger.clock()))
     return PolicyPublic(versions=book.versions(), policy=document)
 
 

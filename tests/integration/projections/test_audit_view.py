@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -34,6 +34,7 @@ from domain.vocabulary import (
 from projections.audit.audit_queries import AuditRow, search_audit
 from projections.audit.audit_view import AuditTrailView
 from projections.engine.runner import ViewRunner
+from tests.support.business_day import business_today
 
 from ..reports import AGENT, TECH, new_report
 
@@ -47,7 +48,7 @@ def lamp(serial: str) -> Item:
 
 
 def bought(days_ago: int) -> Purchase:
-    day = date.today() - timedelta(days=days_ago)
+    day = business_today() - timedelta(days=days_ago)
     return Purchase(purchased_on=day, delivered_on=day, payment_method="alipay")
 
 
@@ -60,7 +61,7 @@ def paid_repair_reopened(ledger: ClaimsLedger) -> UUID:
 
     do(Claim.classify, problem_category=ProblemCategory.PRODUCT_FAULT, priority=Priority.HIGH)
     do(Claim.assign, team=Team.TECHNICAL_SUPPORT, assignee="tech-7")
-    do(Claim.acknowledge, message="收到", promised_by=date.today() + timedelta(days=3))
+    do(Claim.acknowledge, message="收到", promised_by=business_today() + timedelta(days=3))
     ledger.command(Claim.diagnose, claim, TECH, finding="外壳摔裂", cause=Cause.MISUSE, item_no=1)
     lines = (QuoteLine("灯罩", Decimal("50.00")), QuoteLine("人工", Decimal("30.00")))
     do(Claim.quote, TECH, item_no=1, lines=lines)

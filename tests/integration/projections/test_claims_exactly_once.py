@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from projections.engine.envelope import Envelope
 from projections.engine.runner import ViewRunner
 from projections.engine.view import View
 from tests.integration.reports import AGENT, TECH, new_report
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -52,7 +53,7 @@ def private_schema(conn: psycopg.Connection[Row]) -> Iterator[str]:
 
 def busy_claim(ledger: ClaimsLedger) -> tuple[UUID, int]:
     """A claim with a dozen events of many kinds; returns its id and first position."""
-    bought = date.today() - timedelta(days=5)
+    bought = business_today() - timedelta(days=5)
     report = new_report(
         purchase=Purchase(purchased_on=bought, delivered_on=bought),
         requested_remedy=Remedy.EXCHANGE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from projections.claims.claims_queries import (
 )
 from projections.claims.claims_view import ClaimsView
 from tests.integration.reports import AGENT, TECH, new_report
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -144,7 +145,7 @@ def test_serial_filter_finds_a_claim_by_its_replacement_serial(
     listed: Callable[..., set[UUID]],
     token: str,
 ) -> None:
-    bought = date.today() - timedelta(days=5)
+    bought = business_today() - timedelta(days=5)
     exchanged = report(
         purchase=Purchase(purchased_on=bought, delivered_on=bought),
         requested_remedy=Remedy.EXCHANGE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -29,6 +29,7 @@ from domain.vocabulary import (
 )
 from projections.claims.claims_view import ClaimsView
 from tests.integration.reports import AGENT, TECH, new_report
+from tests.support.business_day import business_today
 
 pytestmark = pytest.mark.postgres
 
@@ -61,7 +62,7 @@ def row_of(
 
 def recent_purchase() -> Purchase:
     """Bought five days ago: a quality defect may still be exchanged (15-day window)."""
-    bought = date.today() - timedelta(days=5)
+    bought = business_today() - timedelta(days=5)
     return Purchase(purchased_on=bought, delivered_on=bought)
 
 

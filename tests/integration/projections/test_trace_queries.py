@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,7 @@ from projections.trace.trace_queries import (
     supplier_summary,
 )
 from projections.trace.trace_view import TraceView
+from tests.support.business_day import business_today
 
 from ..reports import AGENT, TECH, new_report
 
@@ -43,7 +44,7 @@ def tag() -> str:
 
 
 def bought(days_ago: int) -> Purchase:
-    day = date.today() - timedelta(days=days_ago)
+    day = business_today() - timedelta(days=days_ago)
     return Purchase(purchased_on=day, delivered_on=day)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -29,6 +29,7 @@ from domain.vocabulary import (
 )
 from projections.engine.runner import ViewRunner
 from projections.trace.trace_view import TraceView
+from tests.support.business_day import business_today
 
 from ..reports import AGENT, TECH, new_report
 
@@ -47,7 +48,7 @@ def lamp(**overrides: Any) -> Item:
 
 
 def bought(days_ago: int) -> Purchase:
-    day = date.today() - timedelta(days=days_ago)
+    day = business_today() - timedelta(days=days_ago)
     return Purchase(purchased_on=day, delivered_on=day)
 
 
