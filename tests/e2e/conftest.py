@@ -13,11 +13,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api.cli.main import app
 from api.http.app import create_app
 from api.roles import API_ROLES
 from api.service.runtime import Runtime
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from domain.vocabulary import Role
 from tests.support.databases import scratch_database, sibling_name
 
@@ -70,3 +72,15 @@ def bearer(token: str) -> dict[str, str]:
 def as_role(tokens: dict[Role, str]) -> dict[Role, dict[str, str]]:
     """Authorization headers by role."""
     return {role: bearer(token) for role, token in tokens.items()}
+
+
+@pytest.fixture
+def demo_cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The CLI on the test database, the demo loaded and the claims view caught up."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    assert runner.invoke(app, ["projections", "rebuild", "claims"]).exit_code == 0
+    yield runner
+    get_settings.cache_clear()
