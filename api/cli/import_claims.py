@@ -23,6 +23,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.import_template import TEMPLATE_SUFFIXES, import_template
+from api.cli.ledger import trusted_public_key
+from api.cli.ledger_dump import restore
 from api.cli.messages import t
 from api.cli.terminal import console
 from api.service.bootstrap import open_ledger
@@ -31,6 +33,7 @@ from api.settings import get_settings
 from domain.application import ClaimsLedger
 from domain.integrity.checkpoints import CheckpointBody
 from domain.integrity.faults import LedgerIntegrityError
+from domain.integrity.ledger_dump import is_dump_header
 from storage.event_import import EncodedChunk, EventWriter, encode_chunk, start_encoder
 
 CHUNK_LINES = 200
@@ -102,12 +105,20 @@ def import_claims(
         ),
     ],
     jobs: Annotated[int, typer.Option(min=0, help=t("import.jobs"))] = 0,
+    public_key: Annotated[
+        str | None, typer.Option("--public-key", help=t("import.public_key"))
+    ] = None,
 ) -> None:
-    """Import historical claims with their events (COPY; the views catch up as usual), or new
-    claims from the claim template (every row checked before anything is written)."""
+    """Import historical claims with their events (COPY; the views catch up as usual), new
+    claims from the claim template (every row checked before anything is written), or a
+    ledger dump (its rows trusted once their hashes match its signed checkpoint)."""
     if file.suffix.lower() in TEMPLATE_SUFFIXES:
         import_template(file)
         return
+    with file.open("rb") as head:
+        if is_dump_header(head.readline()):
+            restore(file, trusted_public_key(public_key) if public_key else None)
+            return
     ledger, database = open_ledger(get_settings())
     with file.open("rb") as lines:
         total = sum(1 for line in lines if line.strip())

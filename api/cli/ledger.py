@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 
 from api.cli.error_text import error_text
@@ -128,14 +129,23 @@ def _read_head(path: Path) -> SignedCheckpoint:
         raise typer.BadParameter(f"{path}: {error}", param_hint="--expect-head") from None
 
 
+def trusted_public_key(value: str) -> Ed25519PublicKey:
+    """A ``--public-key`` option: the base64 key, or a file holding it."""
+    text = Path(value).read_text().strip() if Path(value).is_file() else value
+    try:
+        return public_key_from_b64(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--public-key") from None
+
+
 def verify_proof_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=t("ledger.proof_file"))],
     public_key: Annotated[str, typer.Option("--public-key", help=t("ledger.public_key_option"))],
 ) -> None:
     """Check a claim's proof with nothing but the file and the ledger's public key."""
-    text = Path(public_key).read_text().strip() if Path(public_key).is_file() else public_key
+    key = trusted_public_key(public_key)
     try:
-        result = verify_proof(json.loads(file.read_text()), public_key_from_b64(text))
+        result = verify_proof(json.loads(file.read_text()), key)
     except (ProofError, ValueError) as error:
         console.print(t("ledger.proof_refused", error=error), highlight=False)
         raise typer.Exit(code=1) from None

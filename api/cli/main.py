@@ -17,6 +17,7 @@ from api.cli import (
     import_claims,
     keys,
     ledger,
+    ledger_dump,
     publish,
     serve,
     user_tokens,
@@ -90,6 +91,7 @@ app.command("background", help=t("background.help"))(background.run_background)
 app.command("import", help=t("import.help"))(import_claims.import_claims)
 app.command("recall", help=t("recall.help"))(recall_command)
 ledger.register(app)
+ledger.app.command("dump", help=t("dump.help"))(ledger_dump.dump)
 
 
 @app.command(help=t("migrate.help"))
