@@ -23,6 +23,7 @@ from psycopg.rows import class_row, dict_row
 
 from domain.vocabulary import Team
 from projections.engine.view import VIEWS_SCHEMA
+from projections.sla import sla_board_counts as board_counts
 
 DUE_SOON = timedelta(hours=4)
 
@@ -126,7 +127,9 @@ def sla_board_page(
     """The board as ``sla_board`` reads it, its first ``limit`` runs only, with how many runs
     it holds in all and how many of them are breached or due soon, in one round trip.
 
-    With thousands of claims overdue a page of every run took seconds to build and read.
+    With thousands of claims overdue a page of every run took seconds to build and read,
+    and counting them on each request most of the page's time: the counts are the
+    view's own (``sla_board_counts``) plus the runs due since the start of ``now``'s hour.
     """
     params = {
         "now": now,
@@ -135,25 +138,73 @@ def sla_board_page(
         "assignee": assignee,
         "limit": limit,
     }
-    query = sql.SQL(
-        "SELECT b.*, count(*) OVER () AS board_total,"
-        " count(*) FILTER (WHERE b.state = 'breached') OVER () AS board_breached,"
-        " count(*) FILTER (WHERE b.state = 'due_soon') OVER () AS board_due_soon"
-        " FROM (" + _SELECT + _BOARD_WHERE + ") b"
-        " ORDER BY b.due_at, b.claim_id, b.clock, b.run LIMIT %(limit)s"
-    ).format(
-        clocks=sql.Identifier(schema, "sla_clocks"), claims=sql.Identifier(schema, "sla_claims")
-    )
+    query = _page_query(schema, by_owner=team is not None or assignee is not None)
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(query, params).fetchall()
+        # Planned for its parameters each time: psycopg prepares a statement run five
+        # times, and the generic plan, blind to the moment and to which filters are
+        # unset, read and sorted every open run (4 times slower at 10,000 claims).
+        rows = cur.execute(query, params, prepare=False).fetchall()
     if not rows:
         return Board([], 0, 0, 0)
     first = rows[0]
-    counts = first["board_total"], first["board_breached"], first["board_due_soon"]
+    breached, due = first["board_breached"], first["board_due_soon"]
     clocks = [
         SlaClock(**{k: v for k, v in row.items() if not k.startswith("board_")}) for row in rows
     ]
-    return Board(clocks, *counts)
+    return Board(clocks, breached + due, breached, due)
+
+
+_HOUR_NOW = board_counts.HOUR_OF.format("%(now)s::timestamptz")
+_OWNER = """
+       AND (%(team)s::text IS NULL OR s.team = %(team)s)
+       AND (%(assignee)s::text IS NULL OR s.assignee = %(assignee)s)"""
+# The board's two kinds of run, each read in its own index's due order: the page takes
+# the earliest of each and stops at ``limit`` instead of sorting the whole board.
+_STOPPED_LATE = " WHERE c.stopped_at > c.due_at AND s.ended_at IS NULL" + _OWNER
+_OPEN_RUN = """
+     c.stopped_at IS NULL AND c.due_at <= %(now)s + %(due_soon)s
+       AND (c.paused_since IS NULL OR c.due_at < c.paused_since)"""
+_OPEN = " WHERE" + _OPEN_RUN + _OWNER
+_ORDER = " ORDER BY due_at, claim_id, clock, run"
+# The open runs due first, picked from the runs alone when the board is everyone's: on
+# statistics never refreshed the planner would otherwise join every overdue run to its
+# claim before sorting.
+_EARLIEST_OPEN = "(SELECT * FROM {clocks} c WHERE" + _OPEN_RUN + _ORDER + " LIMIT %(limit)s)"
+_PAGE = (
+    "WITH page AS ("
+    f"({_SELECT}{_STOPPED_LATE}{_ORDER} LIMIT %(limit)s)"
+    " UNION ALL ({open}" + _ORDER + " LIMIT %(limit)s)"
+    # The runs breached since before this hour, as the view counted them.
+    "), kept AS ("
+    " SELECT coalesce(sum(k.runs), 0) AS breached FROM {counts} k"
+    f" WHERE {board_counts.BREACHED_AT_NOW}"
+    " AND (%(team)s::text IS NULL OR k.team = %(team)s)"
+    " AND (%(assignee)s::text IS NULL OR k.assignee = %(assignee)s)"
+    # The open runs due from this hour's start on, judged one by one.
+    "), due_now AS ("
+    " SELECT count(*) FILTER (WHERE b.state = 'breached') AS breached,"
+    " count(*) FILTER (WHERE b.state = 'due_soon') AS due_soon"
+    f" FROM ({_SELECT}{_OPEN} AND c.due_at >= {_HOUR_NOW}) b"
+    ")"
+    " SELECT page.*, kept.breached + due_now.breached AS board_breached,"
+    f" due_now.due_soon AS board_due_soon FROM page, kept, due_now{_ORDER} LIMIT %(limit)s"
+)
+
+
+def _page_query(schema: str, by_owner: bool) -> sql.Composed:
+    clocks = sql.Identifier(schema, "sla_clocks")
+    claims = sql.Identifier(schema, "sla_claims")
+    if by_owner:
+        open_runs = sql.SQL(_SELECT + _OPEN).format(clocks=clocks, claims=claims)
+    else:
+        earliest = sql.SQL(_EARLIEST_OPEN).format(clocks=clocks)
+        open_runs = sql.SQL(_SELECT).format(clocks=earliest, claims=claims)
+    return sql.SQL(_PAGE).format(
+        open=open_runs,
+        clocks=clocks,
+        claims=claims,
+        counts=sql.Identifier(schema, board_counts.TABLE),
+    )
 
 
 def clocks_for_claim(

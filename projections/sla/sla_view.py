@@ -9,6 +9,8 @@ Stored rows depend on the events alone, never on the wall clock or on where a
 batch happened to end: judgements as of a moment (met, breached, due soon) are
 made by ``projections.sla.sla_queries``. For a paused run that means ``due_at``
 leaves out the ongoing pause, since its length is only known at query time.
+The board's counts (``views.sla_board_counts``) are recounted for the claims a
+batch touches, before and after their rows are rewritten (``sla_board_counts``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from domain.sla import (
 from domain.vocabulary import ClaimKind
 from projections.engine.envelope import Envelope
 from projections.engine.view import VIEWS_SCHEMA, View, handler_name
+from projections.sla import sla_board_counts as board_counts
 
 # Events that change the claim's row but are not clock events in themselves.
 CLAIM_EVENTS = frozenset({"Reported", "Assigned", "Escalated", "Reopened"}) | TERMINAL_EVENTS
@@ -160,7 +163,7 @@ class SlaView(View):
     """SLA clock runs per claim, recomputed from each claim's clock events."""
 
     name = "sla"
-    tables = ("sla_claims", "sla_clocks")
+    tables = ("sla_claims", "sla_clocks", board_counts.TABLE)
 
     def __init__(
         self,
@@ -202,8 +205,11 @@ class SlaView(View):
             touched[envelope.claim_id] = fold
         claim_rows = [fold.row() for fold in touched.values()]
         clock_rows = [r for f in touched.values() if f.runs_changed for r in self._runs(f)]
+        claim_ids = list(touched)
+        board_counts.take_away(cur, self, claim_ids)
         self._upsert(cur, "sla_claims", CLAIM_COLUMNS, 1, claim_rows)
         self._upsert(cur, "sla_clocks", CLOCK_COLUMNS, 3, clock_rows)
+        board_counts.add(cur, self, claim_ids)
 
     def _load(self, cur: Cursor[Any], claim_ids: list[UUID]) -> dict[UUID, SlaFold]:
         query = sql.SQL("SELECT {} FROM {} WHERE claim_id = ANY(%s)").format(
