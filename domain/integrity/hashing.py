@@ -1,7 +1,9 @@
 """The ledger's hashes: one event, a claim's chain, the log's chain, Merkle trees.
 
-The encoding mirrors ``migrations/0008.ledger-chain.sql``, which computes the
-same hashes in PostgreSQL when an event is written; the two must not drift.
+The encoding mirrors ``migrations/0008.ledger-chain.sql`` (its functions
+redeclared, same bodies, by ``0029.ledger-chain-cheaper-appends.sql``), which
+computes the same hashes in PostgreSQL when an event is written; the two must
+not drift.
 
 - event hash: SHA-256 over a tag and the stored row, every field length- or
   size-prefixed so no two rows encode alike (``position`` is left out, so a row

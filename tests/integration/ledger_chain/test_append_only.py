@@ -78,3 +78,21 @@ def test_a_plain_insert_without_the_writers_lock_is_refused(
         conn.execute(f"LOCK TABLE {tables(ledger).events} IN EXCLUSIVE MODE")
         conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
     assert verify(conn, ledger).intact
+
+
+def test_a_writers_lock_setting_left_by_an_earlier_transaction_does_not_pass_for_the_lock(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any]
+) -> None:
+    """The ledger's append names its transaction in ledger.writers_lock after taking the
+    lock, sparing the trigger a read of pg_locks; a value naming another transaction (here
+    set for the whole session) does not, and the plain INSERT is refused as before."""
+    write_claims(ledger, claims=1, versions=1)
+    conn.execute("SELECT set_config('ledger.writers_lock', pg_current_xact_id()::text, false)")
+    forged = uuid4()
+    insert = (
+        f"INSERT INTO {tables(ledger).events} (originator_id, originator_version, topic, state) "
+        "VALUES (%s, 1, %s, %s)"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="EXCLUSIVE lock"):
+        conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
+    assert verify(conn, ledger).intact

@@ -28,10 +28,9 @@ def chain_rows(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-def test_each_stored_event_gets_the_hashes_the_domain_computes(
+def assert_hashes_as_the_domain_computes(
     ledger: ClaimsLedger, conn: psycopg.Connection[Any]
 ) -> None:
-    write_claims(ledger, claims=2, versions=2)
     log, claims = ZERO, {}
     events = conn.execute(
         f"SELECT notification_id, originator_id, originator_version, topic, state "
@@ -44,6 +43,22 @@ def test_each_stored_event_gets_the_hashes_the_domain_computes(
         claims[claim] = claim_link(claims.get(claim), digest)
         log = log_link(log, position, digest)
         assert chain == (position, claim, version, digest, claims[claim], log)
+
+
+def test_each_stored_event_gets_the_hashes_the_domain_computes(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any]
+) -> None:
+    write_claims(ledger, claims=2, versions=2)
+    assert_hashes_as_the_domain_computes(ledger, conn)
+
+
+def test_a_small_save_holding_several_versions_of_one_claim_links_them_in_order(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any]
+) -> None:
+    first, second = uuid4(), uuid4()
+    ledger.recorder.insert_events([stored(first, 1), stored(second, 1), stored(first, 2)])
+    ledger.recorder.insert_events([stored(first, 3), stored(first, 4)])
+    assert_hashes_as_the_domain_computes(ledger, conn)
 
 
 def test_a_transaction_saving_several_claims_chains_every_row_in_position_order(
