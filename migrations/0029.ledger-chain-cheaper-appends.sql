@@ -1,5 +1,5 @@
 -- The hash chain's trigger at a third of its database time per one-event append: same chain.
--- depends: 0027.sla-board-counts
+-- depends: 0028.claims-region-keyset
 --
 -- Every chain row stays byte for byte what 0008 and 0014 wrote for the same events
 -- (same encoding, same functions' results), so ledgers written before verify
