@@ -14,8 +14,12 @@ aggregates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import IntegrityError
@@ -49,14 +53,33 @@ def read_trailer(path: Path) -> DumpTrailer:
     return trailer
 
 
-def _copy(cur: Cursor[object], writer: EventWriter, rows: list[DumpRow]) -> None:
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # binary COPY, no flags
+COPY_END = struct.pack("!h", -1)
+_ROW_START = struct.Struct("!hi16siqi")  # 4 fields; uuid (16 bytes); int8; the topic's length
+_LENGTH = struct.Struct("!i")
+
+
+@lru_cache(maxsize=256)
+def _utf8(topic: str) -> bytes:
+    return topic.encode()
+
+
+def binary_copy_rows(rows: Iterable[tuple[UUID, int, str, bytes]]) -> bytes:
+    """Event rows in COPY's binary format (originator_id, originator_version, topic, state)."""
+    parts = []
+    for originator_id, version, topic, state in rows:
+        encoded = _utf8(topic)
+        parts.append(_ROW_START.pack(4, 16, originator_id.bytes, 8, version, len(encoded)))
+        parts += (encoded, _LENGTH.pack(len(state)), state)
+    return b"".join(parts)
+
+
+def _copy(cur: Cursor[Any], writer: EventWriter, rows: list[DumpRow]) -> None:
     statement = sql.SQL(
         "COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
     ).format(writer.table)
     with cur.copy(statement) as copy:
-        copy.set_types(["uuid", "int8", "text", "bytea"])
-        for _, originator_id, version, topic, state in rows:
-            copy.write_row((originator_id, version, topic, state))
+        copy.write(COPY_HEADER + binary_copy_rows(row[1:] for row in rows) + COPY_END)
 
 
 def restore_dump(

@@ -16,10 +16,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from binascii import a2b_base64, b2a_base64
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.integrity.checkpoints import CheckpointBody, SignedCheckpoint
@@ -55,8 +58,14 @@ def is_dump_header(line: bytes) -> bool:
 
 def row_line(row: DumpRow) -> bytes:
     position, originator_id, version, topic, state = row
-    fields = [position, str(originator_id), version, topic, base64.b64encode(state).decode()]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    fields = [
+        position,
+        str(originator_id),
+        version,
+        topic,
+        b2a_base64(state, newline=False).decode(),
+    ]
+    return orjson.dumps(fields, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def trailer_line(signed: SignedCheckpoint, public_key: str, events: int) -> bytes:
@@ -79,21 +88,21 @@ class DumpTrailer:
 def parse_row(line: bytes, number: int) -> DumpRow | DumpTrailer:
     """One line after the header: an event row, or the closing trailer."""
     try:
-        fields = json.loads(line)
+        fields = orjson.loads(line)
         if isinstance(fields, dict):
             return _trailer(fields)
         position, originator_id, version, topic, state = fields
-        if not (isinstance(position, int) and isinstance(version, int) and isinstance(topic, str)):
+        if not (type(position) is int and type(version) is int and type(topic) is str):
             raise TypeError("position and version must be integers, topic a string")
-        return (
-            position,
-            UUID(originator_id),
-            version,
-            topic,
-            base64.b64decode(state, validate=True),
-        )
+        return position, _uuid(originator_id), version, topic, a2b_base64(state, strict_mode=True)
     except (ValueError, TypeError, KeyError, binascii.Error) as error:
         raise DumpRefusedError("malformed", line=number, error=str(error)) from None
+
+
+@lru_cache(maxsize=4096)
+def _uuid(text: str) -> UUID:
+    """An aggregate's id (cached: its events come close together in the log)."""
+    return UUID(text)
 
 
 def _trailer(fields: dict[str, Any]) -> DumpTrailer:
