@@ -201,6 +201,17 @@ class Runtime:
             self.breaker.trip()
             raise
 
+    def standby_reachable(self) -> bool | None:
+        """Whether the views' standby answers (None without ``database_read_url``)."""
+        if self.settings.database_read_url is None:
+            return None
+        try:
+            with self.view_connection() as conn:
+                conn.execute("SELECT 1")
+        except StandbyUnavailableError:
+            return False
+        return True
+
     def database_lost(self) -> None:
         """Tells the breaker that a request found the database gone."""
         self.breaker.trip()

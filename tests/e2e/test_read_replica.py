@@ -179,17 +179,22 @@ def test_a_reveal_writes_its_access_log_entry_on_the_primary(
     assert row == (1,)
 
 
-def test_while_the_standby_is_down_view_reads_answer_503_and_commands_go_on(
+def test_while_the_standby_is_down_view_reads_answer_503_readiness_says_so_and_commands_go_on(
     replicated: tuple[TestClient, Headers], clusters: tuple[PrivatePostgres, PrivatePostgres]
 ) -> None:
     client, headers = replicated
     _, standby = clusters
+    ready = client.get("/readyz").json()
+    assert (ready["status"], ready["standby"]) == ("ready", "reachable")
     standby.stop("immediate")
     try:
         down = client.get("/api/v1/claims?limit=1", headers=headers[Role.AGENT])
         assert down.status_code == 503, down.text
         assert down.json()["type"] == "urn:sanbao:problem:database-unavailable"
         assert down.headers["retry-after"]
+        ready = client.get("/readyz")
+        assert ready.status_code == 200, ready.text
+        assert (ready.json()["status"], ready.json()["standby"]) == ("degraded", "unreachable")
         # The primary is up: a command is taken at once, not refused by the breaker.
         claim = new_claim(client, headers[Role.AGENT])
     finally:

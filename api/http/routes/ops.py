@@ -1,7 +1,8 @@
 """Operations: liveness (open), readiness (its detail to the metrics permission), metrics.
 
 ``/healthz`` answers anyone. ``/readyz`` tells anyone whether the service is
-ready, or degraded while the views have quarantined events; the head, the
+ready, or degraded while the views have quarantined events or their hot
+standby does not answer; the head, the
 views' lag and the number of quarantined events go only to a token with the
 metrics permission, as does ``/metrics`` (request counts tell an outsider how
 busy the ledger is). Requests that arrive on the metrics address
@@ -41,8 +42,11 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     status: str
-    """``ready``, or ``degraded`` while the views have quarantined events."""
+    """``ready``, or ``degraded`` while the views have quarantined events or their standby
+    (``DATABASE_READ_URL``) does not answer: commands go on, view reads answer 503."""
     database: str
+    standby: str | None = None
+    """``reachable`` or ``unreachable``: the hot standby view reads go to, when there is one."""
     calendar: dict[str, HolidaySource]
     """This year's and next year's source of public holidays (``domain.calendar``)."""
     head: int | None = None
@@ -96,10 +100,12 @@ async def read_readiness(runtime: RuntimeDep, detailed: MetricsReader) -> Readin
 def readiness(runtime: Runtime, detailed: bool) -> Readiness:
     runtime.check_database()
     quarantined = runtime.quarantined()
+    standby = runtime.standby_reachable()
     this_year = datetime.now().year
     answer = Readiness(
-        status="degraded" if quarantined else "ready",
+        status="degraded" if quarantined or standby is False else "ready",
         database="reachable",
+        standby=None if standby is None else ("reachable" if standby else "unreachable"),
         calendar={str(y): s for y, s in holiday_sources([this_year, this_year + 1]).items()},
     )
     if detailed:
