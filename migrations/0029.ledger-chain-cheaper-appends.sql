@@ -1,11 +1,11 @@
--- The hash chain's trigger at a third of its database time per one-event append: same chain.
+-- The hash chain's trigger at under half its database time per one-event append: same chain.
 -- depends: 0028.claims-region-keyset
 --
 -- Every chain row stays byte for byte what 0008 and 0014 wrote for the same events
 -- (same encoding, same functions' results), so ledgers written before verify
 -- unchanged; only where the time went changes. Profiled per one-row INSERT (inside
--- the database, no client), the trigger cost about 150 µs where the INSERT alone
--- costs about 10 µs. Three things made most of it, and each is gone:
+-- the database, no client), the trigger cost about 125 µs over the INSERT's own
+-- 25 µs (loaded machine). Three things made most of it, and each is gone:
 --
 -- 1. The digest functions were declared IMMUTABLE around convert_to, which is only
 --    STABLE, so PostgreSQL never inlined them: every event hash went through the SQL
@@ -15,14 +15,16 @@
 --    pg_locks, which copies the whole lock table under all its partition locks: 50 to
 --    90 µs on a loaded machine, inside the lock every writer waits for. The ledger's
 --    own append function (storage/event_append.py) now records, right after taking
---    the lock, the transaction's id in the setting ledger.writers_lock; the trigger
---    reads pg_locks only when that setting does not name the current transaction
---    (the import, the library's own path, an INSERT by hand). A plain INSERT by hand
---    is refused as before. The setting only spares the check; it grants nothing: an
---    INSERT that set it by hand without taking the lock is serialised against every
---    writer that holds the lock anyway (its row lock conflicts with theirs), and two
---    such INSERTs racing each other chain from the same head, which verification
---    reports as a broken log link, as it would any forged row.
+--    the lock, the transaction's id in the setting ledger.writers_lock; when it names
+--    the current transaction the trigger takes the lock again instead (a lookup in the
+--    backend's own lock table when it is held), and reads pg_locks only otherwise (the
+--    import, the library's own path, an INSERT by hand). The setting grants nothing: a
+--    plain INSERT by hand is refused as before, and one whose transaction wrote the
+--    setting without the lock takes the lock in the trigger, before its rows are
+--    chained. From the moment its positions were drawn it held the ROW EXCLUSIVE lock
+--    every INSERT takes, which no writer's EXCLUSIVE lock can coexist with, so it is
+--    chained in position order exactly like an INSERT that took the lock first (the
+--    limit the README states); two such INSERTs at once deadlock, and one is aborted.
 -- 3. A few rows were chained by five statements each (the head, the previous claim
 --    hash, the digest, the insert, and the call); now one INSERT per row reads the head
 --    and the previous claim hash in subqueries and refuses a row at or below the head.
@@ -94,12 +96,15 @@ BEGIN
     -- Every writer of the ledger takes the table's EXCLUSIVE lock before inserting, so
     -- that positions become visible in commit order; an INSERT without it (a plain
     -- INSERT by hand) is refused rather than chained as if the ledger had written it.
-    -- The ledger's append function names its transaction in ledger.writers_lock right
-    -- after taking the lock; pg_locks answers for every other writer.
-    IF current_setting('ledger.writers_lock', true) IS DISTINCT FROM pg_current_xact_id()::text
-       AND NOT EXISTS (SELECT 1 FROM pg_locks
-                        WHERE locktype = 'relation' AND relation = TG_RELID
-                          AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted) THEN
+    -- The ledger's append function names its transaction in ledger.writers_lock after
+    -- taking the lock: the lock is then taken again, which costs nothing when held (and
+    -- takes it, in position order, if the setting was written by hand without it).
+    -- pg_locks answers for every other writer.
+    IF current_setting('ledger.writers_lock', true) = pg_current_xact_id()::text THEN
+        EXECUTE format('LOCK TABLE %s IN EXCLUSIVE MODE', TG_RELID::regclass);
+    ELSIF NOT EXISTS (SELECT 1 FROM pg_locks
+                       WHERE locktype = 'relation' AND relation = TG_RELID
+                         AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted) THEN
         RAISE EXCEPTION 'an INSERT into % without the ledger writers'' EXCLUSIVE lock is refused',
             TG_RELID::regclass USING ERRCODE = 'insufficient_privilege';
     END IF;

@@ -96,3 +96,28 @@ def test_a_writers_lock_setting_left_by_an_earlier_transaction_does_not_pass_for
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="EXCLUSIVE lock"):
         conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
     assert verify(conn, ledger).intact
+
+
+def test_an_insert_naming_its_transaction_as_a_writer_without_the_lock_takes_it_and_is_chained(
+    ledger: ClaimsLedger, conn: psycopg.Connection[Any]
+) -> None:
+    """ledger.writers_lock spares the trigger a read of pg_locks, never the lock: written
+    by hand without the lock, the trigger takes it before chaining, as a writer would."""
+    write_claims(ledger, claims=1, versions=2)
+    forged = uuid4()
+    events = tables(ledger).events
+    with conn.transaction():
+        conn.execute("SELECT set_config('ledger.writers_lock', pg_current_xact_id()::text, true)")
+        conn.execute(
+            f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
+            "VALUES (%s, 1, %s, %s)",
+            (forged, TOPIC, stored(forged, 1).state),
+        )
+        held = conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass "
+            "AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted",
+            (events,),
+        ).fetchone()
+    assert held == (1,)
+    report = verify(conn, ledger)
+    assert report.intact and report.last_good == 3
