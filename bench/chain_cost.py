@@ -6,7 +6,10 @@ On a fresh database, at each concurrency (client threads, each on claims of its
 own), alternating rounds with the chain's triggers and without them (dropped
 and created again between runs, as ``bench.verify`` does): ``ClaimsLedger.command
 (Claim.add_note, …)``, one event per command, through group commit. The ratio is
-with / without. Prints the load average before and after, and a markdown table.
+with / without. Then the database's own time per one-row INSERT with the trigger and
+without it (disabled), alternating: a server-side loop of INSERT statements under
+the lock, as the ledger's append takes it, rolled back; no client, no commit.
+Prints the load average before and after, and markdown tables.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import os
 import statistics
 from typing import Any
 from uuid import UUID
+
+import psycopg
 
 from bench.append import CLAIMS_PER_CLIENT, NOTE, drive, report_claims
 from bench.common import open_ledger, scratch_database, server_url
@@ -71,6 +76,49 @@ def measure_level(
     return {"runs": runs, "median": median, "ratio": median["with"] / median["without"]}
 
 
+ONE_ROW_LOOP = """
+DO $$
+DECLARE
+    started timestamptz;
+    claims uuid[] := ARRAY(SELECT gen_random_uuid() FROM generate_series(1, 50));
+BEGIN
+    LOCK TABLE {events} IN EXCLUSIVE MODE;
+    PERFORM set_config('ledger.writers_lock', pg_current_xact_id()::text, true);
+    started := clock_timestamp();
+    FOR i IN 1..{statements} LOOP
+        INSERT INTO {events} (originator_id, originator_version, topic, state)
+        VALUES (claims[1 + i % 50], i / 50 + 1, 'domain.claim:Claim.NoteAdded',
+                convert_to(repeat('x', 400), 'UTF8'));
+    END LOOP;
+    RAISE NOTICE '%', extract(epoch FROM clock_timestamp() - started);
+END $$
+"""
+
+
+def one_row_microseconds(url: str, events: str, chain: bool, statements: int = 2000) -> float:
+    """Database time per one-row INSERT (``statements`` of them), rolled back."""
+    seconds: list[float] = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.add_notice_handler(lambda notice: seconds.append(float(notice.message_primary)))
+        with conn.transaction(force_rollback=True):
+            if not chain:
+                conn.execute(f"ALTER TABLE {events} DISABLE TRIGGER ledger_chain_append")
+            conn.execute(ONE_ROW_LOOP.format(events=events, statements=statements))
+    return seconds[0] / statements * 1e6
+
+
+def database_time(server: str, rounds: int) -> dict[str, float]:
+    """Median µs per one-row INSERT with and without the chain's trigger, alternating."""
+    runs: dict[str, list[float]] = {mode: [] for mode in MODES}
+    with scratch_database(server) as url:
+        with open_ledger(url) as ledger:
+            events = LedgerTables.of(ledger).events
+        for n in range(rounds * 2):
+            for mode in MODES if n % 2 == 0 else MODES[::-1]:
+                runs[mode].append(one_row_microseconds(url, events, chain=mode == "with"))
+    return {mode: statistics.median(values) for mode, values in runs.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8)
@@ -80,6 +128,7 @@ def main() -> None:
     server, _ = server_url()
     print(f"load average before: {load()}")
     result = run(server, args.seconds, args.rounds, tuple(args.clients))
+    database = database_time(server, args.rounds)
     print(f"load average after: {load()}")
     print("| one-event commands/s | with the chain | without | ratio |")
     print("|---|---:|---:|---:|")
@@ -89,6 +138,13 @@ def main() -> None:
             f"| {clients} client(s) | {median['with']:,.0f} | {median['without']:,.0f} | "
             f"{level['ratio']:.2f}× |"
         )
+    print()
+    print("| database time per one-row INSERT (µs) | with the chain | without | trigger |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| median of {args.rounds * 2} loops of 2,000 | {database['with']:.1f} | "
+        f"{database['without']:.1f} | {database['with'] - database['without']:.1f} |"
+    )
 
 
 if __name__ == "__main__":
