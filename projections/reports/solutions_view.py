@@ -27,12 +27,16 @@ class SolutionsView(View):
 
     def apply(self, cur: Cursor[Any], batch: Sequence[Envelope]) -> None:
         # In ledger order, one statement per event: a repair reads the fault code and
-        # the attempts recorded before it, in this batch too.
-        for envelope in batch:
-            if envelope.event_type == "Diagnosed" and envelope.data.get("item_no") is not None:
-                cur.execute(self._fault(), self._row(envelope))
-            elif envelope.event_type == "Repaired":
-                cur.execute(self._repair(), self._row(envelope))
+        # the attempts recorded before it, in this batch too. Pipelined: the statements
+        # still run one after another, in this order, but are sent without waiting for
+        # each one's answer (a round trip per event was a quarter of a catch-up's time).
+        fault, repair = self._fault(), self._repair()
+        with cur.connection.pipeline():
+            for envelope in batch:
+                if envelope.event_type == "Diagnosed" and envelope.data.get("item_no") is not None:
+                    cur.execute(fault, self._row(envelope))
+                elif envelope.event_type == "Repaired":
+                    cur.execute(repair, self._row(envelope))
 
     @staticmethod
     def _row(envelope: Envelope) -> dict[str, Any]:
