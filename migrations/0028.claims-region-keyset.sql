@@ -12,9 +12,9 @@
 -- reads the keys first, the rows after): about 1,200 entries in 17 index pages at
 -- 100,000 as at 1,000,000 events. The scan skips the heap on pages marked
 -- all-visible, which a vacuum does: autovacuum, or the runner after a large
--- catch-up. It serves region equality alone as well, so it replaces the
--- single-column region index: each claim update writes as many index entries as
--- before.
+-- catch-up. The single-column region index stays: for a model the region hardly
+-- has (or not at all) the planner ANDs its bitmap with the models GIN index and
+-- reads the few matches (0.2 ms at 1,000,000 events), where this index would walk
+-- every claim of the region to find none.
 CREATE INDEX claims_region_created_idx ON views.claims (region, created_at DESC, claim_id DESC)
     INCLUDE (models);
-DROP INDEX views.claims_region_idx;

@@ -298,6 +298,33 @@ def test_pages_list_every_claim_once_newest_first_ties_by_claim_id(
     assert listed == sorted(created, key=lambda c: (created[c], c), reverse=True)
 
 
+def test_pages_filtered_by_region_and_model_list_each_match_once_newest_first(
+    ledger: ClaimsLedger,
+    catch_up: Callable[..., Any],
+    conn: psycopg.Connection[Any],
+    report: Callable[..., UUID],
+    token: str,
+) -> None:
+    # A region of the test's own, so no other test's claims match without the text filter.
+    region = f"区{token}"
+    lamp = Item(model="XD-450", category="lighting", serial_no="SN-1")
+    bulb = Item(model="LED-9W", category="lighting", serial_no="SN-2")
+    here = Customer(name="郑浩", phone="135", region=region)
+    elsewhere = Customer(name="刘洋", phone="138", region="广东")
+    moments = [NOW - timedelta(hours=h) for h in (5, 4, 4, 3, 2, 1)]
+    created = {report(occurred_at=at, customer=here, items=(lamp, bulb)): at for at in moments}
+    report(customer=here, items=(lamp,))
+    report(customer=elsewhere, items=(bulb,))
+    catch_up(ClaimsView(ledger.mapper))
+    filters = ClaimFilters(region=region, model="LED-9W")
+    pages = [list_claims(conn, filters, None, 4)]
+    while pages[-1].next_cursor:
+        pages.append(list_claims(conn, filters, pages[-1].next_cursor, 4))
+    assert [len(page.rows) for page in pages] == [4, 2]
+    listed = [row.claim_id for page in pages for row in page.rows]
+    assert listed == sorted(created, key=lambda c: (created[c], c), reverse=True)
+
+
 def test_a_claim_reported_while_paging_does_not_shift_the_later_pages(
     ledger: ClaimsLedger,
     catch_up: Callable[..., Any],
