@@ -125,17 +125,25 @@ def list_claims(
         conditions.append(sql.SQL("(c.created_at, c.claim_id) < (%(after_created)s, %(after_id)s)"))
     params["limit"] = limit + 1  # one more tells whether another page follows
     where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
-    # The page's keys first, its rows after, their SLA clocks last: each clock probe
-    # then runs for the listed claims only, never for every claim that matches before
-    # the sort. Keys alone can be found by an index-only scan: a region's keyset index
-    # carries the models (migration 0028), so a page filtered by region and model
-    # walks the region's entries newest first, filters the models in the index and
-    # stops at the page's end, reading as many entries at any size of the log.
-    page = sql.SQL(
-        "(SELECT c.* FROM (SELECT c.claim_id FROM {claims} c WHERE {where}"
-        " ORDER BY c.created_at DESC, c.claim_id DESC LIMIT %(limit)s) page"
-        " JOIN {claims} c ON c.claim_id = page.claim_id)"
-    ).format(claims=sql.Identifier(schema, "claims"), where=where)
+    # The page's claims first, their SLA clocks after: each clock probe then runs for
+    # the listed claims only, never for every claim that matches before the sort.
+    template = (
+        "(SELECT c.* FROM {claims} c WHERE {where} ORDER BY c.created_at DESC, c.claim_id DESC"
+        " LIMIT %(limit)s)"
+    )
+    if filters.region is not None:
+        # The page's keys first, its rows after: keys alone can be found by an index-only
+        # scan, and the region's keyset index carries the models (migration 0028), so a
+        # page filtered by region and model walks the region's entries newest first,
+        # filters the models in the index and stops at the page's end, reading as many
+        # entries at any size of the log. Other pages keep the plain form: there the
+        # join would only add planning and a key probe per row.
+        template = (
+            "(SELECT c.* FROM (SELECT c.claim_id FROM {claims} c WHERE {where}"
+            " ORDER BY c.created_at DESC, c.claim_id DESC LIMIT %(limit)s) page"
+            " JOIN {claims} c ON c.claim_id = page.claim_id)"
+        )
+    page = sql.SQL(template).format(claims=sql.Identifier(schema, "claims"), where=where)
     query = _select(schema, page) + sql.SQL(" ORDER BY c.created_at DESC, c.claim_id DESC")
     with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
         rows = cur.execute(query, params).fetchall()
