@@ -200,6 +200,8 @@ class TraceSummary:
     replacements: int = 0  # replacement units shipped that belong here (a batch: its own)
     serials: list[str] = field(default_factory=list)  # affected: the items' and replacements'
     claim_numbers: list[str] = field(default_factory=list)  # the claims about them
+    serial_count: int = 0  # how many serials are affected (``serials`` may list fewer)
+    claim_number_count: int = 0  # how many claims are about them (``claim_numbers`` likewise)
 
 
 # The affected units of a batch, model or supplier, one row per unit and claim
@@ -233,8 +235,9 @@ units AS (SELECT DISTINCT * FROM (
 # replacement belongs). Units are not gathered row by row as the recall does (a DISTINCT
 # over every column of 10,000 items was half the query's time): the affected serials
 # are the items' and the replacements', the claims those of the items and of the
-# shipments. Distinct values are found by hashing rather than sorted (Python sorts the
-# lists), and compared bytewise (COLLATE "C": the same equality).
+# shipments. Distinct values are found by hashing and compared bytewise (COLLATE "C":
+# the same equality); only the listed ones are sorted (in code point order, as Python
+# sorts) and sent, ``listed`` at most (NULL: all of them).
 SUMMARY = f"""
 WITH shipped AS ({{shipped}}),
 extra AS (SELECT * FROM views.trace_items
@@ -251,7 +254,13 @@ items AS MATERIALIZED (
 shipments AS (SELECT DISTINCT s.to_serial, s.batch_no, s.claim_id, s.item_no, s.shipped_at,
                               t.claim_number
                 FROM shipped s JOIN views.trace_items t
-                  ON t.claim_id = s.claim_id AND t.item_no = s.item_no)
+                  ON t.claim_id = s.claim_id AND t.item_no = s.item_no),
+affected_serials AS MATERIALIZED (
+    SELECT serial_no COLLATE "C" FROM items WHERE serial_no IS NOT NULL
+    UNION SELECT to_serial COLLATE "C" FROM shipments),
+affected_claims AS MATERIALIZED (
+    SELECT claim_number COLLATE "C" FROM items
+    UNION SELECT claim_number COLLATE "C" FROM shipments)
 SELECT (SELECT count(*) FROM (SELECT DISTINCT claim_id FROM items) AS c) AS claims,
        count(*) AS items,
        coalesce(sum(repairs), 0) AS repairs, coalesce(sum(failed_repairs), 0) AS failed_repairs,
@@ -269,21 +278,25 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT claim_id FROM items) AS c) AS clai
             SELECT DISTINCT model_name FROM items WHERE model_name IS NOT NULL) AS m)
            AS model_names,
        (SELECT count(*) FROM shipments) AS replacements,
-       (SELECT coalesce(array_agg(serial_no), '{{{{}}}}') FROM (
-            SELECT serial_no COLLATE "C" FROM items WHERE serial_no IS NOT NULL
-            UNION SELECT to_serial COLLATE "C" FROM shipments) AS u(serial_no)) AS serials,
-       (SELECT coalesce(array_agg(claim_number), '{{{{}}}}') FROM (
-            SELECT claim_number COLLATE "C" FROM items
-            UNION SELECT claim_number COLLATE "C" FROM shipments) AS u(claim_number))
+       (SELECT count(*) FROM affected_serials) AS serial_count,
+       (SELECT coalesce(array_agg(serial_no ORDER BY serial_no), '{{{{}}}}') FROM (
+            SELECT * FROM affected_serials AS a(serial_no) ORDER BY 1 LIMIT %(listed)s) AS l)
+           AS serials,
+       (SELECT count(*) FROM affected_claims) AS claim_number_count,
+       (SELECT coalesce(array_agg(claim_number ORDER BY claim_number), '{{{{}}}}') FROM (
+            SELECT * FROM affected_claims AS a(claim_number) ORDER BY 1 LIMIT %(listed)s) AS l)
            AS claim_numbers
 FROM items
 """
 
 
-def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
+def _summary(
+    conn: Connection[Any], column: str, key: str, listed: int | None = None
+) -> TraceSummary:
     query = sql.SQL(SUMMARY).format(column=sql.Identifier(column), shipped=_shipped(column))
     params = {
         "key": key,
+        "listed": listed,
         "quality": list(QUALITY),
         "misuse": list(MISUSE),
         "transport": list(TRANSPORT),
@@ -293,23 +306,27 @@ def _summary(conn: Connection[Any], column: str, key: str) -> TraceSummary:
     assert row is not None  # an aggregate always returns one row
     counts = {k: row.pop(k) for k in ("diagnosed", "quality", "misuse", "transport")}
     other = counts["diagnosed"] - counts["quality"] - counts["misuse"] - counts["transport"]
-    row["serials"], row["claim_numbers"] = sorted(row["serials"]), sorted(row["claim_numbers"])
     return TraceSummary(key=key, **row, responsibility=Responsibility(**counts, other=other))
 
 
-def batch_summary(conn: Connection[Any], batch_no: str) -> TraceSummary:
-    """Claims, causes, remedies and responsibility for the items of one production batch."""
-    return _summary(conn, "batch_no", batch_no)
+def batch_summary(conn: Connection[Any], batch_no: str, listed: int | None = None) -> TraceSummary:
+    """Claims, causes, remedies and responsibility for the items of one production batch;
+    the first ``listed`` affected serials and claim numbers (all when None)."""
+    return _summary(conn, "batch_no", batch_no, listed)
 
 
-def model_summary(conn: Connection[Any], model: str) -> TraceSummary:
-    """Claims, causes, remedies and responsibility for the items of one model."""
-    return _summary(conn, "model", model)
+def model_summary(conn: Connection[Any], model: str, listed: int | None = None) -> TraceSummary:
+    """Claims, causes, remedies and responsibility for the items of one model (``listed``:
+    as ``batch_summary``)."""
+    return _summary(conn, "model", model, listed)
 
 
-def supplier_summary(conn: Connection[Any], supplier: str) -> TraceSummary:
-    """Claims, causes, remedies and responsibility for the items of one supplier."""
-    return _summary(conn, "supplier", supplier)
+def supplier_summary(
+    conn: Connection[Any], supplier: str, listed: int | None = None
+) -> TraceSummary:
+    """Claims, causes, remedies and responsibility for the items of one supplier (``listed``:
+    as ``batch_summary``)."""
+    return _summary(conn, "supplier", supplier, listed)
 
 
 # -- recalls ----------------------------------------------------------------------

@@ -29,3 +29,25 @@ def test_a_batch_trace_lists_its_affected_units_and_claims(
     assert heading in page.text
     assert "/ui/trace?by=serial&amp;key=TD30-0003391" in page.text
     assert "LF-2026-0009, LF-2026-0010" in page.text
+
+
+@pytest.mark.parametrize(("language", "more"), [("zh", "共 2 个案件"), ("en", "2 claims in all")])
+def test_a_trace_lists_the_first_claims_and_says_how_many_there_are(
+    client: TestClient,
+    tokens: dict[Role, str],
+    runtime: Runtime,
+    demo: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    more: str,
+) -> None:
+    monkeypatch.setattr("api.ui.routes.trace.LISTED", 1)
+    browser = new_browser(client, language)
+    sign_in(browser, tokens[Role.SUPERVISOR])
+    head = runtime.ledger.recorder.max_notification_id()
+
+    page = browser.get(f"/ui/trace?by=batch&key=B2025-05&min_position={head}")
+
+    assert page.status_code == 200, page.text
+    assert more in page.text
+    assert "LF-2026-0009" in page.text and "LF-2026-0010" not in page.text

@@ -17,8 +17,9 @@ router = APIRouter(prefix="/ui/trace", route_class=UiRoute, dependencies=CONSOLE
 Tracer = Annotated[Session, page_requires("trace:read")]
 SUMMARIES = {"batch": q.batch_summary, "model": q.model_summary, "supplier": q.supplier_summary}
 SEARCHES = ("serial", *SUMMARIES)
-# Serial numbers and claim numbers a summary lists on the page; the recall list (CSV)
-# has them all. A model with 10,000 claims took half a second to render in full.
+# Serial numbers and claim numbers a summary lists on the page (the first in order; only
+# these are read); the recall list (CSV) has them all. A model with 10,000 claims took
+# half a second to render in full.
 LISTED = 100
 
 
@@ -38,7 +39,7 @@ def read_trace_page(
     if key and by == "serial":
         story = q.serial_story(conn, key, with_data=True)
     elif key:
-        summary = SUMMARIES[by](conn, key)
+        summary = SUMMARIES[by](conn, key, LISTED)
     return render(
         request, "trace.html", session, by=by, key=key, searches=SEARCHES,
         story=story, summary=summary, listed=LISTED,

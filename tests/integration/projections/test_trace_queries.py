@@ -219,3 +219,15 @@ def test_an_unknown_supplier_has_an_empty_summary(conn: psycopg.Connection) -> N
     summary = supplier_summary(conn, f"NOPE-{tag()}")
     assert (summary.claims, summary.items, summary.causes) == (0, 0, {})
     assert summary.responsibility.supplier_share == 0.0
+
+
+def test_a_summary_lists_the_first_serials_and_claims_in_order_and_counts_them_all(
+    batch_of_five: dict[str, str], conn: psycopg.Connection
+) -> None:
+    every = batch_summary(conn, batch_of_five["batch"])
+    assert every.serials == sorted(every.serials) and len(every.serials) == 5
+    assert every.claim_numbers == sorted(every.claim_numbers) and len(every.claim_numbers) == 5
+    assert (every.serial_count, every.claim_number_count) == (5, 5)
+    first = batch_summary(conn, batch_of_five["batch"], listed=2)
+    assert (first.serials, first.claim_numbers) == (every.serials[:2], every.claim_numbers[:2])
+    assert (first.serial_count, first.claim_number_count) == (5, 5)
