@@ -15,15 +15,16 @@ aggregates.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import IntegrityError
-from psycopg import Cursor, sql
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from domain.application import ClaimsLedger
 from domain.integrity.ledger_dump import (
@@ -36,7 +37,8 @@ from domain.integrity.ledger_dump import (
 )
 from storage.event_import import EventWriter
 
-COPY_ROWS = 10_000  # rows per COPY statement (each fires the chain trigger once)
+BLOCK_ROWS = 1_000  # rows per write: the database inserts one block while the next is read
+BLOCKS_PER_COPY = 10  # blocks per COPY statement (each fires the chain trigger once)
 
 
 def read_trailer(path: Path) -> DumpTrailer:
@@ -74,12 +76,24 @@ def binary_copy_rows(rows: Iterable[tuple[UUID, int, str, bytes]]) -> bytes:
     return b"".join(parts)
 
 
-def _copy(cur: Cursor[Any], writer: EventWriter, rows: list[DumpRow]) -> None:
-    statement = sql.SQL(
-        "COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
-    ).format(writer.table)
-    with cur.copy(statement) as copy:
-        copy.write(COPY_HEADER + binary_copy_rows(row[1:] for row in rows) + COPY_END)
+def _row_blocks(lines: Iterable[bytes], log: DumpLog) -> Iterator[list[DumpRow]]:
+    """The rows after the header, checked into ``log``, in blocks of BLOCK_ROWS."""
+    rows: list[DumpRow] = []
+    ended = False
+    for number, line in enumerate(lines, start=2):
+        if ended:
+            raise DumpRefusedError("malformed", line=number, error="after the trailer")
+        item = parse_row(line, number)
+        if isinstance(item, DumpTrailer):
+            ended = True
+            continue
+        log.add(item, number)
+        rows.append(item)
+        if len(rows) == BLOCK_ROWS:
+            yield rows
+            rows = []
+    if rows:
+        yield rows
 
 
 def restore_dump(
@@ -93,29 +107,25 @@ def restore_dump(
     if not trailer.signed.signed_by(trusted_key):
         raise DumpRefusedError("untrusted_signature", public_key=trailer.public_key)
     writer = EventWriter(ledger)
+    copy_rows = sql.SQL(
+        "COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
+    ).format(writer.table)
     log = DumpLog()
     try:
         with path.open("rb") as lines, writer.datastore.transaction(commit=True) as cur:
             lines.readline()  # the header, checked by read_trailer
             for statement in writer.lock_statements:
                 cur.execute(statement)
-            rows: list[DumpRow] = []
-            ended = False
-            for number, line in enumerate(lines, start=2):
-                if ended:
-                    raise DumpRefusedError("malformed", line=number, error="after the trailer")
-                item = parse_row(line, number)
-                if isinstance(item, DumpTrailer):
-                    ended = True
-                    continue
-                log.add(item, number)
-                rows.append(item)
-                if len(rows) == COPY_ROWS:
-                    _copy(cur, writer, rows)
-                    rows.clear()
-                    if progress:
-                        progress(log.events)
-            _copy(cur, writer, rows)
+            blocks = _row_blocks(lines, log)
+            for first in blocks:
+                # A thread sends each block while the next is read and checked.
+                with cur.copy(copy_rows, writer=QueuedLibpqWriter(cur)) as copy:
+                    copy.write(COPY_HEADER)
+                    for block in chain([first], islice(blocks, BLOCKS_PER_COPY - 1)):
+                        copy.write(binary_copy_rows(row[1:] for row in block))
+                    copy.write(COPY_END)
+                if progress:
+                    progress(log.events)
             log.check(trailer, trusted_key)
             cur.execute(sql.SQL("NOTIFY {}").format(writer.channel))
     except IntegrityError as error:
