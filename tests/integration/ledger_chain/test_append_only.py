@@ -61,15 +61,20 @@ def test_appends_go_on_and_a_superuser_with_the_triggers_off_is_not_refused(
     assert not verify(conn, ledger).intact  # the trust boundary: found, not prevented
 
 
+def plain_insert(ledger: ClaimsLedger) -> str:
+    """An INSERT of one event row by hand, as a role able to write the table could run it."""
+    return (
+        f"INSERT INTO {tables(ledger).events} (originator_id, originator_version, topic, state) "
+        "VALUES (%s, 1, %s, %s)"
+    )
+
+
 def test_a_plain_insert_without_the_writers_lock_is_refused(
     ledger: ClaimsLedger, conn: psycopg.Connection[Any]
 ) -> None:
     write_claims(ledger, claims=1, versions=2)
     forged = uuid4()
-    insert = (
-        f"INSERT INTO {tables(ledger).events} (originator_id, originator_version, topic, state) "
-        "VALUES (%s, 1, %s, %s)"
-    )
+    insert = plain_insert(ledger)
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="EXCLUSIVE lock"):
         conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
     assert verify(conn, ledger).last_good == 2
@@ -89,10 +94,7 @@ def test_a_writers_lock_setting_left_by_an_earlier_transaction_does_not_pass_for
     write_claims(ledger, claims=1, versions=1)
     conn.execute("SELECT set_config('ledger.writers_lock', pg_current_xact_id()::text, false)")
     forged = uuid4()
-    insert = (
-        f"INSERT INTO {tables(ledger).events} (originator_id, originator_version, topic, state) "
-        "VALUES (%s, 1, %s, %s)"
-    )
+    insert = plain_insert(ledger)
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="EXCLUSIVE lock"):
         conn.execute(insert, (forged, TOPIC, stored(forged, 1).state))
     assert verify(conn, ledger).intact
@@ -108,11 +110,7 @@ def test_an_insert_naming_its_transaction_as_a_writer_without_the_lock_takes_it_
     events = tables(ledger).events
     with conn.transaction():
         conn.execute("SELECT set_config('ledger.writers_lock', pg_current_xact_id()::text, true)")
-        conn.execute(
-            f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
-            "VALUES (%s, 1, %s, %s)",
-            (forged, TOPIC, stored(forged, 1).state),
-        )
+        conn.execute(plain_insert(ledger), (forged, TOPIC, stored(forged, 1).state))
         held = conn.execute(
             "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass "
             "AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted",
