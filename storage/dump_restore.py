@@ -49,9 +49,13 @@ def read_trailer(path: Path) -> DumpTrailer:
         size = dump.seek(0, 2)
         dump.seek(max(size - 4096, 0))
         lines = [line for line in dump.read().splitlines() if line.strip()]
-    trailer = parse_row(lines[-1], 0) if lines else None
-    if not isinstance(trailer, DumpTrailer):
+    if not lines or not lines[-1].lstrip().startswith(b"{"):
         raise DumpRefusedError("no_trailer")
+    try:
+        trailer = parse_row(lines[-1], 0)
+    except DumpRefusedError as refused:
+        raise DumpRefusedError("bad_trailer", error=refused.details["error"]) from None
+    assert isinstance(trailer, DumpTrailer)  # a line holding an object parses as one
     return trailer
 
 

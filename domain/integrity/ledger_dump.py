@@ -105,7 +105,12 @@ def _uuid(text: str) -> UUID:
     return UUID(text)
 
 
+TRAILER_FIELDS = {"checkpoint", "signature", "public_key", "events"}
+
+
 def _trailer(fields: dict[str, Any]) -> DumpTrailer:
+    if set(fields) != TRAILER_FIELDS:
+        raise ValueError(f"a trailer has exactly the fields {', '.join(sorted(TRAILER_FIELDS))}")
     text = fields["checkpoint"]
     body = CheckpointBody.parse(text)
     signature = base64.b64decode(fields["signature"], validate=True)

@@ -138,6 +138,12 @@ def resign_with_another_key(rows: list[bytes]) -> list[bytes]:
     return [*rows[:-1], trailer_line(sign(body, other), "other", trailer["events"])]
 
 
+def add_a_field_to_the_trailer(rows: list[bytes]) -> list[bytes]:
+    trailer = json.loads(rows[-1])
+    trailer["trusted"] = True
+    return [*rows[:-1], json.dumps(trailer).encode() + b"\n"]
+
+
 def cut_the_trailer(rows: list[bytes]) -> list[bytes]:
     return rows[:-1]
 
@@ -157,6 +163,7 @@ def put_a_row_after_the_trailer(rows: list[bytes]) -> list[bytes]:
         (move_a_row_to_another_position, "incomplete"),
         (add_a_row, "incomplete"),
         (resign_with_another_key, "untrusted_signature"),
+        (add_a_field_to_the_trailer, "bad_trailer"),
         (cut_the_trailer, "no_trailer"),
         (put_a_row_after_the_trailer, "no_trailer"),
     ],
