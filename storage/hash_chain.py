@@ -100,9 +100,10 @@ def lookup_entry(conn: Connection[Any], originator_id: UUID, version: int) -> Ch
     return chain_entry(row) if row else None
 
 
-def _events(
+def stored_events(
     conn: Connection[Any], tables: LedgerTables, after: int, upto: int
 ) -> Iterator[StoredEvent]:
+    """The event rows at positions in ``(after, upto]``, in order (a server-side cursor)."""
     query = sql.SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
         "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
@@ -132,7 +133,7 @@ def stream_pairs(
     Two server-side cursors, read page by page: memory stays bounded whatever
     the range. Call inside a transaction (named cursors live in one).
     """
-    events, chain = _events(conn, tables, after, upto), _chain(conn, after, upto)
+    events, chain = stored_events(conn, tables, after, upto), _chain(conn, after, upto)
     event, entry = next(events, None), next(chain, None)
     while event is not None or entry is not None:
         if entry is None or (event is not None and event.position < entry.position):

@@ -13,7 +13,6 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg import Connection
-from psycopg.rows import tuple_row
 
 from domain.integrity.checkpoints import SignedCheckpoint, public_key_b64
 from domain.integrity.ledger_dump import (
@@ -24,20 +23,13 @@ from domain.integrity.ledger_dump import (
     row_line,
     trailer_line,
 )
-from storage.hash_chain import PAGE, LedgerTables
+from storage.hash_chain import LedgerTables, stored_events
 
 
 def dump_rows(conn: Connection[Any], tables: LedgerTables, upto: int) -> Iterator[DumpRow]:
-    """The stored events up to ``upto``, in ledger order (a server-side cursor)."""
-    query = (
-        "SELECT notification_id, originator_id, originator_version, topic, state "
-        f'FROM "{tables.schema}"."{tables.events}" WHERE notification_id <= %s '
-        "ORDER BY notification_id"
-    )
-    with conn.cursor("ledger_dump", row_factory=tuple_row, binary=True) as cur:
-        cur.itersize = PAGE
-        for position, originator_id, version, topic, state in cur.execute(query, (upto,)):
-            yield position, originator_id, version, topic or "", bytes(state or b"")
+    """The stored events up to ``upto``, in ledger order."""
+    for event in stored_events(conn, tables, 0, upto):
+        yield event.position, event.originator_id, event.version, event.topic, event.state
 
 
 def write_dump(
