@@ -32,7 +32,7 @@ from domain.integrity.ledger_dump import (
     DumpRefusedError,
     DumpRow,
     DumpTrailer,
-    is_dump_header,
+    check_header,
     parse_row,
 )
 from storage.event_import import EventWriter
@@ -44,8 +44,7 @@ BLOCKS_PER_COPY = 10  # blocks per COPY statement (each fires the chain trigger 
 def read_trailer(path: Path) -> DumpTrailer:
     """The dump's last line (its signed checkpoint), read from the end of the file."""
     with path.open("rb") as dump:
-        if not is_dump_header(dump.readline()):
-            raise DumpRefusedError("not_a_dump")
+        check_header(dump.readline())
         size = dump.seek(0, 2)
         dump.seek(max(size - 4096, 0))
         lines = [line for line in dump.read().splitlines() if line.strip()]

@@ -56,6 +56,15 @@ def is_dump_header(line: bytes) -> bool:
     return isinstance(fields, dict) and fields.get("format") == FORMAT
 
 
+def check_header(line: bytes) -> None:
+    """Refuses a first line that is not exactly this format's header (no other columns or
+    fields: a dump is restored as written, nothing in it is left unread)."""
+    if not is_dump_header(line):
+        raise DumpRefusedError("not_a_dump")
+    if json.loads(line) != {"format": FORMAT, "columns": COLUMNS}:
+        raise DumpRefusedError("bad_header", columns=", ".join(COLUMNS))
+
+
 def row_line(row: DumpRow) -> bytes:
     position, originator_id, version, topic, state = row
     fields = [

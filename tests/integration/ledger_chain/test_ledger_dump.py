@@ -144,6 +144,12 @@ def add_a_field_to_the_trailer(rows: list[bytes]) -> list[bytes]:
     return [*rows[:-1], json.dumps(trailer).encode() + b"\n"]
 
 
+def add_a_column_to_the_header(rows: list[bytes]) -> list[bytes]:
+    header = json.loads(rows[0])
+    header["columns"].append("checked")
+    return [json.dumps(header).encode() + b"\n", *rows[1:]]
+
+
 def cut_the_trailer(rows: list[bytes]) -> list[bytes]:
     return rows[:-1]
 
@@ -164,6 +170,7 @@ def put_a_row_after_the_trailer(rows: list[bytes]) -> list[bytes]:
         (add_a_row, "incomplete"),
         (resign_with_another_key, "untrusted_signature"),
         (add_a_field_to_the_trailer, "bad_trailer"),
+        (add_a_column_to_the_header, "bad_header"),
         (cut_the_trailer, "no_trailer"),
         (put_a_row_after_the_trailer, "no_trailer"),
     ],
